@@ -1,0 +1,3 @@
+from samantha.cli import main
+
+raise SystemExit(main())

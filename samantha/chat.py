@@ -1,0 +1,113 @@
+"""Text conversation: history within the context window, and speech that starts early.
+
+``Conversation`` owns the message history and trims the oldest turns when they no longer
+fit the context. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
+chunk, so Samantha starts speaking while the model is still writing.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Iterator
+
+from samantha.config import LlmSettings
+from samantha.engines.base import ChatModel, ChatStream, Message, Synthesizer
+from samantha.speaker import Speaker
+
+
+class Conversation:
+    def __init__(self, model: ChatModel, settings: LlmSettings):
+        self.model = model
+        self.settings = settings
+        self.history: list[Message] = []
+        self.stream: ChatStream | None = None
+        self._tokens: dict[Message, int] = {}
+
+    def respond(self, user_text: str) -> Iterator[str]:
+        """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
+        self.history.append(Message("user", user_text))
+        self.stream = self.model.stream(self.prompt())
+        parts: list[str] = []
+        try:
+            for delta in self.stream:
+                parts.append(delta)
+                yield delta
+        finally:
+            self.stream = None
+            if reply := "".join(parts).strip():
+                self.history.append(Message("assistant", reply))
+
+    def cancel(self) -> None:
+        if stream := self.stream:
+            stream.cancel()
+
+    def prompt(self) -> list[Message]:
+        """System prompt plus the newest turns that fit, leaving room for the reply."""
+        system = Message("system", self.settings.system_prompt)
+        budget = self.settings.context_tokens - self.settings.max_reply_tokens - self._count(system) - 16
+        kept: list[Message] = []
+        for message in reversed(self.history):
+            budget -= self._count(message) + 8  # template tokens around each message
+            if budget < 0 and kept:
+                break
+            kept.append(message)
+        return [system, *reversed(kept)]
+
+    def _count(self, message: Message) -> int:
+        if message not in self._tokens:
+            self._tokens[message] = self.model.count_tokens(message.content)
+        return self._tokens[message]
+
+
+class VoiceOut:
+    """Text pieces in, audio out of the speaker, in order, on one worker thread."""
+
+    def __init__(self, synthesizer: Synthesizer, speaker: Speaker):
+        self._synthesizer, self._speaker = synthesizer, speaker
+        self._pieces: queue.Queue[str | None] = queue.Queue()
+        self._generation = 0  # bumped by stop(): pieces from before it are not played
+        self.error: Exception | None = None
+        self._worker = threading.Thread(target=self._run, name="voice-out", daemon=True)
+        self._worker.start()
+
+    def say(self, text: str) -> None:
+        self._pieces.put(text)
+
+    def finish(self, timeout: float = 120.0) -> None:
+        """Wait until everything said so far has been synthesized and played."""
+        self._pieces.join()
+        if error := self.error:
+            self.error = None
+            raise error
+        self._speaker.wait(timeout)
+
+    def stop(self) -> None:
+        """Drop what is queued and silence the speaker now."""
+        self._generation += 1
+        while True:
+            try:
+                self._pieces.get_nowait()
+                self._pieces.task_done()
+            except queue.Empty:
+                break
+        self._speaker.flush()
+
+    def close(self) -> None:
+        self.stop()
+        self._pieces.put(None)
+        self._worker.join(timeout=5)
+        self._speaker.close()
+
+    def _run(self) -> None:
+        while (text := self._pieces.get()) is not None:
+            generation = self._generation
+            try:
+                for chunk in self._synthesizer.synthesize(text):
+                    if generation != self._generation:
+                        break
+                    self._speaker.play(chunk)
+            except Exception as exc:  # reported by finish(), on the caller's thread
+                self.error = exc
+            finally:
+                self._pieces.task_done()

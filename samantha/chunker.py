@@ -1,0 +1,53 @@
+"""Split streamed LLM text into pieces worth sending to the voice.
+
+The first piece goes out as soon as it is speakable, at the first clause break after a few
+words ("Oh, I love that idea,"), so the voice starts while the model is still writing;
+after that, whole sentences, which sound more natural than clause fragments. A boundary
+only counts once the character after it has arrived, so "3.5" and "Dr. Smith" are not cut.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_CLAUSE = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)|—")
+_NOT_AN_END = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx|No)|\b[A-Z])\.$")
+
+
+class Chunker:
+    """Feed text deltas, get speakable chunks; ``flush()`` at the end of the reply."""
+
+    def __init__(self, first_clause_words: int = 3, max_chars: int = 220):
+        self.first_clause_words = first_clause_words
+        self.max_chars = max_chars
+        self._buffer = ""
+        self._emitted = 0
+
+    def feed(self, delta: str) -> list[str]:
+        self._buffer += delta
+        chunks = []
+        while (cut := self._cut()) is not None:
+            piece, self._buffer = self._buffer[:cut].strip(), self._buffer[cut:]
+            if piece:
+                chunks.append(piece)
+                self._emitted += 1
+        return chunks
+
+    def flush(self) -> list[str]:
+        piece, self._buffer = self._buffer.strip(), ""
+        self._emitted = 0
+        return [piece] if piece else []
+
+    def _cut(self) -> int | None:
+        """Where the next chunk ends in the buffer, or None to wait for more text."""
+        for match in _SENTENCE.finditer(self._buffer):
+            if not _NOT_AN_END.search(self._buffer[: match.end()]):
+                return match.end()
+        if self._emitted == 0 or len(self._buffer) > self.max_chars:
+            for match in _CLAUSE.finditer(self._buffer):
+                if len(self._buffer[: match.start()].split()) >= self.first_clause_words:
+                    return match.end()
+        if len(self._buffer) > self.max_chars and " " in self._buffer.strip():
+            return self._buffer.rstrip().rfind(" ")  # runaway text without punctuation
+        return None

@@ -1,0 +1,82 @@
+"""The ``samantha`` command: argument parsing, dispatch, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from samantha import config
+from samantha.errors import SamanthaError
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command name."""
+    p = argparse.ArgumentParser(add_help=False)
+    s = argparse.SUPPRESS  # so a subcommand's defaults never overwrite what came before it
+    p.add_argument("--debug", action="store_true", default=s, help="show full tracebacks")
+    p.add_argument("--config", type=Path, default=s, help="config file (default: `samantha config path`)")
+    p.add_argument("--stt-model", default=s, help="Whisper model: catalog name or folder")
+    p.add_argument("--llm-model", default=s, help="chat model: catalog name or .gguf file")
+    p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
+    p.add_argument("--output", default=s, help="output device: name substring or index")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="samantha", parents=[common],
+        description="An offline voice companion. With no command, starts a conversation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chat = sub.add_parser("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
+    chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
+    chat.add_argument("--no-audio", action="store_true", help="print replies only, do not speak")
+    say = sub.add_parser("say", parents=[common], help="speak TEXT, or write it to a wav file")
+    say.add_argument("text")
+    say.add_argument("--out", type=Path, metavar="FILE.wav", help="write a wav file instead of playing")
+    transcribe = sub.add_parser("transcribe", parents=[common], help="print what is said in an audio file")
+    transcribe.add_argument("file", type=Path)
+    sub.add_parser("devices", parents=[common], help="list audio devices (defaults marked)")
+    sub.add_parser("doctor", parents=[common], help="check models, PortAudio and devices")
+    models = sub.add_parser("models", parents=[common], help="list, download, verify or locate models")
+    models.add_argument("action", choices=["list", "download", "verify", "path"])
+    models.add_argument("names", nargs="*", help="catalog names (default: the default models)")
+    cfg = sub.add_parser("config", parents=[common], help="show, locate or create the config file")
+    cfg.add_argument("action", choices=["path", "show", "init"])
+    cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> config.Settings:
+    settings = config.load(getattr(args, "config", None))
+    settings = config.override(
+        settings, "models", stt=getattr(args, "stt_model", None),
+        llm=getattr(args, "llm_model", None), voice=getattr(args, "voice", None),
+    )
+    return config.override(settings, "audio", output_device=getattr(args, "output", None))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    from samantha import commands
+
+    try:
+        settings = settings_from(args)
+        return commands.run(args.command or "chat", args, settings)
+    except SamanthaError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"samantha: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, not a user error: say so, keep the traceback for --debug
+        if debug:
+            traceback.print_exc()
+        print(f"samantha: unexpected error: {type(exc).__name__}: {exc}. Run again with --debug "
+              "for the full traceback.", file=sys.stderr)
+        return 1

@@ -1,0 +1,184 @@
+"""What each ``samantha`` command does, given parsed arguments and settings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from samantha import config, paths, store
+from samantha.config import Settings
+from samantha.errors import SamanthaError
+
+console = Console(stderr=True, highlight=False)
+
+
+def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
+    handlers = {"chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
+                "doctor": doctor, "models": models, "config": config_command}
+    return handlers[name](args, settings)
+
+
+def _voice_out(settings: Settings):
+    from samantha.chat import VoiceOut
+    from samantha.engines import load_synthesizer
+    from samantha.speaker import Speaker
+
+    synthesizer = load_synthesizer(settings)
+    return VoiceOut(synthesizer, Speaker(settings.audio.output_device))
+
+
+def _reply(conversation, voice, text: str) -> None:
+    """Stream one reply to stdout, handing speakable pieces to the voice as they complete."""
+    from samantha.chunker import Chunker
+
+    chunker = Chunker()
+    for delta in conversation.respond(text):
+        sys.stdout.write(delta)
+        sys.stdout.flush()
+        for piece in chunker.feed(delta) if voice else ():
+            voice.say(piece)
+    sys.stdout.write("\n")
+    for piece in chunker.flush() if voice else ():
+        voice.say(piece)
+    if voice:
+        voice.finish()
+
+
+def chat(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha.chat import Conversation
+    from samantha.engines import load_chat_model
+
+    once = getattr(args, "once", None)
+    if once is not None and not once.strip():
+        raise SamanthaError("Nothing to reply to: the text given to --once is empty.")
+    model = load_chat_model(settings)
+    voice = None if getattr(args, "no_audio", False) else _voice_out(settings)
+    conversation = Conversation(model, settings.llm)
+    try:
+        if once is not None:
+            _reply(conversation, voice, once.strip())
+            return 0
+        if args.command is None:
+            console.print("[dim]The hands-free voice loop is not built yet; this is keyboard chat.[/]")
+        console.print("[bold]Samantha[/] is here. Type and press Enter; Ctrl+C stops her reply, Ctrl+D leaves.")
+        while True:
+            try:
+                line = input("you › ").strip()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return 0
+            if not line:
+                continue
+            sys.stdout.write("samantha › ")
+            try:
+                _reply(conversation, voice, line)
+            except KeyboardInterrupt:
+                conversation.cancel()
+                if voice:
+                    voice.stop()
+                console.print("\n[dim](stopped)[/]")
+            except SamanthaError as exc:
+                console.print(f"\n[red]{exc}[/]")
+    finally:
+        if voice:
+            voice.close()
+
+
+def say(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha.engines import load_synthesizer
+
+    if not args.text.strip():
+        raise SamanthaError("Nothing to say: the text is empty.")
+    if args.out is None:
+        voice = _voice_out(settings)
+        try:
+            voice.say(args.text)
+            voice.finish()
+        finally:
+            voice.close()
+        return 0
+    from samantha.audio_files import write_wav
+
+    synthesizer = load_synthesizer(settings)
+    chunks = [c.audio for c in synthesizer.synthesize(args.text)]
+    if not chunks:
+        raise SamanthaError(f"Nothing to say: {args.text!r} has no speakable words.")
+    write_wav(args.out, np.concatenate(chunks), synthesizer.sample_rate)
+    console.print(f"wrote {args.out} ({sum(map(len, chunks)) / synthesizer.sample_rate:.2f} s)")
+    return 0
+
+
+def transcribe(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha.audio_files import load_audio
+    from samantha.engines import load_transcriber
+
+    audio = load_audio(args.file)
+    transcript = load_transcriber(settings).transcribe(audio)
+    if transcript.heard:
+        print(transcript.text)
+    else:
+        console.print(f"[dim](nothing heard: {transcript.rejected})[/]")
+    return 0
+
+
+def devices(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha import devices as audio_devices
+
+    table = Table("#", "device", "in", "out", "rate", "default")
+    for d in audio_devices.list_devices():
+        mark = " ".join(m for m, on in (("input", d.default_input), ("output", d.default_output)) if on)
+        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), f"{d.sample_rate:.0f}", mark)
+    Console().print(table)
+    return 0
+
+
+def doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha.doctor import report
+
+    return report(settings, Console())
+
+
+def models(args: argparse.Namespace, settings: Settings) -> int:
+    catalog = store.load_catalog()
+    unknown = [n for n in args.names if n not in catalog]
+    if unknown:
+        raise SamanthaError(f"Unknown model {', '.join(unknown)}; choose from: {', '.join(catalog)}")
+    chosen = [catalog[n] for n in args.names] or store.defaults(catalog)
+    if args.action == "list":
+        table = Table("name", "engine", "default", "size", "here", "license", "description")
+        for e in catalog.values():
+            here = all((e.folder() / f.path).is_file() for f in e.files)
+            table.add_row(e.name, e.engine, "✓" if e.default else "", f"{sum(f.size for f in e.files) / 1e6:.0f} MB",
+                          "✓" if here else "", e.license, e.description)
+        Console().print(table)
+    elif args.action == "download":
+        store.download(chosen)
+    elif args.action == "verify":
+        problems = store.verify(chosen)
+        for line in problems:
+            console.print(f"[red]✗[/] {line}")
+        if problems:
+            return 1
+        console.print(f"[green]✓[/] {', '.join(e.name for e in chosen)}: all files present and intact")
+    else:
+        print("\n".join(str(e.main_path()) for e in chosen) if args.names else paths.models_dir())
+    return 0
+
+
+def config_command(args: argparse.Namespace, settings: Settings) -> int:
+    path = getattr(args, "config", None) or paths.config_path()
+    if args.action == "path":
+        print(path)
+    elif args.action == "show":
+        print(config.render(settings, commented=False))
+    else:
+        if path.exists() and not args.force:
+            raise SamanthaError(f"{path} already exists; use `samantha config init --force` to overwrite it.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(config.render(), encoding="utf-8")
+        console.print(f"wrote {path}")
+    return 0

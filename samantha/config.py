@@ -1,0 +1,162 @@
+"""Settings: typed dataclasses, one documented TOML file, CLI flags on top.
+
+Every key has a default and a one-line doc; ``samantha config init`` writes them all out
+commented. A wrong type or an unknown key is an error naming the key and what is expected,
+never a silent default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from samantha import paths
+from samantha.errors import SamanthaError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def setting(default: Any, doc: str, minimum: float | None = None) -> Any:
+    return field(default=default, metadata={"doc": doc, "min": minimum})
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Which model each engine uses: a catalog name (``samantha models list``) or a path."""
+
+    stt: str = setting("whisper-base.en", "speech-to-text: catalog name or CTranslate2 Whisper folder")
+    llm: str = setting("llama-3.2-3b-instruct", "chat model: catalog name or .gguf file")
+    voice: str = setting("jenny-medium", "voice: catalog name or piper .onnx file (its .onnx.json beside it)")
+
+
+@dataclass(frozen=True)
+class SttSettings:
+    language: str = setting("en", "spoken language code; fixing it skips detection and saves time")
+    threads: int = setting(0, "CPU threads for Whisper (0 = let CTranslate2 decide)", 0)
+    no_speech_threshold: float = setting(0.6, "drop text when Whisper's no-speech probability is above this", 0)
+    logprob_threshold: float = setting(-1.0, "...and its average log-probability is below this")
+    min_rms: float = setting(0.003, "audio quieter than this RMS is 'nothing heard' without running Whisper", 0)
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    system_prompt: str = setting(
+        "You are Samantha, a warm, curious and playful companion. You speak the way people "
+        "talk: one to three short sentences, no lists, no markdown, no emoji.",
+        "the persona's instructions, sent first in every conversation",
+    )
+    context_tokens: int = setting(4096, "context window in tokens", 256)
+    max_reply_tokens: int = setting(256, "longest reply in tokens", 1)
+    temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0)
+    threads: int = setting(0, "CPU threads for the LLM (0 = llama.cpp's default)", 0)
+    seed: int = setting(-1, "random seed (-1 = random each run)")
+
+
+@dataclass(frozen=True)
+class TtsSettings:
+    speaking_rate: float = setting(1.0, "1.0 = the voice's natural pace; 1.2 = 20% faster", 0.1)
+    loudness_dbfs: float = setting(-20.0, "loudness of voiced speech (RMS, dBFS) every chunk is brought to, so sentences match")
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    output_device: str = setting("", "output device: name substring or index ('' = system default)")
+    input_device: str = setting("", "input device: name substring or index ('' = system default)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    models: ModelSettings = field(default_factory=ModelSettings)
+    stt: SttSettings = field(default_factory=SttSettings)
+    llm: LlmSettings = field(default_factory=LlmSettings)
+    tts: TtsSettings = field(default_factory=TtsSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+
+
+_TYPE_NAMES = {str: "a string in quotes", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _check(section: str, f: dataclasses.Field, value: Any, source: str) -> Any:
+    kind = f.type if isinstance(f.type, type) else {"str": str, "int": int, "float": float, "bool": bool}[f.type]
+    ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise SamanthaError(
+            f"{source}: [{section}] {f.name} must be {_TYPE_NAMES[kind]} "
+            f"(default: {_toml(f.default)}), got {value!r}."
+        )
+    minimum = f.metadata.get("min")
+    if minimum is not None and value < minimum:
+        raise SamanthaError(f"{source}: [{section}] {f.name} must be at least {minimum}, got {value!r}.")
+    return value
+
+
+def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
+    """Build Settings from parsed TOML, rejecting unknown sections/keys and wrong types."""
+    sections = {f.name: f for f in fields(Settings)}
+    built = {}
+    for name, values in data.items():
+        if name not in sections:
+            raise SamanthaError(f"{source}: unknown section [{name}]; expected one of: {', '.join(sections)}.")
+        if not isinstance(values, dict):
+            raise SamanthaError(f"{source}: [{name}] must be a table of settings, got {values!r}.")
+        cls = sections[name].default_factory
+        known = {f.name: f for f in fields(cls)}
+        for key in values:
+            if key not in known:
+                raise SamanthaError(
+                    f"{source}: unknown key '{key}' in [{name}]; expected one of: {', '.join(known)}."
+                )
+        built[name] = cls(**{k: _check(name, known[k], v, source) for k, v in values.items()})
+    return Settings(**built)
+
+
+def load(path: Path | None = None) -> Settings:
+    """Settings from the config file (defaults when it does not exist)."""
+    path = path or paths.config_path()
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SamanthaError(f"{path} is not valid TOML ({exc}). Fix it, or start over with: samantha config init --force") from exc
+    return from_dict(data, str(path))
+
+
+def override(settings: Settings, section: str, **values: Any) -> Settings:
+    """A copy with the given keys of one section replaced (None values are ignored)."""
+    values = {k: v for k, v in values.items() if v is not None}
+    if not values:
+        return settings
+    return dataclasses.replace(settings, **{section: dataclasses.replace(getattr(settings, section), **values)})
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
+def render(settings: Settings | None = None, commented: bool = True) -> str:
+    """The settings as TOML, every key with its doc; commented out for ``config init``."""
+    settings = settings or Settings()
+    hash_ = "# " if commented else ""
+    out = ["# Samantha's settings. Uncomment a key to change it; flags on the command line win.", ""]
+    for section in fields(Settings):
+        out.append(f"[{section.name}]")
+        values = getattr(settings, section.name)
+        for f in fields(values):
+            out.append(f"# {f.metadata['doc']}")
+            out.append(f"{hash_}{f.name} = {_toml(getattr(values, f.name))}")
+        out.append("")
+    return "\n".join(out)

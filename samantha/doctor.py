@@ -1,0 +1,65 @@
+"""``samantha doctor``: every check a user would otherwise discover one crash at a time."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.console import Console
+
+from samantha import devices, engines, store
+from samantha.config import Settings
+from samantha.errors import SamanthaError
+
+
+def _model_check(settings: Settings, engine: str, load: Callable[[Settings], object]) -> Callable[[], str]:
+    def check() -> str:
+        spec = getattr(settings.models, engine)
+        path = store.resolve(engine, spec)
+        catalog = store.load_catalog()
+        if spec in catalog and (problems := store.verify([catalog[spec]])):
+            raise SamanthaError(" ".join(problems))
+        load(settings)
+        return f"{spec} loads ({path})"
+    return check
+
+
+def _stream_check(settings: Settings, kind: str) -> Callable[[], str]:
+    def check() -> str:
+        sd = devices.sounddevice()
+        spec = settings.audio.output_device if kind == "output" else settings.audio.input_device
+        index = devices.find(spec, kind)
+        rate = devices.default_rate(index, kind)
+        stream_type = sd.OutputStream if kind == "output" else sd.InputStream
+        try:
+            with stream_type(device=index, samplerate=rate, channels=1, dtype="float32"):
+                pass
+        except sd.PortAudioError as exc:
+            raise SamanthaError(f"cannot open the {kind} device ({exc}); pick another with "
+                                f"--{kind} (see `samantha devices`)") from exc
+        name = sd.query_devices(index, kind=kind)["name"]
+        return f"{name} opens at {rate} Hz"
+    return check
+
+
+def _portaudio() -> str:
+    return f"PortAudio found ({devices.sounddevice().get_portaudio_version()[1]})"
+
+
+def report(settings: Settings, console: Console) -> int:
+    checks = [
+        ("speech-to-text model", _model_check(settings, "stt", engines.load_transcriber)),
+        ("chat model", _model_check(settings, "llm", engines.load_chat_model)),
+        ("voice", _model_check(settings, "voice", engines.load_synthesizer)),
+        ("PortAudio", _portaudio),
+        ("output device", _stream_check(settings, "output")),
+        ("input device", _stream_check(settings, "input")),
+    ]
+    failed = 0
+    for name, check in checks:
+        try:
+            console.print(f"[green]✓[/] {name}: {check()}")
+        except SamanthaError as exc:
+            failed += 1
+            console.print(f"[red]✗[/] {name}: {exc}")
+    console.print("All good." if not failed else f"{failed} problem(s) found; each line says how to fix it.")
+    return 1 if failed else 0

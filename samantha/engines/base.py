@@ -1,0 +1,75 @@
+"""The three engine interfaces and the typed values that flow between them.
+
+Each engine is a small Protocol with one real implementation in its own module; the
+session only ever sees these types, so a new backend is a new file plus one line in
+``samantha/engines/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol, Sequence
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was said, with Whisper's own confidence; ``rejected`` says why nothing was heard."""
+
+    text: str
+    no_speech_prob: float
+    avg_logprob: float
+    duration_s: float
+    rejected: str | None = None
+
+    @property
+    def heard(self) -> bool:
+        return self.rejected is None and bool(self.text)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """Mono float32 audio in [-1, 1] and the text it speaks."""
+
+    audio: np.ndarray
+    sample_rate: int
+    text: str
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / self.sample_rate
+
+
+class Transcriber(Protocol):
+    sample_rate: int
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        """Mono float32 audio at ``sample_rate`` in, text out (or a rejection)."""
+
+
+class ChatStream(Protocol):
+    def __iter__(self) -> Iterator[str]:
+        """Text deltas as the model produces them."""
+
+    def cancel(self) -> None:
+        """Stop generating soon; safe from any thread; the model stays usable."""
+
+
+class ChatModel(Protocol):
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> ChatStream: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class Synthesizer(Protocol):
+    sample_rate: int
+
+    def synthesize(self, text: str) -> Iterator[AudioChunk]:
+        """Speakable audio for ``text``, one chunk per sentence, at consistent loudness."""

@@ -1,0 +1,89 @@
+"""Chat on llama-cpp-python: streamed deltas, the model's own chat template, cancellable.
+
+The whole history is re-sent each turn; llama.cpp keeps the KV cache of the longest
+common token prefix, so an unchanged system prompt and past turns cost nothing to
+re-read. Cancelling sets an event checked by llama.cpp's per-token stopping criterion, so
+generation ends within one token even when the consumer is blocked elsewhere; a lock
+makes the next turn wait for that instead of racing the old one.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from samantha.config import LlmSettings
+from samantha.engines.base import Message
+from samantha.errors import SamanthaError, model_problem
+
+
+class LlamaChatModel:
+    def __init__(self, path: Path, settings: LlmSettings):
+        if path.is_dir() or not path.is_file():
+            raise model_problem(path, "The chat model must be a .gguf file, this is not one")
+        with path.open("rb") as fh:
+            if fh.read(4) != b"GGUF":
+                raise model_problem(path, "The chat model is not a GGUF file (corrupt or another format)")
+        from llama_cpp import Llama
+
+        try:
+            self._llama = Llama(
+                model_path=str(path), n_ctx=settings.context_tokens, n_threads=settings.threads or None,
+                seed=settings.seed if settings.seed >= 0 else 0xFFFFFFFF, verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise model_problem(path, f"The chat model cannot be loaded, it looks truncated or corrupt ({exc})") from exc
+        if not self._llama.metadata.get("tokenizer.chat_template"):
+            raise SamanthaError(
+                f"{path} is not a chat model: it has no chat template in its metadata. "
+                "Use an instruct/chat GGUF, e.g. run: samantha models download llama-3.2-3b-instruct"
+            )
+        self._settings = settings
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> "LlamaStream":
+        return LlamaStream(self, list(messages), max_tokens or self._settings.max_reply_tokens)
+
+
+class LlamaStream:
+    """One reply in progress: iterate for text deltas; ``cancel()`` from any thread."""
+
+    def __init__(self, model: LlamaChatModel, messages: list[Message], max_tokens: int):
+        self._model, self._messages, self._max_tokens = model, messages, max_tokens
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def __iter__(self) -> Iterator[str]:
+        from llama_cpp import StoppingCriteriaList
+
+        model = self._model
+        with model._lock:
+            if self.cancelled:
+                return
+            try:
+                chunks = model._llama.create_chat_completion(
+                    messages=[{"role": m.role, "content": m.content} for m in self._messages],
+                    stream=True, max_tokens=self._max_tokens, temperature=model._settings.temperature,
+                    stopping_criteria=StoppingCriteriaList([lambda _ids, _logits: self.cancelled]),
+                )
+            except ValueError as exc:  # prompt longer than the context window
+                raise SamanthaError(f"The conversation no longer fits the model's context ({exc}).") from exc
+            try:
+                for chunk in chunks:
+                    if self.cancelled:
+                        break
+                    delta = chunk["choices"][0]["delta"].get("content")
+                    if delta:
+                        yield delta
+            finally:
+                chunks.close()

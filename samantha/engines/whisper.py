@@ -1,0 +1,82 @@
+"""Speech-to-text on faster-whisper, tuned for short conversational turns.
+
+Greedy decoding, fixed language, no timestamps and no conditioning on earlier text: the
+fastest settings that keep accuracy for a turn of a few seconds. Whisper writes text even
+for silence and noise, so a guard turns quiet audio, low-confidence output and its stock
+hallucinations into "nothing heard" instead of a reply-worthy sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from samantha.config import SttSettings
+from samantha.engines.base import Transcript
+from samantha.errors import model_problem
+
+REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")  # without tokenizer.json it tries the hub
+
+# Never said by a person in a voice chat: subtitle credits and music/ellipsis placeholders.
+ALWAYS_HALLUCINATED = re.compile(r"(subtitles|amara\.org|transcribed by|♪|^\W*$)", re.IGNORECASE)
+# Said by people too, so dropped only when Whisper was not confident.
+OFTEN_HALLUCINATED = {"thank you", "thanks for watching", "thank you for watching", "you", "bye",
+                      "please subscribe", "thank you very much", "so"}
+
+
+class WhisperTranscriber:
+    sample_rate = 16000
+
+    def __init__(self, model_dir: Path, settings: SttSettings):
+        for name in REQUIRED_FILES:
+            if not (model_dir / name).is_file():
+                raise model_problem(model_dir / name, "The Whisper model is incomplete, this file is missing")
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model = WhisperModel(
+                str(model_dir), device="cpu", compute_type="int8",
+                cpu_threads=settings.threads, local_files_only=True,
+            )
+        except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError with terse texts
+            raise model_problem(model_dir, f"The Whisper model cannot be loaded, it looks corrupt ({exc})") from exc
+        self._settings = settings
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        audio = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
+        duration = len(audio) / self.sample_rate
+        if len(audio) == 0 or float(np.sqrt(np.mean(audio**2))) < self._settings.min_rms:
+            return Transcript("", 1.0, 0.0, duration, rejected="too quiet")
+        segments, _ = self._model.transcribe(
+            audio, language=self._settings.language, beam_size=1, temperature=0.0,
+            without_timestamps=True, condition_on_previous_text=False, vad_filter=False,
+        )
+        segments = list(segments)  # decoding is lazy: this is where the work happens
+        if not segments:
+            return Transcript("", 1.0, 0.0, duration, rejected="no speech")
+        no_speech = max(s.no_speech_prob for s in segments)
+        logprob = float(np.mean([s.avg_logprob for s in segments]))
+        kept = [s for s in segments if not self._unsure(s.no_speech_prob, s.avg_logprob)]
+        text = " ".join(s.text.strip() for s in kept).strip()
+        return Transcript(text, no_speech, logprob, duration, rejected=rejection(text, no_speech, logprob, self._settings))
+
+    def _unsure(self, no_speech_prob: float, avg_logprob: float) -> bool:
+        s = self._settings
+        return no_speech_prob > s.no_speech_threshold and avg_logprob < s.logprob_threshold
+
+
+def rejection(text: str, no_speech_prob: float, avg_logprob: float, settings: SttSettings) -> str | None:
+    """Why a transcript should count as nothing heard, or None when it is a real utterance."""
+    if not text:
+        return "no speech"
+    if ALWAYS_HALLUCINATED.search(text):
+        return "hallucination"
+    plain = re.sub(r"[^\w\s']", "", text.lower()).strip()
+    confident = no_speech_prob < 0.1 and avg_logprob > -0.4
+    if plain in OFTEN_HALLUCINATED and not confident:
+        return "hallucination"
+    if avg_logprob < settings.logprob_threshold * 2:
+        return "low confidence"
+    return None

@@ -1,0 +1,43 @@
+"""Where Samantha keeps things.
+
+A source checkout keeps downloaded models in its own ``models/`` folder (git-ignored), so
+a developer sees them next to the code; an installed copy uses the platform's user data
+dir. ``SAMANTHA_MODELS_DIR``, ``SAMANTHA_CONFIG`` and ``SAMANTHA_DATA_DIR`` override.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "samantha"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def source_checkout() -> Path | None:
+    """The repository root when running from a source checkout, else None."""
+    if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "models").is_dir():
+        return _CHECKOUT
+    return None
+
+
+def models_dir() -> Path:
+    if env := os.environ.get("SAMANTHA_MODELS_DIR"):
+        return Path(env).expanduser()
+    if root := source_checkout():
+        return root / "models"
+    return Path(platformdirs.user_data_dir(APP)) / "models"
+
+
+def config_path() -> Path:
+    if env := os.environ.get("SAMANTHA_CONFIG"):
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def data_dir() -> Path:
+    if env := os.environ.get("SAMANTHA_DATA_DIR"):
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP))

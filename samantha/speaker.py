@@ -1,0 +1,96 @@
+"""The speaker: one persistent output stream fed from a queue of turn-tagged chunks.
+
+Opening a PortAudio stream costs over a second before callbacks flow, so the stream is
+opened once and kept running, writing zeros when idle. Stopping speech (barge-in) is then
+just emptying the queue: the tail is one output block. Each chunk remembers how many of
+its frames have gone to the device, so the caller can tell what was actually said.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from samantha import devices
+from samantha.engines.base import AudioChunk
+from samantha.errors import SamanthaError
+
+
+@dataclass
+class Queued:
+    turn_id: int
+    text: str
+    audio: np.ndarray  # at the device's rate
+    written: int = 0  # frames handed to the device so far
+
+
+class Speaker:
+    def __init__(self, device: str = "", block_ms: int = 20):
+        sd = devices.sounddevice()
+        index = devices.find(device, "output")
+        self.sample_rate = devices.default_rate(index, "output")
+        self._queue: deque[Queued] = deque()
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        try:
+            self._stream = sd.OutputStream(
+                device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
+                blocksize=self.sample_rate * block_ms // 1000, callback=self._fill,
+            )
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            raise SamanthaError(
+                f"Cannot open the audio output device ({exc}). Check `samantha devices`, "
+                "choose one with --output, or run with --no-audio."
+            ) from exc
+
+    def play(self, chunk: AudioChunk, turn_id: int = 0) -> None:
+        """Queue a chunk; it plays after whatever is already queued."""
+        audio = chunk.audio
+        if chunk.sample_rate != self.sample_rate:
+            import soxr
+
+            audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
+        with self._lock:
+            self._queue.append(Queued(turn_id, chunk.text, np.asarray(audio, dtype=np.float32)))
+            self._idle.clear()
+
+    def flush(self) -> list[Queued]:
+        """Stop at once: drop everything queued; returns the dropped chunks (first may be partial)."""
+        with self._lock:
+            dropped = list(self._queue)
+            self._queue.clear()
+            self._idle.set()
+        return dropped
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until everything queued has been handed to the device and heard; False on timeout."""
+        if not self._idle.wait(timeout):
+            return False
+        threading.Event().wait(self._stream.latency)  # the last block is still in the device buffer
+        return True
+
+    def close(self) -> None:
+        self.flush()
+        self._stream.abort()
+        self._stream.close()
+
+    def _fill(self, out: np.ndarray, frames: int, _time, _status) -> None:
+        """PortAudio callback: copy queued audio into ``out``, zeros where there is none."""
+        filled = 0
+        with self._lock:
+            while filled < frames and self._queue:
+                head = self._queue[0]
+                n = min(frames - filled, len(head.audio) - head.written)
+                out[filled : filled + n, 0] = head.audio[head.written : head.written + n]
+                head.written += n
+                filled += n
+                if head.written >= len(head.audio):
+                    self._queue.popleft()
+            if not self._queue:
+                self._idle.set()
+        out[filled:, 0] = 0.0

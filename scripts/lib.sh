@@ -1,0 +1,41 @@
+# Shared by scripts/run and scripts/test: system packages and the project's virtualenv.
+# Sourced, not run. Keeps pip's cache: llama-cpp-python compiles for ~11 minutes once,
+# then installs from the cached wheel in seconds.
+
+# need_packages PKG...: install missing Debian/Ubuntu packages (as root), or print the command.
+need_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || { echo "note: not a Debian/Ubuntu system; make sure these are installed: $*" >&2; return 0; }
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing system packages: ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Samantha needs these system packages. Please run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    echo "then run this script again." >&2
+    exit 1
+  fi
+}
+
+# ensure_venv SPEC: .venv with the project installed as SPEC ("." or ".[test]"); reinstalls
+# only when pyproject.toml changed since the last install.
+ensure_venv() {
+  local spec=$1 python=${PYTHON:-python3}
+  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' || {
+    echo "Samantha needs Python 3.10 or newer; $("$python" --version 2>&1) found." >&2; exit 1; }
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  local stamp=".venv/.installed-$(echo "$spec" | tr -dc 'a-z')-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    echo "Installing Samantha into .venv (the first time compiles llama.cpp: ~11 minutes on 2 cores)..." >&2
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e "$spec"
+    touch "$stamp"
+  fi
+}
+
+BASE_PACKAGES=(python3-venv python3-dev build-essential libportaudio2 libasound2-plugins)

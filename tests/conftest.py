@@ -1,0 +1,114 @@
+"""Shared fixtures: tiny real models (generated once per run), test audio, settings.
+
+The engines under test are the real faster-whisper, llama.cpp and piper, running on
+random-weight models in their real formats made by ``scripts/make_test_models.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTDATA = ROOT.parent / "shared" / "testdata"
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """Offline means offline: any connection beyond this machine fails the test that makes it."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not (
+            str(host).startswith("127.") or host in ("::1", "localhost")
+        ):
+            raise AssertionError(f"test tried to reach the network: {address}")
+        return real_connect(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = real_connect
+
+
+@pytest.fixture(scope="session")
+def make_test_models():
+    return _load_script("make_test_models")
+
+
+@pytest.fixture(scope="session")
+def tiny_models(make_test_models, tmp_path_factory) -> dict[str, Path]:
+    """{'stt': dir, 'llm': .gguf, 'voice': .onnx}: real formats, random weights."""
+    return make_test_models.make_all(tmp_path_factory.mktemp("tiny-models"))
+
+
+@pytest.fixture(scope="session")
+def settings(tiny_models):
+    from samantha import config
+
+    return config.override(
+        config.Settings(), "models",
+        stt=str(tiny_models["stt"]), llm=str(tiny_models["llm"]), voice=str(tiny_models["voice"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def transcriber(settings):
+    from samantha.engines import load_transcriber
+
+    return load_transcriber(settings)
+
+
+@pytest.fixture(scope="session")
+def chat_model(settings):
+    from samantha.engines import load_chat_model
+
+    return load_chat_model(settings)
+
+
+@pytest.fixture(scope="session")
+def synthesizer(settings):
+    from samantha.engines import load_synthesizer
+
+    return load_synthesizer(settings)
+
+
+@pytest.fixture
+def testdata() -> Path:
+    if not TESTDATA.is_dir():
+        pytest.skip(f"shared test audio not found at {TESTDATA} (only present beside the project's checkout)")
+    return TESTDATA
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    """Environment for running ``samantha`` in a subprocess: isolated config, data and models."""
+    env = dict(os.environ)
+    env.update(
+        SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_DATA_DIR=str(tmp_path / "data"),
+        SAMANTHA_MODELS_DIR=str(tmp_path / "models"), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 120, **kwargs):
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "samantha", *args], env=env, capture_output=True, text=True,
+        timeout=timeout, **kwargs,
+    )

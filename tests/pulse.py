@@ -1,0 +1,68 @@
+"""A private PulseAudio server with null sinks: real audio devices on a machine without a sound card.
+
+PortAudio reaches it through ALSA's pulse plugin. A null sink's ``.monitor`` source hears
+what is played into it, so a test can record exactly what Samantha said.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+@contextmanager
+def pulse_server(runtime: Path, sinks: tuple[str, ...] = ("speaker", "mic")):
+    """Start the server, yield the environment its clients need, always stop it."""
+    if not shutil.which("pulseaudio") or not shutil.which("pactl"):
+        pytest.skip("PulseAudio is not installed (scripts/test installs it)")
+    runtime.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), PULSE_RUNTIME_PATH=str(runtime),
+               PULSE_SERVER=f"unix:{runtime}/native", PULSE_STATE_PATH=str(runtime))
+    subprocess.run(
+        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr",
+         f"--load=module-native-protocol-unix socket={runtime}/native auth-anonymous=1"],
+        env=env, check=True, timeout=20, capture_output=True,
+    )
+    try:
+        for name in sinks:
+            pactl(env, "load-module", "module-null-sink", f"sink_name={name}", "rate=48000")
+        pactl(env, "set-default-sink", sinks[0])
+        pactl(env, "set-default-source", f"{sinks[-1]}.monitor")
+        yield env
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, timeout=10, capture_output=True)
+        deadline = time.monotonic() + 5
+        while (runtime / "pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def pactl(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(["pactl", *args], env=env, check=True, timeout=10, capture_output=True, text=True).stdout
+
+
+@contextmanager
+def recording(env: dict[str, str], source: str, out: Path, rate: int = 16000):
+    """Record ``source`` to a float32 file while the block runs; read it with ``load_recording``."""
+    with out.open("wb") as fh:
+        proc = subprocess.Popen(
+            ["parec", f"--device={source}", "--format=float32le", f"--rate={rate}", "--channels=1", "--raw"],
+            env=env, stdout=fh, stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(0.3)  # let the stream connect before anything plays
+            yield
+            time.sleep(0.3)  # the tail of what was played
+        finally:
+            proc.terminate()
+            proc.wait(timeout=5)
+
+
+def load_recording(path: Path) -> np.ndarray:
+    return np.fromfile(path, dtype="<f4")

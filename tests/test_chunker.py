@@ -1,0 +1,56 @@
+from samantha.chunker import Chunker
+
+
+def stream(text: str, chunker: Chunker | None = None, step: int = 1) -> list[str]:
+    """Feed ``text`` in pieces of ``step`` characters, as a model would, then flush."""
+    chunker = chunker or Chunker()
+    out = []
+    for i in range(0, len(text), step):
+        out += chunker.feed(text[i : i + step])
+    return out + chunker.flush()
+
+
+def test_first_clause_goes_out_early_then_whole_sentences():
+    text = "Oh, I love that idea, honestly. It reminds me of Paris, of rain, of you. Tell me more?"
+    assert stream(text) == [
+        "Oh, I love that idea,", "honestly.", "It reminds me of Paris, of rain, of you.", "Tell me more?",
+    ]
+
+
+def test_first_chunk_is_released_before_the_sentence_ends():
+    chunker = Chunker()
+    released = []
+    for ch in "Well, that is a lovely thought, and":
+        released += chunker.feed(ch)
+    assert released == ["Well, that is a lovely thought,"]
+
+
+def test_abbreviations_decimals_and_initials_do_not_end_a_sentence():
+    text = "Dr. Smith paid 3.5 dollars to J. Doe today. Then he left."
+    assert stream(text) == ["Dr. Smith paid 3.5 dollars to J. Doe today.", "Then he left."]
+
+
+def test_boundary_waits_for_the_next_character():
+    chunker = Chunker()
+    assert chunker.feed("It is 3.") == []  # could be 3.5
+    assert chunker.feed("5 now. ") == ["It is 3.5 now."]
+
+
+def test_token_sized_pieces_give_the_same_chunks_as_characters():
+    text = "Sure! Let me think: the sky is blue because of Rayleigh scattering. Neat, right?"
+    assert stream(text, step=1) == stream(text, step=4) == stream(text, step=len(text))
+
+
+def test_runaway_text_without_punctuation_is_split():
+    words = " ".join(["word"] * 100)
+    chunks = stream(words)
+    assert len(chunks) > 1 and all(len(c) <= 220 for c in chunks)
+    assert " ".join(chunks) == words
+
+
+def test_flush_returns_the_rest_and_resets():
+    chunker = Chunker()
+    chunker.feed("Hello there")
+    assert chunker.flush() == ["Hello there"]
+    assert chunker.flush() == []
+    assert chunker.feed("Hi, my dear friend, how") == ["Hi, my dear friend,"]  # first-clause rule again

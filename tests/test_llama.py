@@ -1,0 +1,100 @@
+import threading
+
+import pytest
+
+from samantha.config import LlmSettings
+from samantha.engines.base import Message
+from samantha.engines.llama import LlamaChatModel
+from samantha.errors import SamanthaError
+
+HELLO = [Message("system", "You are Samantha."), Message("user", "Hello there!")]
+
+
+def test_streams_text_deltas_through_the_chat_template(chat_model):
+    deltas = list(chat_model.stream(HELLO, max_tokens=16))
+    assert deltas and all(isinstance(d, str) and d for d in deltas)
+    assert "".join(deltas).strip()
+
+
+def test_cancel_from_another_thread_stops_promptly_and_model_is_reusable(chat_model):
+    stream = chat_model.stream(HELLO, max_tokens=400)
+    got, first, done = [], threading.Event(), threading.Event()
+
+    def consume():
+        for delta in stream:
+            got.append(delta)
+            first.set()
+        done.set()
+
+    threading.Thread(target=consume, daemon=True).start()
+    assert first.wait(60), "no first token"
+    stream.cancel()
+    assert done.wait(10), "stream did not end after cancel"
+    assert len(got) < 400
+    again = list(chat_model.stream(HELLO, max_tokens=8))
+    assert "".join(again).strip()
+
+
+def test_cancel_before_start_yields_nothing(chat_model):
+    stream = chat_model.stream(HELLO)
+    stream.cancel()
+    assert list(stream) == []
+
+
+def test_next_turn_reuses_the_cached_prefix(chat_model, monkeypatch):
+    """Turn 2 evaluates only what is new: turn 1's whole prompt is already in the KV cache."""
+    llama = chat_model._llama
+    first_eval = []  # (tokens already cached, tokens evaluated) at the first eval of a turn
+    real_eval = llama.eval
+
+    def eval_spy(tokens):
+        if not first_eval or first_eval[-1] is None:
+            first_eval[-1:] = [(llama.n_tokens, len(tokens))]
+        return real_eval(tokens)
+
+    monkeypatch.setattr(llama, "eval", eval_spy)
+    first_eval.append(None)
+    reply = "".join(chat_model.stream(HELLO, max_tokens=8))
+    cached_before, evaluated = first_eval[-1]
+    prompt1_tokens = cached_before + evaluated
+    first_eval.append(None)
+    turn2 = [*HELLO, Message("assistant", reply or "Hi."), Message("user", "Tell me more.")]
+    list(chat_model.stream(turn2, max_tokens=4))
+    reused, new = first_eval[-1]
+    assert reused >= prompt1_tokens - 1
+    assert new < prompt1_tokens  # far less than re-reading everything
+
+
+def test_count_tokens(chat_model):
+    assert 0 < chat_model.count_tokens("Hello there, how are you?") < 40
+    assert chat_model.count_tokens("") == 0
+
+
+def test_prompt_longer_than_context_is_a_clear_error(chat_model):
+    long = [Message("user", "word " * 2000)]
+    with pytest.raises(SamanthaError, match="context"):
+        list(chat_model.stream(long))
+
+
+def test_truncated_gguf_is_reported(tiny_models, tmp_path):
+    broken = tmp_path / "llm.gguf"
+    data = tiny_models["llm"].read_bytes()
+    broken.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SamanthaError) as err:
+        LlamaChatModel(broken, LlmSettings(context_tokens=512))
+    assert str(broken) in str(err.value) and "corrupt" in str(err.value)
+
+
+def test_a_file_that_is_not_gguf_is_reported(tmp_path):
+    bogus = tmp_path / "model.gguf"
+    bogus.write_text("definitely not a model")
+    with pytest.raises(SamanthaError, match="not a GGUF file"):
+        LlamaChatModel(bogus, LlmSettings())
+
+
+def test_a_gguf_without_chat_template_is_not_a_chat_model(tmp_path, make_test_models):
+    plain = tmp_path / "base.gguf"
+    make_test_models.make_llm(plain, chat_template=None)
+    with pytest.raises(SamanthaError) as err:
+        LlamaChatModel(plain, LlmSettings(context_tokens=512))
+    assert "not a chat model" in str(err.value) and str(plain) in str(err.value)
