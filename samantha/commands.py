@@ -6,8 +6,9 @@ import argparse
 import sys
 
 import numpy as np
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from samantha import config, paths, store
 from samantha.config import Settings
@@ -149,11 +150,12 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
         raise SamanthaError(f"Unknown model {', '.join(unknown)}; choose from: {', '.join(catalog)}")
     chosen = [catalog[n] for n in args.names] or store.defaults(catalog)
     if args.action == "list":
-        table = Table("name", "engine", "default", "size", "here", "license", "description")
+        table = Table(Column("name", no_wrap=True), "engine", Column("size", justify="right"), "here",
+                      "about", box=box.SIMPLE, caption="* = default for its engine")
         for e in catalog.values():
             here = all((e.folder() / f.path).is_file() for f in e.files)
-            table.add_row(e.name, e.engine, "✓" if e.default else "", f"{sum(f.size for f in e.files) / 1e6:.0f} MB",
-                          "✓" if here else "", e.license, e.description)
+            table.add_row(e.name + (" *" if e.default else ""), e.engine, f"{sum(f.size for f in e.files) / 1e6:.0f} MB",
+                          "✓" if here else "", f"{e.description}\n[dim]{e.license}[/]")
         Console().print(table)
     elif args.action == "download":
         store.download(chosen)

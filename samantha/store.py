@@ -57,7 +57,10 @@ class CatalogEntry:
         return target.parent if self.engine == "stt" else target
 
 
-def load_catalog(path: Path = CATALOG) -> dict[str, CatalogEntry]:
+def load_catalog(path: Path | None = None) -> dict[str, CatalogEntry]:
+    """The catalog at ``path``; by default ``$SAMANTHA_CATALOG`` if set (tests point it at
+    a catalog of their own), else the tracked ``catalog.toml`` beside this module."""
+    path = path or Path(os.environ.get("SAMANTHA_CATALOG") or CATALOG)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     entries = {}
     for name, raw in data.items():

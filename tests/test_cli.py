@@ -1,0 +1,123 @@
+"""The ``samantha`` command end to end, in a subprocess, on the tiny real models."""
+
+import wave
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def flags(tiny_models):
+    return ["--stt-model", str(tiny_models["stt"]), "--llm-model", str(tiny_models["llm"]),
+            "--voice", str(tiny_models["voice"])]
+
+
+def assert_clean_error(result, *words):
+    """Exit 2, a one-paragraph message containing ``words``, and no traceback."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip()
+    assert message.startswith("samantha: ") and "\n\n" not in message
+    for word in words:
+        assert word in message, message
+
+
+def test_chat_once_prints_a_reply(cli_env, flags):
+    result = run_cli(["chat", "--once", "Hello", *flags, "--no-audio"], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_keyboard_chat_keeps_a_conversation_and_leaves_on_eof(cli_env, flags):
+    result = run_cli(["chat", *flags, "--no-audio"], cli_env, input="Hello\n\nHow are you?\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("samantha ›") == 2  # the empty line is skipped
+    replies = [line.split("›", 1)[1] for line in result.stdout.splitlines() if "samantha ›" in line]
+    assert all(r.strip() for r in replies)
+
+
+def test_say_writes_a_wav_at_the_voices_rate(cli_env, flags, tmp_path):
+    out = tmp_path / "x.wav"
+    result = run_cli(["say", "Hello there.", "--out", str(out), *flags], cli_env)
+    assert result.returncode == 0, result.stderr
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 22050 and w.getnchannels() == 1
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    assert len(pcm) > 0.1 * 22050 and np.abs(pcm).max() > 1000
+
+
+def test_transcribe_runs_on_real_speech(cli_env, flags, testdata):
+    result = run_cli(["transcribe", str(testdata / "jfk.flac"), *flags], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() or "nothing heard" in result.stderr
+
+
+def test_transcribe_accepts_any_rate_and_channel_count(cli_env, flags, tmp_path):
+    path = tmp_path / "stereo44k.wav"
+    t = np.arange(44100) / 44100
+    tone = (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(np.repeat(tone, 2).tobytes())
+    result = run_cli(["transcribe", str(path), *flags], cli_env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_missing_default_model_names_the_path_and_the_download_command(cli_env):
+    result = run_cli(["chat", "--once", "Hello", "--no-audio"], cli_env)
+    assert_clean_error(result, "not downloaded", cli_env["SAMANTHA_MODELS_DIR"], "samantha models download llama-3.2-3b-instruct")
+
+
+def test_missing_model_path(cli_env, flags, tmp_path):
+    result = run_cli(["chat", "--once", "Hi", *flags, "--llm-model", str(tmp_path / "nope.gguf"), "--no-audio"], cli_env)
+    assert_clean_error(result, str(tmp_path / "nope.gguf"), "samantha models download")
+
+
+def test_truncated_model_file(cli_env, flags, tiny_models, tmp_path):
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(tiny_models["llm"].read_bytes()[:5000])
+    result = run_cli(["chat", "--once", "Hi", *flags, "--llm-model", str(broken), "--no-audio"], cli_env)
+    assert_clean_error(result, str(broken), "corrupt", "samantha models download")
+
+
+def test_voice_without_json(cli_env, flags, tiny_models, tmp_path):
+    lonely = tmp_path / "lonely.onnx"
+    lonely.write_bytes(tiny_models["voice"].read_bytes())
+    result = run_cli(["say", "Hi.", "--out", str(tmp_path / "x.wav"), *flags, "--voice", str(lonely)], cli_env)
+    assert_clean_error(result, f"{lonely}.json")
+
+
+@pytest.mark.parametrize("content", [b"", b"this is plain text, not audio" * 20])
+def test_not_audio_or_empty_file(cli_env, flags, tmp_path, content):
+    path = tmp_path / "notes.mp3"
+    path.write_bytes(content)
+    result = run_cli(["transcribe", str(path), *flags], cli_env)
+    assert_clean_error(result, str(path))
+
+
+@pytest.mark.parametrize("args", [["say", ""], ["say", "   "], ["chat", "--once", "", "--no-audio"]])
+def test_zero_length_text(cli_env, flags, args):
+    assert_clean_error(run_cli([*args, *flags], cli_env), "empty")
+
+
+def test_unknown_catalog_name(cli_env):
+    assert_clean_error(run_cli(["models", "download", "no-such-model"], cli_env), "no-such-model", "whisper-base.en")
+
+
+def test_models_list_and_path(cli_env):
+    listing = run_cli(["models", "list"], cli_env)
+    assert listing.returncode == 0
+    for name in ("whisper-base.en", "llama-3.2-3b-instruct", "jenny-medium"):
+        assert name in listing.stdout
+    assert run_cli(["models", "path"], cli_env).stdout.strip() == cli_env["SAMANTHA_MODELS_DIR"]
+
+
+def test_python_dash_m_and_help(cli_env):
+    result = run_cli(["--help"], cli_env)
+    assert result.returncode == 0
+    for command in ("chat", "say", "transcribe", "devices", "doctor", "models", "config"):
+        assert command in result.stdout
