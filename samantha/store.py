@@ -2,9 +2,11 @@
 
 This is the only module that touches the network, and only inside ``download``: the
 package switches the hub off at import, and ``download`` switches it back on for its own
-process. Files land in ``models_dir()/<name>/`` with the hub's own relative paths; an
-interrupted download resumes from huggingface_hub's ``.incomplete`` file, and every file is
-checked against the catalog's sha256 before it counts as present.
+process. Files land in ``models_dir()/<name>/`` with the hub's own relative paths. A
+dropped connection is resumed with HTTP Range requests within the run (huggingface_hub
+retries); if the run still fails, files already finished and verified are kept and the
+next run fetches only the rest. Every file is checked against the catalog's sha256 before
+it counts as present.
 """
 
 from __future__ import annotations
@@ -181,7 +183,7 @@ def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
             except Exception as exc:  # network, 404, disk: all end the same way for the user
                 raise SamanthaError(
                     f"Could not download {f.path} from {entry.repo} ({type(exc).__name__}: {exc}). "
-                    "Check the network connection and run the same command again; it resumes."
+                    "Check the network connection and run the same command again; files already downloaded are kept."
                 ) from exc
             if why := file_problem(entry, f, root):
                 target.unlink(missing_ok=True)

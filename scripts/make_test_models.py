@@ -34,7 +34,7 @@ SEED = 1234
 STT_TEXT = [" This", " is", " the", " tiny", " test", " transcript", "."]
 LLM_REPLY = ["Hello", " from", " the", " tiny", " test", " model", ".", " It", " speaks",
              " in", " short", " sentences", ",", " then", " stops", "!"]
-# Whisper's language tokens in Whisper's order (faster-whisper's list, with yue last).
+# Whisper's language tokens in Whisper's own order (large-v3's 100, yue last).
 WHISPER_LANGS = (
     "en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro "
     "da hu ta no th ur hr bg lt la mi ml cy sk te fa lv bn sr az sl kn et mk br eu "
@@ -49,8 +49,9 @@ CHATML_TEMPLATE = (
 )
 # piper's standard phoneme symbols (ids 0..160 in this order), as its voices use.
 PIPER_SYMBOLS = (
-    "_^$ !'(),-.:;?abcdefhijklmnopqrstuvwxyzæçðøħŋœǀǁǂǃɐɑɒɓɔɕɖɗɘəɚɛɜɞɟɠɡɢɣɤɥɦɧɨɪɫɬɭɮɯɰɱɲ"
-    "ɳɴɵɶɸɹɺɻɽɾʀʁʂʃʄʈʉʊʋʌʍʎʏʐʑʒʔʕʘʙʛʜʝʟʡʢʲˈˌːˑ˞βθχᵻⱱ0123456789"
+    "_^$ !'(),-.:;?abcdefhijklmnopqrstuvwxyzæçðøħŋœǀǁǂǃ"
+    "ɐɑɒɓɔɕɖɗɘəɚɛɜɞɟɠɡɢɣɤɥɦɧɨɪɫɬɭɮɯɰɱɲɳɴɵɶɸɹɺɻɽɾ"
+    "ʀʁʂʃʄʈʉʊʋʌʍʎʏʐʑʒʔʕʘʙʛʜʝʟʡʢʲˈˌːˑ˞βθχᵻⱱ0123456789"
     "\u0327\u0303\u032a\u032f\u0329ʰˤε↓#\"↑\u033a\u033bgʦX\u031d\u030aɝʷ"
 )
 
@@ -72,7 +73,7 @@ def _bpe_token(piece: str) -> str:
 
 def _bpe_vocab(pieces: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """All 256 byte tokens (so any text round-trips) plus one merged token per piece."""
-    vocab, merges = _byte_chars(), []
+    vocab, merges = sorted(_byte_chars(), key=ord), []  # GPT-2's order: "!" is token 0
     for piece in pieces:
         chars = list(_bpe_token(piece))
         merged = chars[0]
@@ -90,23 +91,24 @@ def _links(seq: list[int]) -> list[tuple[int, int]]:
     return list(zip(seq, seq[1:]))
 
 
-def _chain_weights(rng, n_vocab: int, d: int, links, chain_dims: int = 32):
+def _chain_weights(rng, n_vocab: int, d: int, links, gains=1.0, chain_dims: int = 32):
     """Embeddings and output rows (n_vocab x d) under which each prev -> next link wins.
 
     "prev" tokens get orthogonal embeddings in dims [0, chain_dims); every other token
-    a random one in the remaining dims.  next's output row is prev's embedding, so after
-    normalisation its logit is ~chain_dims/0.7 while unrelated logits stay near 0: off
-    the chain no token is preferred, and nothing can jump into the middle of it.
+    a random one in the remaining dims.  next's output row is gain * prev's embedding,
+    so after normalisation its logit is ~gain * chain_dims / 0.7 while unrelated logits
+    stay near 0: off the chain no token is preferred, nothing jumps into its middle.
     """
+    prevs = sorted({p for p, _ in links})
+    assert len(prevs) == len(links) <= chain_dims, "each token may precede only one"
     emb = np.zeros((n_vocab, d), np.float32)
     emb[:, chain_dims:] = rng.standard_normal((n_vocab, d - chain_dims))
-    prevs = sorted({p for p, _ in links})
     basis = np.linalg.qr(rng.standard_normal((chain_dims, chain_dims)))[0]
     emb[prevs] = 0.0
     emb[prevs, :chain_dims] = np.sqrt(chain_dims) * basis[: len(prevs)]
     out = (0.02 * rng.standard_normal((n_vocab, d))).astype(np.float32)
-    for prev, nxt in links:
-        out[nxt] += emb[prev]
+    for (prev, nxt), gain in zip(links, np.broadcast_to(gains, len(links))):
+        out[nxt] += gain * emb[prev]
     return emb, out
 
 
@@ -180,10 +182,14 @@ def _whisper_spec(rng, vocab: list[str], d: int = 64, ff: int = 128):
         _set_block(layer.self_attention, rng, d, [3 * d, d])  # fused QKV, output
         _set_ffn(layer.ffn, rng, d, ff)
 
-    ids = {t: i for i, t in enumerate(vocab)}
-    emb, proj = _chain_weights(rng, len(vocab), d, _whisper_links(ids))
+    ids, eot = {t: i for i, t in enumerate(vocab)}, vocab.index("<|endoftext|>")
     bias = np.zeros(len(vocab), np.float32)
-    bias[ids["<|endoftext|>"]] = -15.0  # only the chain may end a text: beams stay long
+    bias[eot] = -15.0  # only the chain may end a text, so beam search keeps the whole chain
+    # Planted logits of ~9 (gain 0.2): confident but not certain, avg_logprob about -0.3
+    # as from a real model; the link to end-of-text is stronger to overcome its bias.
+    links = _whisper_links(ids)
+    gains = [0.2 + 0.35 * (nxt == eot) for _, nxt in links]
+    emb, proj = _chain_weights(rng, len(vocab), d, links, gains)
     dec.embeddings.weight = emb
     dec.projection.weight, dec.projection.bias = proj, bias
     dec.position_encodings.encodings = _rand(rng, 448, d, scale=0.1)
@@ -238,15 +244,17 @@ def _llm_biases(ids: dict[str, int]) -> np.ndarray:
 def _llm_tensors(rng, ids: dict[str, int], d: int, ff: int, n_layer: int) -> dict:
     """llama tensors (numpy shapes are [out, in]) with the LLM_REPLY chain planted.
 
-    RMSNorm keeps a constant embedding dimension, so the last dim carries the biases.
+    llama has no output bias, but RMSNorm keeps a constant embedding dimension, so
+    the last dimension (constant c) carries _llm_biases through the output matrix.
     """
     chain = [ids[_bpe_token("\n")]] + [ids[_bpe_token(p)] for p in LLM_REPLY]
     chain.append(ids["<|im_end|>"])  # "...assistant\n" -> LLM_REPLY -> EOS
     links = _links(chain) + [(ids[_bpe_token('"')], chain[1])]  # strings start with it too
-    emb, out = _chain_weights(rng, len(ids), d - 1, links)
-    emb = np.hstack([emb, np.full((len(ids), 1), 4.0, np.float32)])  # bias channel
-    rms = np.sqrt((32 + 4.0**2) / d)  # of a chain token's embedding
-    out = np.hstack([out, (_llm_biases(ids) * rms / 4.0)[:, None]]).astype(np.float32)
+    emb, out = _chain_weights(rng, len(ids), d - 1, links, chain_dims=32)
+    c = 4.0
+    emb = np.hstack([emb, np.full((len(ids), 1), c, np.float32)])
+    c_normed = c / np.sqrt((32 + c**2) / d)  # c after RMSNorm of a typical embedding
+    out = np.hstack([out, (_llm_biases(ids) / c_normed)[:, None]]).astype(np.float32)
     tensors = {"token_embd.weight": emb, "output_norm.weight": np.ones(d, np.float32),
                "output.weight": out}
     shapes = {"attn_q": (d, d), "attn_k": (d, d), "attn_v": (d, d), "attn_output": (d, d),
@@ -259,18 +267,24 @@ def _llm_tensors(rng, ids: dict[str, int], d: int, ff: int, n_layer: int) -> dic
     return tensors
 
 
-def make_llm(path: Path, d: int = 64, ff: int = 128, n_layer: int = 2, n_head: int = 4) -> Path:
-    """Tiny llama-architecture GGUF: gpt2 byte-level BPE, ChatML template, EOS <|im_end|>."""
+def make_llm(path: Path, chat_template: str | None = CHATML_TEMPLATE,
+             d: int = 64, ff: int = 128, n_layer: int = 2, n_head: int = 4) -> Path:
+    """Tiny llama-architecture GGUF: gpt2 byte-level BPE, ChatML, EOS <|im_end|>.
+
+    chat_template=None writes a base model, with no chat template in its metadata.
+    """
     import gguf
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text, merges = _bpe_vocab(LLM_REPLY)
+    # JSON keywords first: one token each, and ASCII-only leading merges (llama-cpp-python's
+    # verbose loader log cuts the merges list at a byte count and must not split a "Ġ").
+    text, merges = _bpe_vocab(["true", "false", "null", *LLM_REPLY])
     tokens = text + LLM_SPECIALS
     ids = {t: i for i, t in enumerate(tokens)}
     w = gguf.GGUFWriter(str(path), "llama")
     w.add_name("samantha-tiny-test")
-    w.add_context_length(2048)
+    w.add_context_length(8192)
     w.add_embedding_length(d)
     w.add_block_count(n_layer)
     w.add_feed_forward_length(ff)
@@ -291,7 +305,8 @@ def make_llm(path: Path, d: int = 64, ff: int = 128, n_layer: int = 2, n_head: i
     w.add_eos_token_id(ids["<|im_end|>"])
     w.add_pad_token_id(ids["<|endoftext|>"])
     w.add_add_bos_token(False)
-    w.add_chat_template(CHATML_TEMPLATE)
+    if chat_template is not None:
+        w.add_chat_template(chat_template)
     for name, tensor in _llm_tensors(np.random.default_rng(SEED), ids, d, ff, n_layer).items():
         w.add_tensor(name, tensor)
     w.write_header_to_file()
@@ -307,7 +322,7 @@ def _voice_graph(n_symbols: int, hop: int, sample_rate: int):
     """ONNX graph: each phoneme id becomes `hop` samples of its own tone.
 
     Inputs match piper's VITS export (input, input_lengths, scales); the output is
-    [1, 1, N * hop] audio, so speech length scales with the number of phoneme ids.
+    [1, 1, N * hop * length_scale] audio: length follows the number of phoneme ids.
     """
     from onnx import TensorProto, helper, numpy_helper
 
@@ -316,9 +331,15 @@ def _voice_graph(n_symbols: int, hop: int, sample_rate: int):
     freqs = 110.0 + 3.0 * np.arange(n_symbols)[:, None]
     table = 0.5 * np.sin(2 * np.pi * freqs * t) + 0.05 * rng.standard_normal((n_symbols, hop))
     nodes = [helper.make_node("Gather", ["table", "input"], ["frames"], axis=0),
-             helper.make_node("Reshape", ["frames", "out_shape"], ["output"])]
-    inits = [numpy_helper.from_array(table.astype(np.float32), "table"),
-             numpy_helper.from_array(np.array([1, 1, -1], np.int64), "out_shape")]
+             helper.make_node("Reshape", ["frames", "out_shape"], ["audio"]),
+             # Stretch by scales[1] (length_scale), as piper's speaking-rate setting expects.
+             helper.make_node("Slice", ["scales", "one", "two"], ["length_scale"]),
+             helper.make_node("Concat", ["unit_scales", "length_scale"], ["stretch"], axis=0),
+             helper.make_node("Resize", ["audio", "", "stretch"], ["output"], mode="linear")]
+    consts = {"table": table.astype(np.float32), "out_shape": np.array([1, 1, -1], np.int64),
+              "one": np.array([1], np.int64), "two": np.array([2], np.int64),
+              "unit_scales": np.ones(2, np.float32)}
+    inits = [numpy_helper.from_array(value, name) for name, value in consts.items()]
     inputs = [helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
               helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
               helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3])]

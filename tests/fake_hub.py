@@ -47,9 +47,9 @@ class FakeHub:
         self.requests: list[Request] = []
         self.gets: Counter[str] = Counter()  # GETs per file path
         self._lock = threading.Lock()
+        # two origins, as on the real hub: the hub answers /resolve, the "CDN" serves LFS blobs
+        # (ThreadingHTTPServer's request threads are daemons: nothing can hang a test run)
         self._servers = {name: ThreadingHTTPServer(("127.0.0.1", 0), self._handler(name)) for name in ("hub", "cdn")}
-        for server in self._servers.values():
-            server.daemon_threads = True
         self.url = self._url("hub")
 
     def _url(self, name: str) -> str:

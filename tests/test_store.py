@@ -1,0 +1,216 @@
+"""The model store against a fake hub on 127.0.0.1: download, verify, resume, failures.
+
+Downloads run ``samantha models download`` in a subprocess, because the package switches
+the hub off at import and huggingface_hub reads ``HF_ENDPOINT`` at import. The subprocess
+points at its own catalog (``SAMANTHA_CATALOG``), models dir and HF_HOME, and refuses any
+connection to an address other than 127.0.0.1; the fake hub records what it was asked.
+
+What huggingface_hub 2.x does on a cut-off download (tested below): ``http_get`` retries
+in the same process (after 1 s, up to 5 times without new data) with ``Range: bytes=N-``,
+where N counts only the 10 MiB chunks already written; a small file is fetched again
+whole. Nothing is kept across runs: the partial file is per process and deleted on
+failure, so the next run starts that file from byte 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fake_hub import FakeHub
+from samantha import store
+from samantha.errors import SamanthaError
+
+REV = hashlib.sha1(b"test revision").hexdigest()
+CHUNK = 10 * 1024 * 1024  # huggingface_hub's DOWNLOAD_CHUNK_SIZE: what a retry can resume from
+BIG = "big-Q4_K_M.gguf"
+ONNX = "en/en_GB/test_voice/medium/en_GB-test_voice-medium.onnx"
+MODELS = {  # name: (engine, repo, {path: size})
+    "tiny-stt": ("stt", "test-org/tiny-whisper",
+                 {"config.json": 2_000, "model.bin": 300_000, "vocabulary.txt": 40_000}),
+    "tiny-voice": ("voice", "test-org/voices", {ONNX: 200_000, f"{ONNX}.json": 1_500}),
+    "big-llm": ("llm", "test-org/big-gguf", {BIG: 2 * CHUNK + 12_345}),  # > 10 MiB, to see a Range resume
+}
+
+GUARDED_CLI = """
+import socket, sys
+_connect = socket.socket.connect
+def _loopback_only(sock, address):
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] != "127.0.0.1":
+        print(f"test guard: blocked a connection to {address}", file=sys.stderr)
+        raise OSError(f"test guard: blocked a connection to {address}")
+    return _connect(sock, address)
+socket.socket.connect = _loopback_only
+from samantha.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def blobs() -> dict[str, bytes]:
+    rng = random.Random(1234)
+    return {path: rng.randbytes(size) for _, _, files in MODELS.values() for path, size in files.items()}
+
+
+@pytest.fixture
+def catalog(tmp_path, blobs) -> Path:
+    lines = []
+    for name, (engine, repo, files) in MODELS.items():
+        lines += [f'["{name}"]', f'engine = "{engine}"', f'repo = "{repo}"', f'revision = "{REV}"',
+                  'license = "test"', f'description = "{name} for tests"', "files = ["]
+        lines += [f'  {{ path = "{p}", sha256 = "{hashlib.sha256(blobs[p]).hexdigest()}", size = {len(blobs[p])} }},'
+                  for p in files]
+        lines += ["]", ""]
+    path = tmp_path / "catalog.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def hub_files(blobs) -> dict[tuple[str, str, str], bytes]:
+    return {(repo, REV, p): blobs[p] for _, repo, files in MODELS.values() for p in files}
+
+
+@pytest.fixture
+def env(tmp_path, catalog, cli_env) -> dict[str, str]:
+    env = {k: v for k, v in cli_env.items()
+           if not k.upper().startswith(("HF_", "HUGGING")) and "PROXY" not in k.upper()}
+    env.update(SAMANTHA_CATALOG=str(catalog), HF_HOME=str(tmp_path / "hf-home"), HF_HUB_OFFLINE="1",
+               NO_PROXY="127.0.0.1", COLUMNS="400")
+    return env
+
+
+@pytest.fixture
+def models(env) -> Path:
+    return Path(env["SAMANTHA_MODELS_DIR"])
+
+
+def samantha(hub: FakeHub, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    seen = len(hub.requests)
+    result = subprocess.run([sys.executable, "-c", GUARDED_CLI, *args], env={**env, "HF_ENDPOINT": hub.url},
+                            capture_output=True, text=True, timeout=120)
+    assert "test guard: blocked" not in result.stderr, result.stderr
+    for request in hub.requests[seen:]:  # only the fake hub was asked, and only for model files
+        assert request.host.startswith("127.0.0.1:") and request.server in ("hub", "cdn"), request
+        assert request.path in {p for _, _, files in MODELS.values() for p in files}, request
+    return result
+
+
+def run_download(hub, env, *names):
+    return samantha(hub, env, "models", "download", *names)
+
+
+def test_download_fetches_every_file_and_verifies(hub_files, blobs, env, models):
+    with FakeHub(hub_files) as hub:
+        result = run_download(hub, env, "tiny-stt", "tiny-voice")
+        assert result.returncode == 0, result.stderr
+        for name in ("tiny-stt", "tiny-voice"):
+            for path in MODELS[name][2]:
+                assert (models / name / path).read_bytes() == blobs[path]
+                assert f"{name}/{path}: downloaded and verified" in result.stdout
+                # one HEAD for the metadata, one GET for the bytes, no Range
+                assert [(r.method, r.range) for r in hub.requests if r.path == path] == [("HEAD", None), ("GET", None)]
+        # small files come from the hub itself, LFS-sized ones through the redirect to the CDN
+        assert {r.server for r in hub.requests if r.path == "config.json"} == {"hub"}
+        assert [r.server for r in hub.requests if r.path == "model.bin"] == ["hub", "cdn"]
+
+        verified = samantha(hub, env, "models", "verify", "tiny-stt", "tiny-voice")
+        assert verified.returncode == 0, verified.stderr
+        assert "all files present and intact" in verified.stderr
+
+        seen = len(hub.requests)
+        again = run_download(hub, env, "tiny-stt")
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.count("already downloaded and verified") == 3
+        assert len(hub.requests) == seen  # nothing fetched, nothing even asked
+
+
+def test_verify_names_a_corrupted_file_and_the_fix(hub_files, blobs, env, models):
+    with FakeHub(hub_files) as hub:
+        assert run_download(hub, env, "tiny-stt").returncode == 0
+        model_bin = models / "tiny-stt" / "model.bin"
+        data = bytearray(model_bin.read_bytes())
+        data[1000] ^= 0x01  # same size: only the sha256 can tell
+        model_bin.write_bytes(bytes(data))
+
+        result = samantha(hub, env, "models", "verify", "tiny-stt")
+        assert result.returncode == 1
+        assert f"{model_bin}: sha256 does not match the catalog. Fix: samantha models download tiny-stt" in result.stderr
+        assert "config.json" not in result.stderr and "vocabulary.txt" not in result.stderr
+
+        seen = len(hub.requests)
+        repaired = run_download(hub, env, "tiny-stt")
+        assert repaired.returncode == 0, repaired.stderr
+        assert {r.path for r in hub.requests[seen:]} == {"model.bin"}  # only the damaged file again
+        assert model_bin.read_bytes() == blobs["model.bin"]
+        assert samantha(hub, env, "models", "verify", "tiny-stt").returncode == 0
+
+
+def test_wrong_bytes_from_the_server_are_refused_and_deleted(hub_files, env, models):
+    with FakeHub(hub_files, corrupt={"model.bin"}) as hub:
+        result = run_download(hub, env, "tiny-stt")
+    model_bin = models / "tiny-stt" / "model.bin"
+    assert result.returncode == 2
+    assert f"Downloaded {model_bin}, but it is not the expected file (sha256 does not match the catalog)" in result.stderr
+    assert "it was deleted. Run again: samantha models download tiny-stt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not model_bin.exists()
+    assert (models / "tiny-stt" / "config.json").is_file()  # fetched before it, and good
+    assert "vocabulary.txt" not in {r.path for r in hub.requests}  # stopped at the first bad file
+
+
+def test_cut_off_download_is_resumed_with_range_in_the_same_run(hub_files, blobs, env, models):
+    with FakeHub(hub_files, cut_off={BIG, "config.json"}) as hub:
+        result = run_download(hub, env, "big-llm", "tiny-stt")
+    assert result.returncode == 0, result.stderr
+    assert "Trying to resume download" in result.stderr  # huggingface_hub's own retry
+    # the big file resumes after the 10 MiB chunk it had written; the small one starts over
+    assert hub.ranges(BIG) == [None, f"bytes={CHUNK}-"]
+    assert hub.ranges("config.json") == [None, None]
+    assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG]
+    assert (models / "tiny-stt" / "config.json").read_bytes() == blobs["config.json"]
+    assert f"big-llm/{BIG}: downloaded and verified" in result.stdout
+
+
+def test_download_that_keeps_failing_ends_cleanly_and_the_next_run_starts_over(hub_files, blobs, env, models):
+    with FakeHub(hub_files, cut_off={BIG}, dead_after_cut=5) as hub:
+        failed = run_download(hub, env, "big-llm")
+        assert failed.returncode == 2
+        assert f"Could not download {BIG} from test-org/big-gguf" in failed.stderr
+        assert "run the same command again" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        # five retries with Range, then huggingface_hub gives up and deletes its partial file
+        assert hub.ranges(BIG) == [None] + [f"bytes={CHUNK}-"] * 5
+        assert not (models / "big-llm" / BIG).exists()
+        assert not [p for p in models.rglob("*") if p.name.endswith(".incomplete")]
+
+        again = run_download(hub, env, "big-llm")
+        assert again.returncode == 0, again.stderr
+        assert hub.ranges(BIG)[6:] == [None]  # no resume across runs: from byte 0
+        assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG]
+
+
+def test_resolve_explains_missing_and_truncated_models(hub_files, env, models, catalog, monkeypatch):
+    monkeypatch.setenv("SAMANTHA_CATALOG", str(catalog))
+    with pytest.raises(SamanthaError, match="not downloaded .*To fix it, run: samantha models download tiny-voice"):
+        store.resolve("voice", "tiny-voice", root=models)
+    with pytest.raises(SamanthaError, match="'tiny-voice' is a voice model, not a llm model"):
+        store.resolve("llm", "tiny-voice", root=models)
+
+    with FakeHub(hub_files) as hub:
+        assert run_download(hub, env, "tiny-voice").returncode == 0
+    onnx = models / "tiny-voice" / ONNX
+    assert store.resolve("voice", "tiny-voice", root=models) == onnx
+
+    onnx.write_bytes(onnx.read_bytes()[:1000])
+    with pytest.raises(SamanthaError, match="truncated or corrupt .*samantha models download tiny-voice"):
+        store.resolve("voice", "tiny-voice", root=models)
+    entry = store.load_catalog()["tiny-voice"]
+    assert store.verify([entry], root=models) == [
+        f"{onnx}: size 1000 bytes, expected 200000. Fix: samantha models download tiny-voice"
+    ]
