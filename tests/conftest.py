@@ -57,6 +57,18 @@ def tiny_models(make_test_models, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def heard_text(make_test_models) -> str:
+    """What the tiny Whisper hears in any audio: its decoder follows one fixed path."""
+    return "".join(make_test_models.STT_TEXT).strip()
+
+
+@pytest.fixture(scope="session")
+def reply_text(make_test_models) -> str:
+    """What the tiny LLM always answers: one fixed path through its weights, then end of turn."""
+    return "".join(make_test_models.LLM_REPLY).strip()
+
+
+@pytest.fixture(scope="session")
 def settings(tiny_models):
     from samantha import config
 

@@ -24,18 +24,18 @@ def assert_clean_error(result, *words):
         assert word in message, message
 
 
-def test_chat_once_prints_a_reply(cli_env, flags):
+def test_chat_once_prints_a_reply(cli_env, flags, reply_text):
     result = run_cli(["chat", "--once", "Hello", *flags, "--no-audio"], cli_env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+    assert result.stdout.strip() == reply_text
 
 
-def test_keyboard_chat_keeps_a_conversation_and_leaves_on_eof(cli_env, flags):
+def test_keyboard_chat_keeps_a_conversation_and_leaves_on_eof(cli_env, flags, reply_text):
     result = run_cli(["chat", *flags, "--no-audio"], cli_env, input="Hello\n\nHow are you?\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("samantha ›") == 2  # the empty line is skipped
-    replies = [line.split("›", 1)[1] for line in result.stdout.splitlines() if "samantha ›" in line]
-    assert all(r.strip() for r in replies)
+    replies = [line.split("samantha ›", 1)[1] for line in result.stdout.splitlines() if "samantha ›" in line]
+    assert [r.strip() for r in replies] == [reply_text, reply_text]
 
 
 def test_say_writes_a_wav_at_the_voices_rate(cli_env, flags, tmp_path):
@@ -48,13 +48,24 @@ def test_say_writes_a_wav_at_the_voices_rate(cli_env, flags, tmp_path):
     assert len(pcm) > 0.1 * 22050 and np.abs(pcm).max() > 1000
 
 
-def test_transcribe_runs_on_real_speech(cli_env, flags, testdata):
+def test_transcribe_runs_on_real_speech(cli_env, flags, testdata, heard_text):
     result = run_cli(["transcribe", str(testdata / "jfk.flac"), *flags], cli_env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() or "nothing heard" in result.stderr
+    assert result.stdout.strip() == heard_text
 
 
-def test_transcribe_accepts_any_rate_and_channel_count(cli_env, flags, tmp_path):
+def test_transcribe_silence_hears_nothing(cli_env, flags, tmp_path):
+    path = tmp_path / "silence.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(bytes(32000))
+    result = run_cli(["transcribe", str(path), *flags], cli_env)
+    assert result.returncode == 0 and result.stdout == "" and "nothing heard" in result.stderr
+
+
+def test_transcribe_accepts_any_rate_and_channel_count(cli_env, flags, tmp_path, heard_text):
     path = tmp_path / "stereo44k.wav"
     t = np.arange(44100) / 44100
     tone = (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2")
@@ -65,6 +76,7 @@ def test_transcribe_accepts_any_rate_and_channel_count(cli_env, flags, tmp_path)
         w.writeframes(np.repeat(tone, 2).tobytes())
     result = run_cli(["transcribe", str(path), *flags], cli_env)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == heard_text
 
 
 def test_missing_default_model_names_the_path_and_the_download_command(cli_env):

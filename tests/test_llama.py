@@ -10,29 +10,35 @@ from samantha.errors import SamanthaError
 HELLO = [Message("system", "You are Samantha."), Message("user", "Hello there!")]
 
 
-def test_streams_text_deltas_through_the_chat_template(chat_model):
-    deltas = list(chat_model.stream(HELLO, max_tokens=16))
-    assert deltas and all(isinstance(d, str) and d for d in deltas)
-    assert "".join(deltas).strip()
+def test_streams_the_reply_in_deltas_through_the_chat_template(chat_model, reply_text):
+    deltas = list(chat_model.stream(HELLO, max_tokens=64))
+    assert len(deltas) > 3 and all(isinstance(d, str) and d for d in deltas)
+    assert "".join(deltas).strip() == reply_text
 
 
-def test_cancel_from_another_thread_stops_promptly_and_model_is_reusable(chat_model):
-    stream = chat_model.stream(HELLO, max_tokens=400)
-    got, first, done = [], threading.Event(), threading.Event()
+def test_max_tokens_cuts_the_reply(chat_model, reply_text):
+    short = "".join(chat_model.stream(HELLO, max_tokens=3))
+    assert short and reply_text.startswith(short.strip()) and short.strip() != reply_text
+
+
+def test_cancel_from_another_thread_ends_the_stream_at_the_next_token(chat_model, reply_text):
+    stream = chat_model.stream(HELLO)
+    got, first, resume, done = [], threading.Event(), threading.Event(), threading.Event()
 
     def consume():
         for delta in stream:
             got.append(delta)
             first.set()
+            resume.wait(10)  # hold the consumer still while another thread cancels
         done.set()
 
     threading.Thread(target=consume, daemon=True).start()
     assert first.wait(60), "no first token"
     stream.cancel()
+    resume.set()
     assert done.wait(10), "stream did not end after cancel"
-    assert len(got) < 400
-    again = list(chat_model.stream(HELLO, max_tokens=8))
-    assert "".join(again).strip()
+    assert len(got) == 1
+    assert "".join(chat_model.stream(HELLO)).strip() == reply_text  # usable, and unharmed
 
 
 def test_cancel_before_start_yields_nothing(chat_model):

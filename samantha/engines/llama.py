@@ -2,8 +2,8 @@
 
 The whole history is re-sent each turn; llama.cpp keeps the KV cache of the longest
 common token prefix, so an unchanged system prompt and past turns cost nothing to
-re-read. Cancelling sets an event checked by llama.cpp's per-token stopping criterion, so
-generation ends within one token even when the consumer is blocked elsewhere; a lock
+re-read. llama.cpp only computes a token when the stream is pulled, so cancelling sets an
+event checked before each token is handed out: generation ends within one token, and a lock
 makes the next turn wait for that instead of racing the old one.
 """
 
@@ -64,26 +64,22 @@ class LlamaStream:
         return self._cancelled.is_set()
 
     def __iter__(self) -> Iterator[str]:
-        from llama_cpp import StoppingCriteriaList
-
         model = self._model
         with model._lock:
             if self.cancelled:
                 return
+            chunks = model._llama.create_chat_completion(
+                messages=[{"role": m.role, "content": m.content} for m in self._messages],
+                stream=True, max_tokens=self._max_tokens, temperature=model._settings.temperature,
+            )
             try:
-                chunks = model._llama.create_chat_completion(
-                    messages=[{"role": m.role, "content": m.content} for m in self._messages],
-                    stream=True, max_tokens=self._max_tokens, temperature=model._settings.temperature,
-                    stopping_criteria=StoppingCriteriaList([lambda _ids, _logits: self.cancelled]),
-                )
-            except ValueError as exc:  # prompt longer than the context window
-                raise SamanthaError(f"The conversation no longer fits the model's context ({exc}).") from exc
-            try:
-                for chunk in chunks:
+                for chunk in chunks:  # the prompt is read on the first pull
                     if self.cancelled:
                         break
                     delta = chunk["choices"][0]["delta"].get("content")
                     if delta:
                         yield delta
+            except ValueError as exc:  # the prompt is longer than the context window
+                raise SamanthaError(f"The conversation no longer fits the model's context ({exc}).") from exc
             finally:
                 chunks.close()
