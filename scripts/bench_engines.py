@@ -104,7 +104,8 @@ def main() -> int:
         sys.path.insert(0, str(ROOT / "scripts"))
         import make_test_models
 
-        paths = make_test_models.make_all(Path(tempfile.mkdtemp(prefix="samantha-bench-")))
+        tiny_dir = tempfile.TemporaryDirectory(prefix="samantha-bench-")  # removed at exit
+        paths = make_test_models.make_all(Path(tiny_dir.name))
         settings = config.override(settings, "models", stt=str(paths["stt"]), llm=str(paths["llm"]),
                                    voice=str(paths["voice"]))
         settings = config.override(settings, "llm", context_tokens=512)
@@ -119,12 +120,12 @@ def main() -> int:
         return 0
     s, l, t = results["stt"], results["llm"], results["tts"]
     print(f"models: {results['models']}")
-    print(f"stt   load {s['load_s'] * 1000:7.0f} ms | real-time factor {s['rtf']:.3f} on {s['audio']} | "
-          f"3 s turn {s['turn_3s_s'] * 1000:.0f} ms")
-    print(f"llm   load {l['load_s'] * 1000:7.0f} ms | first token {l['ttft_cold_s'] * 1000:.0f} ms cold, "
-          f"{l['ttft_warm_s'] * 1000:.0f} ms with cached prompt | {l['tokens_per_s']:.1f} tokens/s")
-    print(f"tts   load {t['load_s'] * 1000:7.0f} ms | real-time factor {t['rtf']:.3f} | "
-          f"first chunk {t['first_chunk_s'] * 1000:.0f} ms")
+    print(f"stt   load {s['load_s'] * 1000:7.0f} ms | real-time factor {s['rtf']:.4f} on {s['audio']} | "
+          f"3 s turn {s['turn_3s_s'] * 1000:.1f} ms")
+    print(f"llm   load {l['load_s'] * 1000:7.0f} ms | first token {l['ttft_cold_s'] * 1000:.1f} ms cold, "
+          f"{l['ttft_warm_s'] * 1000:.1f} ms with cached prompt | {l['tokens_per_s']:.1f} tokens/s")
+    print(f"tts   load {t['load_s'] * 1000:7.0f} ms | real-time factor {t['rtf']:.4f} | "
+          f"first chunk {t['first_chunk_s'] * 1000:.1f} ms")
     return 0
 
 
