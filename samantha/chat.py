@@ -8,9 +8,11 @@ chunk, so Samantha starts speaking while the model is still writing.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
-from typing import Iterator
+from typing import Iterator, TextIO
 
+from samantha.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import ChatModel, ChatStream, Message, Synthesizer
 from samantha.speaker import Speaker
@@ -58,6 +60,21 @@ class Conversation:
         if message not in self._tokens:
             self._tokens[message] = self.model.count_tokens(message.content)
         return self._tokens[message]
+
+
+def reply_aloud(conversation: Conversation, voice: "VoiceOut | None", text: str, out: TextIO = sys.stdout) -> None:
+    """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete."""
+    chunker = Chunker()
+    for delta in conversation.respond(text):
+        out.write(delta)
+        out.flush()
+        for piece in chunker.feed(delta) if voice else ():
+            voice.say(piece)
+    out.write("\n")
+    for piece in chunker.flush() if voice else ():
+        voice.say(piece)
+    if voice:
+        voice.finish()
 
 
 class VoiceOut:

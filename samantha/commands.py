@@ -32,25 +32,8 @@ def _voice_out(settings: Settings):
     return VoiceOut(synthesizer, Speaker(settings.audio.output_device))
 
 
-def _reply(conversation, voice, text: str) -> None:
-    """Stream one reply to stdout, handing speakable pieces to the voice as they complete."""
-    from samantha.chunker import Chunker
-
-    chunker = Chunker()
-    for delta in conversation.respond(text):
-        sys.stdout.write(delta)
-        sys.stdout.flush()
-        for piece in chunker.feed(delta) if voice else ():
-            voice.say(piece)
-    sys.stdout.write("\n")
-    for piece in chunker.flush() if voice else ():
-        voice.say(piece)
-    if voice:
-        voice.finish()
-
-
 def chat(args: argparse.Namespace, settings: Settings) -> int:
-    from samantha.chat import Conversation
+    from samantha.chat import Conversation, reply_aloud
     from samantha.engines import load_chat_model
 
     once = getattr(args, "once", None)
@@ -61,7 +44,7 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
     conversation = Conversation(model, settings.llm)
     try:
         if once is not None:
-            _reply(conversation, voice, once.strip())
+            reply_aloud(conversation, voice, once.strip())
             return 0
         if args.command is None:
             console.print("[dim]The hands-free voice loop is not built yet; this is keyboard chat.[/]")
@@ -76,7 +59,7 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             sys.stdout.write("samantha › ")
             try:
-                _reply(conversation, voice, line)
+                reply_aloud(conversation, voice, line)
             except KeyboardInterrupt:
                 conversation.cancel()
                 if voice:

@@ -1,0 +1,112 @@
+import io
+import threading
+
+from samantha.chat import Conversation, VoiceOut, reply_aloud
+from samantha.config import LlmSettings
+from samantha.engines.base import Message
+
+
+class RecordingSpeaker:
+    """Stands in for the sound device here; the real one is tested on PulseAudio (test_audio_devices)."""
+
+    def __init__(self):
+        self.played, self.first_audio = [], threading.Event()
+
+    def play(self, chunk, turn_id=0):
+        self.played.append(chunk)
+        self.first_audio.set()
+
+    def wait(self, timeout=None):
+        return True
+
+    def flush(self):
+        return []
+
+    def close(self):
+        pass
+
+
+class PausingModel:
+    """The real tiny LLM, but once its first sentence is complete it waits to see whether speech has begun.
+
+    A sentence is complete when the delta after its full stop has arrived (the chunker must
+    see that "." is not "3.5"), so the wait comes after that delta.
+    """
+
+    def __init__(self, model, speaker):
+        self.model, self.speaker, self.spoke_mid_reply = model, speaker, None
+
+    def count_tokens(self, text):
+        return self.model.count_tokens(text)
+
+    def stream(self, messages, max_tokens=None):
+        parent = self
+
+        class Stream:
+            def __iter__(self):
+                sentence_ended = False
+                for delta in parent.model.stream(messages, max_tokens):
+                    yield delta
+                    if sentence_ended and parent.spoke_mid_reply is None:
+                        parent.spoke_mid_reply = parent.speaker.first_audio.wait(10)
+                    sentence_ended = sentence_ended or "." in delta
+
+            def cancel(self):
+                pass
+
+        return Stream()
+
+
+def test_speech_starts_before_the_reply_is_finished(chat_model, synthesizer, reply_text):
+    speaker = RecordingSpeaker()
+    model = PausingModel(chat_model, speaker)
+    voice = VoiceOut(synthesizer, speaker)
+    out = io.StringIO()
+    reply_aloud(Conversation(model, LlmSettings(context_tokens=512)), voice, "Hello", out)
+    voice.close()
+    assert model.spoke_mid_reply is True
+    assert out.getvalue().strip() == reply_text
+    assert len(speaker.played) >= 2  # one chunk per sentence: the reply has two
+
+
+def test_history_keeps_both_sides_and_the_prompt_fits_the_context(chat_model):
+    settings = LlmSettings(context_tokens=512, max_reply_tokens=64)
+    conversation = Conversation(chat_model, settings)
+    for i in range(30):
+        "".join(conversation.respond(f"This is message number {i}, with a few words to take up room."))
+    assert len(conversation.history) == 60
+    assert [m.role for m in conversation.history[:2]] == ["user", "assistant"]
+    prompt = conversation.prompt()
+    assert prompt[0] == Message("system", settings.system_prompt)
+    assert prompt[-1] == conversation.history[-1]  # the newest turns are kept...
+    assert len(prompt) < 61  # ...the oldest dropped
+    used = sum(chat_model.count_tokens(m.content) + 8 for m in prompt)
+    assert used <= settings.context_tokens - settings.max_reply_tokens
+    "".join(conversation.respond("And one more?"))  # the real model accepts the trimmed prompt
+
+
+def test_a_cancelled_reply_keeps_what_was_said(chat_model, reply_text):
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512))
+    parts = []
+    for delta in conversation.respond("Hello"):
+        parts.append(delta)
+        if len(parts) == 3:
+            conversation.cancel()
+    assert len(parts) == 3
+    assert conversation.history[-1] == Message("assistant", "".join(parts).strip())
+    assert reply_text.startswith(conversation.history[-1].content)
+
+
+def test_voice_out_stop_drops_queued_pieces(synthesizer):
+    speaker = RecordingSpeaker()
+    voice = VoiceOut(synthesizer, speaker)
+    gate = threading.Event()
+    real_play = speaker.play
+    speaker.play = lambda chunk, turn_id=0: (gate.wait(10), real_play(chunk))
+    for sentence in ("One.", "Two.", "Three.", "Four."):
+        voice.say(sentence)
+    voice.stop()  # while the first piece is still being played
+    gate.set()
+    voice.finish(timeout=10)
+    voice.close()
+    assert len(speaker.played) <= 1
