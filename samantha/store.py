@@ -160,6 +160,19 @@ def verify(entries: Iterable[CatalogEntry], root: Path | None = None) -> list[st
     return problems
 
 
+def _progress_bar(label: str) -> type:
+    """A tqdm bar named for the model file (the hub's own is hidden at its default log level and
+    names the file by its CDN hash)."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs["desc"] = label
+            super().__init__(*args, **kwargs)
+
+    return Bar
+
+
 def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
     """Fetch every missing or damaged file; resumes partial downloads; checks sha256."""
     os.environ["HF_HUB_OFFLINE"] = "0"
@@ -178,7 +191,8 @@ def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
                 target.unlink()  # damaged: fetch it again from scratch
             try:
                 huggingface_hub.hf_hub_download(
-                    entry.repo, f.path, revision=entry.revision, local_dir=entry.folder(root)
+                    entry.repo, f.path, revision=entry.revision, local_dir=entry.folder(root),
+                    tqdm_class=_progress_bar(f"{entry.name}/{Path(f.path).name}"),
                 )
             except Exception as exc:  # network, 404, disk: all end the same way for the user
                 raise SamanthaError(

@@ -109,6 +109,7 @@ def test_download_fetches_every_file_and_verifies(hub_files, blobs, env, models)
     with FakeHub(hub_files) as hub:
         result = run_download(hub, env, "tiny-stt", "tiny-voice")
         assert result.returncode == 0, result.stderr
+        assert "tiny-stt/model.bin: 100%" in result.stderr.replace("\r", "\n")  # a progress bar per file
         for name in ("tiny-stt", "tiny-voice"):
             for path in MODELS[name][2]:
                 assert (models / name / path).read_bytes() == blobs[path]
