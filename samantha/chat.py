@@ -10,11 +10,13 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+import time
 from typing import Iterator, TextIO
 
 from samantha.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import ChatModel, ChatStream, Message, Synthesizer
+from samantha.errors import SamanthaError
 from samantha.speaker import Speaker
 
 
@@ -36,6 +38,7 @@ class Conversation:
                 parts.append(delta)
                 yield delta
         finally:
+            self.stream.close()
             self.stream = None
             if reply := "".join(parts).strip():
                 self.history.append(Message("assistant", reply))
@@ -78,37 +81,43 @@ def reply_aloud(conversation: Conversation, voice: "VoiceOut | None", text: str,
 
 
 class VoiceOut:
-    """Text pieces in, audio out of the speaker, in order, on one worker thread."""
+    """Text pieces in, audio out of the speaker, in order, on one worker thread.
+
+    Every piece carries the generation it was said in; ``stop()`` starts a new generation and
+    flushes the speaker under the same lock the worker holds to check-and-play, so nothing
+    said before ``stop()`` can reach the speaker after it returns.
+    """
 
     def __init__(self, synthesizer: Synthesizer, speaker: Speaker):
         self._synthesizer, self._speaker = synthesizer, speaker
-        self._pieces: queue.Queue[str | None] = queue.Queue()
-        self._generation = 0  # bumped by stop(): pieces from before it are not played
+        self._pieces: queue.Queue[tuple[int, str] | None] = queue.Queue()
+        self._generation = 0
+        self._lock = threading.Lock()
         self.error: Exception | None = None
         self._worker = threading.Thread(target=self._run, name="voice-out", daemon=True)
         self._worker.start()
 
     def say(self, text: str) -> None:
-        self._pieces.put(text)
+        self._pieces.put((self._generation, text))
 
     def finish(self, timeout: float = 120.0) -> None:
         """Wait until everything said so far has been synthesized and played."""
-        self._pieces.join()
+        deadline = time.monotonic() + timeout
+        with self._pieces.all_tasks_done:
+            while self._pieces.unfinished_tasks:
+                if not self._pieces.all_tasks_done.wait(deadline - time.monotonic()):
+                    raise SamanthaError("Speech synthesis stalled; the reply was printed but not spoken.")
         if error := self.error:
             self.error = None
             raise error
-        self._speaker.wait(timeout)
+        if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
+            raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
 
     def stop(self) -> None:
         """Drop what is queued and silence the speaker now."""
-        self._generation += 1
-        while True:
-            try:
-                self._pieces.get_nowait()
-                self._pieces.task_done()
-            except queue.Empty:
-                break
-        self._speaker.flush()
+        with self._lock:
+            self._generation += 1
+            self._speaker.flush()
 
     def close(self) -> None:
         self.stop()
@@ -117,13 +126,14 @@ class VoiceOut:
         self._speaker.close()
 
     def _run(self) -> None:
-        while (text := self._pieces.get()) is not None:
-            generation = self._generation
+        while (item := self._pieces.get()) is not None:
+            generation, text = item
             try:
-                for chunk in self._synthesizer.synthesize(text):
-                    if generation != self._generation:
-                        break
-                    self._speaker.play(chunk)
+                for chunk in self._synthesizer.synthesize(text) if generation == self._generation else ():
+                    with self._lock:
+                        if generation != self._generation:
+                            break
+                        self._speaker.play(chunk)
             except Exception as exc:  # reported by finish(), on the caller's thread
                 self.error = exc
             finally:

@@ -21,6 +21,7 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--llm-model", default=s, help="chat model: catalog name or .gguf file")
     p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
     p.add_argument("--output", default=s, help="output device: name substring or index")
+    p.add_argument("--input", default=s, help="input device: name substring or index")
     return p
 
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samantha", parents=[common],
         description="An offline voice companion. With no command, starts a conversation.",
     )
+    parser.add_argument("--no-audio", action="store_true", help="with no command: print replies only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chat = sub.add_parser("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
     chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", parents=[common], help="check models, PortAudio and devices")
     models = sub.add_parser("models", parents=[common], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
-    models.add_argument("names", nargs="*", help="catalog names (default: the default models)")
+    models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
     cfg = sub.add_parser("config", parents=[common], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
@@ -51,12 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> config.Settings:
-    settings = config.load(getattr(args, "config", None))
+    explicit = getattr(args, "config", None)
+    if explicit is not None and not explicit.is_file() and args.command != "config":
+        raise SamanthaError(f"No config file at {explicit} (given with --config). Create one with: "
+                            f"samantha config init --config {explicit}")
+    settings = config.load(explicit)
     settings = config.override(
         settings, "models", stt=getattr(args, "stt_model", None),
         llm=getattr(args, "llm_model", None), voice=getattr(args, "voice", None),
     )
-    return config.override(settings, "audio", output_device=getattr(args, "output", None))
+    return config.override(settings, "audio", output_device=getattr(args, "output", None),
+                           input_device=getattr(args, "input", None))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,8 +75,12 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
 def say(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.engines import load_synthesizer
 
+    from samantha.speech_text import clean_for_speech
+
     if not args.text.strip():
         raise SamanthaError("Nothing to say: the text is empty.")
+    if not clean_for_speech(args.text):
+        raise SamanthaError(f"Nothing to say: {args.text!r} has no speakable words.")
     if args.out is None:
         voice = _voice_out(settings)
         try:
@@ -89,8 +93,6 @@ def say(args: argparse.Namespace, settings: Settings) -> int:
 
     synthesizer = load_synthesizer(settings)
     chunks = [c.audio for c in synthesizer.synthesize(args.text)]
-    if not chunks:
-        raise SamanthaError(f"Nothing to say: {args.text!r} has no speakable words.")
     write_wav(args.out, np.concatenate(chunks), synthesizer.sample_rate)
     console.print(f"wrote {args.out} ({sum(map(len, chunks)) / synthesizer.sample_rate:.2f} s)")
     return 0
@@ -131,7 +133,8 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
     unknown = [n for n in args.names if n not in catalog]
     if unknown:
         raise SamanthaError(f"Unknown model {', '.join(unknown)}; choose from: {', '.join(catalog)}")
-    chosen = [catalog[n] for n in args.names] or store.defaults(catalog)
+    configured = [getattr(settings.models, engine) for engine in store.ENGINES]
+    chosen = [catalog[n] for n in args.names] or [catalog[n] for n in configured if n in catalog]
     if args.action == "list":
         table = Table(Column("name", no_wrap=True), "engine", Column("size", justify="right"), "here",
                       "about", box=box.SIMPLE, caption="* = default for its engine")
@@ -141,6 +144,8 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
                           "✓" if here else "", f"{e.description}\n[dim]{e.license}[/]")
         Console().print(table)
     elif args.action == "download":
+        if not chosen:
+            console.print("The configured models are paths, not catalog names: nothing to download.")
         store.download(chosen)
     elif args.action == "verify":
         problems = store.verify(chosen)

@@ -126,6 +126,8 @@ def load(path: Path | None = None) -> Settings:
         return Settings()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SamanthaError(f"Cannot read the config file {path} ({exc.strerror or exc}).") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SamanthaError(f"{path} is not valid TOML ({exc}). Fix it, or start over with: samantha config init --force") from exc
     return from_dict(data, str(path))

@@ -16,7 +16,7 @@ def _model_check(settings: Settings, engine: str, load: Callable[[Settings], obj
         spec = getattr(settings.models, engine)
         path = store.resolve(engine, spec)
         catalog = store.load_catalog()
-        if spec in catalog and (problems := store.verify([catalog[spec]])):
+        if spec in catalog and (problems := store.verify([catalog[spec]], thorough=False)):
             raise SamanthaError(" ".join(problems))
         load(settings)
         return f"{spec} loads ({path})"
@@ -35,7 +35,7 @@ def _stream_check(settings: Settings, kind: str) -> Callable[[], str]:
                 pass
         except sd.PortAudioError as exc:
             raise SamanthaError(f"cannot open the {kind} device ({exc}); pick another with "
-                                f"--{kind} (see `samantha devices`)") from exc
+                                f"--{kind} or [audio] {kind}_device (see `samantha devices`)") from exc
         name = sd.query_devices(index, kind=kind)["name"]
         return f"{name} opens at {rate} Hz"
     return check
@@ -61,5 +61,8 @@ def report(settings: Settings, console: Console) -> int:
         except SamanthaError as exc:
             failed += 1
             console.print(f"[red]✗[/] {name}: {exc}")
+        except Exception as exc:  # keep checking the rest; this one is a bug or an odd setup
+            failed += 1
+            console.print(f"[red]✗[/] {name}: unexpected {type(exc).__name__}: {exc}")
     console.print("All good." if not failed else f"{failed} problem(s) found; each line says how to fix it.")
     return 1 if failed else 0

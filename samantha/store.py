@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from samantha import paths
+from samantha.config import tomllib
 from samantha.errors import SamanthaError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ENGINES = ("stt", "llm", "voice")
 CATALOG = Path(__file__).with_name("catalog.toml")
@@ -75,11 +70,6 @@ def load_catalog(path: Path | None = None) -> dict[str, CatalogEntry]:
     return entries
 
 
-def defaults(catalog: dict[str, CatalogEntry] | None = None) -> list[CatalogEntry]:
-    catalog = catalog or load_catalog()
-    return [e for e in catalog.values() if e.default]
-
-
 def resolve(engine: str, spec: str, root: Path | None = None) -> Path:
     """Turn a catalog name or a path into the path the engine loads, or explain what is missing."""
     catalog = load_catalog()
@@ -89,15 +79,14 @@ def resolve(engine: str, spec: str, root: Path | None = None) -> Path:
             raise SamanthaError(f"'{spec}' is a {entry.engine} model, not a {engine} model; see: samantha models list")
         for f in entry.files:
             target = entry.folder(root) / f.path
-            if not target.is_file():
+            if (why := _quick_problem(target, f)) == "missing":
                 raise SamanthaError(
                     f"The {engine} model '{spec}' is not downloaded (missing {target}). "
                     f"To fix it, run: samantha models download {spec}"
                 )
-            if target.stat().st_size != f.size:
+            if why:
                 raise SamanthaError(
-                    f"The {engine} model file {target} is truncated or corrupt "
-                    f"({target.stat().st_size} bytes, expected {f.size}). "
+                    f"The {engine} model file {target} is truncated or corrupt ({why}). "
                     f"To fix it, run: samantha models download {spec}"
                 )
         return entry.main_path(root)
@@ -119,13 +108,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_problem(entry: CatalogEntry, f: ModelFile, root: Path | None = None) -> str | None:
-    """Why one downloaded file is not usable, or None when it is present and intact."""
-    target = entry.folder(root) / f.path
+def _quick_problem(target: Path, f: ModelFile) -> str | None:
+    """What can be told without reading the file: is it there, and is its size right."""
     if not target.is_file():
         return "missing"
     if target.stat().st_size != f.size:
         return f"size {target.stat().st_size} bytes, expected {f.size}"
+    return None
+
+
+def file_problem(entry: CatalogEntry, f: ModelFile, root: Path | None = None) -> str | None:
+    """Why one downloaded file is not usable, or None when it is present and intact."""
+    target = entry.folder(root) / f.path
+    if why := _quick_problem(target, f):
+        return why
     if sha256_of(target) != f.sha256:
         return "sha256 does not match the catalog"
     return None
@@ -148,11 +144,17 @@ def _mark_good(entry: CatalogEntry, f: ModelFile, root: Path | None) -> None:
     stamp.write_text(f.sha256)
 
 
-def verify(entries: Iterable[CatalogEntry], root: Path | None = None) -> list[str]:
-    """One line per problem found, each naming the file and the command that fixes it."""
+def verify(entries: Iterable[CatalogEntry], root: Path | None = None, thorough: bool = True) -> list[str]:
+    """One line per problem found, each naming the file and the command that fixes it.
+
+    ``thorough=False`` trusts a file whose sha256 was already checked and that has not
+    changed since (size and time), so ``doctor`` need not re-read gigabytes.
+    """
     problems = []
     for entry in entries:
         for f in entry.files:
+            if not thorough and _known_good(entry, f, root):
+                continue
             if why := file_problem(entry, f, root):
                 problems.append(
                     f"{entry.folder(root) / f.path}: {why}. Fix: samantha models download {entry.name}"

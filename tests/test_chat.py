@@ -54,6 +54,9 @@ class PausingModel:
             def cancel(self):
                 pass
 
+            def close(self):
+                pass
+
         return Stream()
 
 
@@ -97,16 +100,43 @@ def test_a_cancelled_reply_keeps_what_was_said(chat_model, reply_text):
     assert reply_text.startswith(conversation.history[-1].content)
 
 
-def test_voice_out_stop_drops_queued_pieces(synthesizer):
-    speaker = RecordingSpeaker()
-    voice = VoiceOut(synthesizer, speaker)
-    gate = threading.Event()
-    real_play = speaker.play
-    speaker.play = lambda chunk, turn_id=0: (gate.wait(10), real_play(chunk))
-    for sentence in ("One.", "Two.", "Three.", "Four."):
+class GatedSynthesizer:
+    """The real tiny voice, held back on its first piece until the test lets it go."""
+
+    def __init__(self, synthesizer):
+        self.synthesizer, self.started, self.release = synthesizer, threading.Event(), threading.Event()
+
+    def synthesize(self, text):
+        self.started.set()
+        assert self.release.wait(10)
+        yield from self.synthesizer.synthesize(text)
+
+
+def test_voice_out_stop_drops_what_was_said_before_it_and_keeps_what_comes_after(synthesizer):
+    speaker, gated = RecordingSpeaker(), GatedSynthesizer(synthesizer)
+    voice = VoiceOut(gated, speaker)
+    for sentence in ("One.", "Two.", "Three."):
         voice.say(sentence)
-    voice.stop()  # while the first piece is still being played
-    gate.set()
+    assert gated.started.wait(10)  # "One." is being synthesized right now
+    voice.stop()
+    voice.say("Four.")
+    gated.release.set()
     voice.finish(timeout=10)
     voice.close()
-    assert len(speaker.played) <= 1
+    assert len(speaker.played) == 1  # only "Four.": nothing from before stop() reached the speaker
+    expected = next(iter(synthesizer.synthesize("Four."))).audio
+    assert (speaker.played[0].audio == expected).all()
+
+
+def test_voice_out_finish_is_bounded(synthesizer):
+    gated = GatedSynthesizer(synthesizer)
+    voice = VoiceOut(gated, RecordingSpeaker())
+    voice.say("Stuck.")
+    import pytest
+
+    from samantha.errors import SamanthaError
+
+    with pytest.raises(SamanthaError, match="stalled"):
+        voice.finish(timeout=0.3)
+    gated.release.set()
+    voice.close()

@@ -116,6 +116,20 @@ def test_zero_length_text(cli_env, flags, args):
     assert_clean_error(run_cli([*args, *flags], cli_env), "empty")
 
 
+def test_unspeakable_text_is_said_to_be_so(cli_env, flags):
+    assert_clean_error(run_cli(["say", "** 😊 **", *flags], cli_env), "no speakable words")
+
+
+def test_the_config_default_models_are_the_catalogs_defaults():
+    from samantha import config, store
+
+    catalog = store.load_catalog()
+    for engine in store.ENGINES:
+        name = getattr(config.ModelSettings(), engine)
+        assert catalog[name].engine == engine and catalog[name].default
+        assert [e.name for e in catalog.values() if e.engine == engine and e.default] == [name]
+
+
 def test_unknown_catalog_name(cli_env):
     assert_clean_error(run_cli(["models", "download", "no-such-model"], cli_env), "no-such-model", "whisper-base.en")
 
@@ -125,7 +139,10 @@ def test_models_list_and_path(cli_env):
     assert listing.returncode == 0
     for name in ("whisper-base.en", "llama-3.2-3b-instruct", "jenny-medium"):
         assert name in listing.stdout
-    assert run_cli(["models", "path"], cli_env).stdout.strip() == cli_env["SAMANTHA_MODELS_DIR"]
+    where = run_cli(["models", "path"], cli_env)
+    assert where.returncode == 0 and where.stdout.strip() == cli_env["SAMANTHA_MODELS_DIR"]
+    named = run_cli(["models", "path", "jenny-medium"], cli_env).stdout.strip()
+    assert named.startswith(cli_env["SAMANTHA_MODELS_DIR"]) and named.endswith("en_GB-jenny_dioco-medium.onnx")
 
 
 def test_python_dash_m_and_help(cli_env):

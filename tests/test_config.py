@@ -75,3 +75,12 @@ def test_bad_config_reaches_the_user_without_a_traceback(cli_env, tmp_path):
     assert "unknown key 'beam'" in result.stderr and "Traceback" not in result.stderr
     debug = run_cli(["chat", "--once", "hi", "--no-audio", "--debug"], cli_env)
     assert "Traceback" in debug.stderr
+
+
+def test_a_missing_or_unreadable_config_given_with_a_flag_is_an_error(cli_env, tmp_path):
+    missing = run_cli(["chat", "--once", "hi", "--no-audio", "--config", str(tmp_path / "typo.toml")], cli_env)
+    assert missing.returncode == 2 and "typo.toml" in missing.stderr and "config init" in missing.stderr
+    folder = run_cli(["chat", "--once", "hi", "--no-audio", "--config", str(tmp_path)], cli_env)
+    assert folder.returncode == 2 and "Traceback" not in folder.stderr
+    created = run_cli(["config", "init", "--config", str(tmp_path / "new.toml")], cli_env)
+    assert created.returncode == 0 and (tmp_path / "new.toml").is_file()

@@ -41,6 +41,17 @@ def test_cancel_from_another_thread_ends_the_stream_at_the_next_token(chat_model
     assert "".join(chat_model.stream(HELLO)).strip() == reply_text  # usable, and unharmed
 
 
+def test_a_reader_that_stops_reading_does_not_block_the_next_turn(chat_model, reply_text):
+    abandoned = iter(chat_model.stream(HELLO))
+    assert next(abandoned)  # mid-reply, holding the model...
+    result = []
+    worker = threading.Thread(target=lambda: result.append("".join(chat_model.stream(HELLO))), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert result and result[0].strip() == reply_text
+    assert list(abandoned) == []  # the old reply was ended, not resumed
+
+
 def test_cancel_before_start_yields_nothing(chat_model):
     stream = chat_model.stream(HELLO)
     stream.cancel()

@@ -35,6 +35,16 @@ def test_audio_of_any_shape_and_dtype_is_accepted(transcriber):
     assert transcript.rejected != "too quiet"
 
 
+def test_configured_thresholds_decide_what_whisper_drops(tiny_models, heard_text):
+    """The tiny model is sure (no-speech ~0, log-prob ~-0.2); thresholds of 0 make every segment 'silent'."""
+    noise = np.random.default_rng(0).normal(0, 0.1, 16000).astype(np.float32)
+    normal = WhisperTranscriber(tiny_models["stt"], SttSettings())
+    strict = WhisperTranscriber(tiny_models["stt"], SttSettings(no_speech_threshold=0.0, logprob_threshold=0.0))
+    assert normal.transcribe(noise).text == heard_text
+    dropped = strict.transcribe(noise)
+    assert not dropped.heard and dropped.rejected == "no speech"
+
+
 @pytest.mark.parametrize("text, no_speech, logprob, reason", [
     ("Thank you.", 0.5, -0.8, "hallucination"),
     ("Thanks for watching!", 0.3, -0.6, "hallucination"),

@@ -61,6 +61,9 @@ class ChatStream(Protocol):
     def cancel(self) -> None:
         """Stop generating soon; safe from any thread; the model stays usable."""
 
+    def close(self) -> None:
+        """Cancel, and release the model now even if nobody reads the stream any more."""
+
 
 class ChatModel(Protocol):
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> ChatStream: ...

@@ -3,8 +3,10 @@
 The whole history is re-sent each turn; llama.cpp keeps the KV cache of the longest
 common token prefix, so an unchanged system prompt and past turns cost nothing to
 re-read. llama.cpp only computes a token when the stream is pulled, so cancelling sets an
-event checked before each token is handed out: generation ends within one token, and a lock
-makes the next turn wait for that instead of racing the old one.
+event checked before each token is handed out: generation ends within one token. Starting a
+new stream closes the previous one, so a reader that simply stopped reading (a barge-in)
+never blocks the next turn; a lock, taken with a bounded wait, keeps two streams from
+interleaving inside llama.cpp.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Iterator, Sequence
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from samantha.errors import SamanthaError, model_problem
+
+LOCK_WAIT_S = 30.0  # a reply on another thread stops within one token of cancel(); this is ample
 
 
 class LlamaChatModel:
@@ -41,12 +45,16 @@ class LlamaChatModel:
             )
         self._settings = settings
         self._lock = threading.Lock()
+        self._active: LlamaStream | None = None
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> "LlamaStream":
-        return LlamaStream(self, list(messages), max_tokens or self._settings.max_reply_tokens)
+        if self._active is not None:
+            self._active.close()
+        self._active = LlamaStream(self, list(messages), max_tokens or self._settings.max_reply_tokens)
+        return self._active
 
 
 class LlamaStream:
@@ -55,17 +63,31 @@ class LlamaStream:
     def __init__(self, model: LlamaChatModel, messages: list[Message], max_tokens: int):
         self._model, self._messages, self._max_tokens = model, messages, max_tokens
         self._cancelled = threading.Event()
+        self._deltas = self._generate()
 
     def cancel(self) -> None:
         self._cancelled.set()
+
+    def close(self) -> None:
+        """Cancel and, if the reader stopped mid-reply, end the generator now (frees the model)."""
+        self.cancel()
+        try:
+            self._deltas.close()
+        except ValueError:
+            pass  # being read on another thread right now: it stops at its next token
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
     def __iter__(self) -> Iterator[str]:
+        return self._deltas
+
+    def _generate(self) -> Iterator[str]:
         model = self._model
-        with model._lock:
+        if not model._lock.acquire(timeout=LOCK_WAIT_S):
+            raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
+        try:
             if self.cancelled:
                 return
             chunks = model._llama.create_chat_completion(
@@ -83,3 +105,5 @@ class LlamaStream:
                 raise SamanthaError(f"The conversation no longer fits the model's context ({exc}).") from exc
             finally:
                 chunks.close()
+        finally:
+            model._lock.release()

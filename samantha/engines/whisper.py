@@ -52,19 +52,17 @@ class WhisperTranscriber:
         segments, _ = self._model.transcribe(
             audio, language=self._settings.language, beam_size=1, temperature=0.0,
             without_timestamps=True, condition_on_previous_text=False, vad_filter=False,
+            no_speech_threshold=self._settings.no_speech_threshold,
+            log_prob_threshold=self._settings.logprob_threshold,
         )
-        segments = list(segments)  # decoding is lazy: this is where the work happens
+        segments = list(segments)  # decoding is lazy: this is where the work happens (and the
+        # segments Whisper itself judged silent, by the thresholds above, are already gone)
         if not segments:
             return Transcript("", 1.0, 0.0, duration, rejected="no speech")
         no_speech = max(s.no_speech_prob for s in segments)
         logprob = float(np.mean([s.avg_logprob for s in segments]))
-        kept = [s for s in segments if not self._unsure(s.no_speech_prob, s.avg_logprob)]
-        text = " ".join(s.text.strip() for s in kept).strip()
+        text = " ".join(s.text.strip() for s in segments).strip()
         return Transcript(text, no_speech, logprob, duration, rejected=rejection(text, no_speech, logprob, self._settings))
-
-    def _unsure(self, no_speech_prob: float, avg_logprob: float) -> bool:
-        s = self._settings
-        return no_speech_prob > s.no_speech_threshold and avg_logprob < s.logprob_threshold
 
 
 def rejection(text: str, no_speech_prob: float, avg_logprob: float, settings: SttSettings) -> str | None:
