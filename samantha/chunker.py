@@ -12,7 +12,7 @@ import re
 
 _SENTENCE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _CLAUSE = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)|—")
-_NOT_AN_END = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx|No)|\b[A-Z])\.$")
+_NOT_AN_END = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx)|\b[A-Z])\.$")
 
 
 class Chunker:

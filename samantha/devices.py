@@ -69,6 +69,6 @@ def default_rate(index: int | None, kind: str) -> int:
         return int(sd.query_devices(index, kind=kind)["default_samplerate"])
     except (sd.PortAudioError, ValueError) as exc:
         raise SamanthaError(
-            f"No audio {kind} device is available ({exc}). Connect a headset or speakers, "
-            "check `samantha devices`, or run with --no-audio."
+            f"No audio {kind} device is available ({exc}). Connect a headset or speakers and "
+            "check `samantha devices`; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
         ) from exc

@@ -2,7 +2,7 @@
 
 A source checkout keeps downloaded models in its own ``models/`` folder (git-ignored), so
 a developer sees them next to the code; an installed copy uses the platform's user data
-dir. ``SAMANTHA_MODELS_DIR``, ``SAMANTHA_CONFIG`` and ``SAMANTHA_DATA_DIR`` override.
+dir. ``SAMANTHA_MODELS_DIR`` and ``SAMANTHA_CONFIG`` override.
 """
 
 from __future__ import annotations
@@ -35,9 +35,3 @@ def config_path() -> Path:
     if env := os.environ.get("SAMANTHA_CONFIG"):
         return Path(env).expanduser()
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
-
-
-def data_dir() -> Path:
-    if env := os.environ.get("SAMANTHA_DATA_DIR"):
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP))

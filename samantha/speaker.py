@@ -2,8 +2,7 @@
 
 Opening a PortAudio stream costs over a second before callbacks flow, so the stream is
 opened once and kept running, writing zeros when idle. Stopping speech (barge-in) is then
-just emptying the queue: the tail is one output block. Each chunk remembers how many of
-its frames have gone to the device, so the caller can tell what was actually said.
+just emptying the queue: the tail is one output block.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from samantha.errors import SamanthaError
 
 @dataclass
 class Queued:
-    turn_id: int
-    text: str
     audio: np.ndarray  # at the device's rate
     written: int = 0  # frames handed to the device so far
 
@@ -44,11 +41,11 @@ class Speaker:
             self._stream.start()
         except sd.PortAudioError as exc:
             raise SamanthaError(
-                f"Cannot open the audio output device ({exc}). Check `samantha devices`, "
-                "choose one with --output, or run with --no-audio."
+                f"Cannot open the audio output device ({exc}). Check `samantha devices` and choose "
+                "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
 
-    def play(self, chunk: AudioChunk, turn_id: int = 0) -> None:
+    def play(self, chunk: AudioChunk) -> None:
         """Queue a chunk; it plays after whatever is already queued."""
         audio = chunk.audio
         if chunk.sample_rate != self.sample_rate:
@@ -56,16 +53,14 @@ class Speaker:
 
             audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
         with self._lock:
-            self._queue.append(Queued(turn_id, chunk.text, np.asarray(audio, dtype=np.float32)))
+            self._queue.append(Queued(np.asarray(audio, dtype=np.float32)))
             self._idle.clear()
 
-    def flush(self) -> list[Queued]:
-        """Stop at once: drop everything queued; returns the dropped chunks (first may be partial)."""
+    def flush(self) -> None:
+        """Stop at once: drop everything queued; what is in the device buffer plays out (one block)."""
         with self._lock:
-            dropped = list(self._queue)
             self._queue.clear()
             self._idle.set()
-        return dropped
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until everything queued has been handed to the device and heard; False on timeout."""

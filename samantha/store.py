@@ -1,18 +1,22 @@
 """The model store: a tracked catalog of default models, their download and verification.
 
-This is the only module that touches the network, and only inside ``download``: the
-package switches the hub off at import, and ``download`` switches it back on for its own
-process. Files land in ``models_dir()/<name>/`` with the hub's own relative paths. A
-dropped connection is resumed with HTTP Range requests within the run (huggingface_hub
-retries); if the run still fails, files already finished and verified are kept and the
-next run fetches only the rest. Every file is checked against the catalog's sha256 before
-it counts as present.
+This is the only module that touches the network, and only inside ``download``, with
+plain HTTPS GETs of the hub's pinned file URLs (huggingface_hub builds the URLs and
+headers; ``HF_ENDPOINT`` points elsewhere). Files land in ``models_dir()/<name>/`` with
+the hub's own relative paths, via a ``.part`` file that a dropped connection, a failed
+run or Ctrl+C leaves behind and the next attempt continues with an HTTP Range request.
+Every file is checked against the catalog's sha256 before it counts as present.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
+import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -22,6 +26,7 @@ from samantha.config import tomllib
 from samantha.errors import SamanthaError
 
 ENGINES = ("stt", "llm", "voice")
+RETRIES = 5  # attempts in a row that bring no new bytes before a download gives up
 CATALOG = Path(__file__).with_name("catalog.toml")
 
 
@@ -162,26 +167,52 @@ def verify(entries: Iterable[CatalogEntry], root: Path | None = None, thorough: 
     return problems
 
 
-def _progress_bar(label: str) -> type:
-    """A tqdm bar named for the model file (the hub's own is hidden at its default log level and
-    names the file by its CDN hash)."""
+def _fetch(url: str, part: Path, size: int, label: str) -> None:
+    """Download ``url`` into ``part``, continuing from whatever ``part`` already holds.
+
+    A dropped connection is retried with an HTTP Range request for the rest, and the
+    ``.part`` file survives a failed or interrupted run, so the next run continues where
+    this one stopped (huggingface_hub's own download starts over in a new process).
+    """
+    from huggingface_hub.utils import build_hf_headers
     from tqdm import tqdm
 
-    class Bar(tqdm):
-        def __init__(self, *args, **kwargs):
-            kwargs["desc"] = label
-            super().__init__(*args, **kwargs)
-
-    return Bar
+    part.parent.mkdir(parents=True, exist_ok=True)
+    tries = RETRIES
+    have = part.stat().st_size if part.exists() else 0
+    with tqdm(total=size, initial=have, unit="B", unit_scale=True, unit_divisor=1024, desc=label) as bar:
+        while have < size:
+            request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+            for key, value in build_hf_headers().items():  # user agent, and a token if logged in:
+                request.add_unredirected_header(key, value)  # never forwarded to the CDN
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    if have and response.status != 206:  # the server ignored Range: start over
+                        have = 0
+                        bar.reset(total=size)
+                    with part.open("ab" if have else "wb") as out:
+                        while block := response.read(1 << 16):
+                            out.write(block)
+                            bar.update(len(block))
+                if part.stat().st_size < size:  # http.client ends a cut-off body quietly
+                    raise ConnectionError("the server closed the connection early")
+            except urllib.error.HTTPError:
+                raise  # 404, 401...: asking again will not help
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                before, have = have, part.stat().st_size if part.exists() else 0
+                tries = RETRIES if have > before else tries - 1
+                if tries == 0:
+                    raise
+                bar.write(f"{label}: connection lost at {have} bytes ({exc}); resuming", file=sys.stderr)
+                time.sleep(1)
+                continue
+            have = part.stat().st_size
 
 
 def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
-    """Fetch every missing or damaged file; resumes partial downloads; checks sha256."""
-    os.environ["HF_HUB_OFFLINE"] = "0"
-    import huggingface_hub
-    from huggingface_hub import constants
+    """Fetch every missing or damaged file at its pinned revision; resumable; checks sha256."""
+    from huggingface_hub import hf_hub_url
 
-    constants.HF_HUB_OFFLINE = False  # the package switched it off at import; this call is the exception
     for entry in entries:
         for f in entry.files:
             if _known_good(entry, f, root) or file_problem(entry, f, root) is None:
@@ -189,18 +220,17 @@ def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
                 print(f"{entry.name}/{f.path}: already downloaded and verified")
                 continue
             target = entry.folder(root) / f.path
-            if target.exists():
-                target.unlink()  # damaged: fetch it again from scratch
+            part = target.with_name(target.name + ".part")
+            target.unlink(missing_ok=True)  # damaged: fetched again below
             try:
-                huggingface_hub.hf_hub_download(
-                    entry.repo, f.path, revision=entry.revision, local_dir=entry.folder(root),
-                    tqdm_class=_progress_bar(f"{entry.name}/{Path(f.path).name}"),
-                )
-            except Exception as exc:  # network, 404, disk: all end the same way for the user
+                _fetch(hf_hub_url(entry.repo, f.path, revision=entry.revision), part, f.size,
+                       f"{entry.name}/{Path(f.path).name}")
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 raise SamanthaError(
-                    f"Could not download {f.path} from {entry.repo} ({type(exc).__name__}: {exc}). "
-                    "Check the network connection and run the same command again; files already downloaded are kept."
+                    f"Could not download {f.path} from {entry.repo} ({exc}). Check the network "
+                    "connection and run the same command again; it continues where it stopped."
                 ) from exc
+            part.replace(target)
             if why := file_problem(entry, f, root):
                 target.unlink(missing_ok=True)
                 raise SamanthaError(

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from samantha import config  # noqa: E402  (sets HF_HUB_OFFLINE before engines load)
 from samantha.engines import Message, load_chat_model, load_synthesizer, load_transcriber  # noqa: E402
+from samantha.errors import SamanthaError  # noqa: E402
 
 SPEECH = ROOT.parent / "shared" / "testdata" / "jfk.flac"
 PROMPT = [Message("system", "You are Samantha, a warm and curious companion."),
@@ -70,7 +71,7 @@ def bench_llm(settings, runs: int) -> dict:
             text.append(delta)
         end = time.perf_counter()
         tokens = llm.count_tokens("".join(text))
-        return (first or end) - start, tokens / max(end - (first or end), 1e-9)
+        return (first or end) - start, (tokens - 1) / max(end - (first or end), 1e-9)  # after the first
 
     cold_ttft, _ = one_reply()  # first time this prompt is seen: the whole prompt is read
     warm = [one_reply() for _ in range(runs)]  # the prompt's prefix is in the KV cache now
@@ -111,10 +112,14 @@ def main() -> int:
         settings = config.override(settings, "llm", context_tokens=512)
     settings = config.override(settings, "models", stt=args.stt, llm=args.llm, voice=args.voice)
 
-    voice_load, voice = timed(lambda: load_synthesizer(settings))
+    try:
+        voice_load, voice = timed(lambda: load_synthesizer(settings))
+        results = {"stt": bench_stt(settings, voice, args.runs), "llm": bench_llm(settings, args.runs)}
+    except SamanthaError as exc:
+        print(f"bench_engines: {exc}", file=sys.stderr)
+        return 2
     results = {"models": {"stt": settings.models.stt, "llm": settings.models.llm, "voice": settings.models.voice},
-               "stt": bench_stt(settings, voice, args.runs), "llm": bench_llm(settings, args.runs),
-               "tts": {"load_s": voice_load, **bench_tts(voice, args.runs)}}
+               **results, "tts": {"load_s": voice_load, **bench_tts(voice, args.runs)}}
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

@@ -17,8 +17,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TESTDATA = ROOT.parent / "shared" / "testdata"
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-
 
 def _load_script(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -106,13 +104,20 @@ def testdata() -> Path:
     return TESTDATA
 
 
+@pytest.fixture(scope="session")
+def model_flags(tiny_models) -> list[str]:
+    """Command-line flags that point ``samantha`` at the tiny models."""
+    return ["--stt-model", str(tiny_models["stt"]), "--llm-model", str(tiny_models["llm"]),
+            "--voice", str(tiny_models["voice"])]
+
+
 @pytest.fixture
 def cli_env(tmp_path) -> dict[str, str]:
     """Environment for running ``samantha`` in a subprocess: isolated config, data and models."""
     env = dict(os.environ)
     env.update(
-        SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_DATA_DIR=str(tmp_path / "data"),
-        SAMANTHA_MODELS_DIR=str(tmp_path / "models"), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1",
+        SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_MODELS_DIR=str(tmp_path / "models"),
+        PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT / "tests" / "netguard"),  # refuses the network
     )
     return env
 

@@ -70,8 +70,12 @@ class FakeHub:
             t.join(timeout=10)
 
     def ranges(self, path: str) -> list[str | None]:
-        """The Range header of every GET of ``path``, in order (None: no Range)."""
-        return [r.range for r in self.requests if r.method == "GET" and r.path == path]
+        """The Range header of every GET that served ``path``'s bytes, in order (None: no Range).
+
+        A large file's GET on the hub is only the redirect to the CDN, so it does not count."""
+        redirected = any(len(d) >= self.lfs_min_size for (_, _, p), d in self.files.items() if p == path)
+        return [r.range for r in self.requests
+                if r.method == "GET" and r.path == path and not (redirected and r.server == "hub")]
 
     def _handler(self, name: str):
         hub = self

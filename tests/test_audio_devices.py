@@ -17,48 +17,43 @@ def pulse(tmp_path, cli_env):
         yield cli_env
 
 
-def model_flags(tiny_models):
-    return ["--stt-model", str(tiny_models["stt"]), "--llm-model", str(tiny_models["llm"]),
-            "--voice", str(tiny_models["voice"])]
-
-
 def voiced_seconds(audio: np.ndarray, rate: int = 16000) -> float:
     frames = audio[: len(audio) // 160 * 160].reshape(-1, 160)
     return float((np.sqrt((frames**2).mean(axis=1)) > 0.01).sum() * 160 / rate)
 
 
-def test_say_plays_through_the_output_device(pulse, tiny_models, tmp_path):
+def test_say_plays_through_the_output_device(pulse, model_flags, tmp_path):
     out = tmp_path / "heard.f32"
     with recording(pulse, "speaker.monitor", out):
-        result = run_cli(["say", "Hello there. How are you today?", *model_flags(tiny_models)], pulse, timeout=60)
+        result = run_cli(["say", "Hello there. How are you today?", *model_flags], pulse, timeout=60)
     assert result.returncode == 0, result.stderr
     heard = load_recording(out)
     assert voiced_seconds(heard) > 0.3, "nothing audible reached the speaker"
 
 
-def test_chat_once_speaks_its_reply(pulse, tiny_models, tmp_path):
+def test_chat_once_speaks_its_reply(pulse, model_flags, tmp_path):
     out = tmp_path / "heard.f32"
     with recording(pulse, "speaker.monitor", out):
-        result = run_cli(["chat", "--once", "Hello", *model_flags(tiny_models)], pulse, timeout=90)
+        result = run_cli(["chat", "--once", "Hello", *model_flags], pulse, timeout=90)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert voiced_seconds(load_recording(out)) > 0.1
 
 
-def test_devices_and_doctor_see_the_virtual_devices(pulse, tiny_models):
+def test_devices_and_doctor_see_the_virtual_devices(pulse, model_flags):
     devices = run_cli(["devices"], pulse, timeout=30)
     assert devices.returncode == 0 and "output" in devices.stdout and "input" in devices.stdout
-    doctor = run_cli(["doctor", *model_flags(tiny_models)], pulse, timeout=120)
+    doctor = run_cli(["doctor", *model_flags], pulse, timeout=120)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert doctor.stdout.count("✓") == 6
 
 
-def test_no_audio_device_is_reported_and_chat_works_without_audio(cli_env, tiny_models, tmp_path):
+def test_no_audio_device_is_reported_and_chat_works_without_audio(cli_env, model_flags, tmp_path):
     cli_env.update(PULSE_SERVER=f"unix:{tmp_path}/no-server", XDG_RUNTIME_DIR=str(tmp_path))
-    spoken = run_cli(["chat", "--once", "Hello", *model_flags(tiny_models)], cli_env, timeout=60)
+    spoken = run_cli(["chat", "--once", "Hello", *model_flags], cli_env, timeout=60)
     assert spoken.returncode == 2
     assert "--no-audio" in spoken.stderr and "Traceback" not in spoken.stderr
-    silent = run_cli(["chat", "--once", "Hello", "--no-audio", *model_flags(tiny_models)], cli_env, timeout=60)
+    silent = run_cli(["chat", "--once", "Hello", "--no-audio", *model_flags], cli_env, timeout=60)
     assert silent.returncode == 0 and silent.stdout.strip()
-    doctor = run_cli(["doctor", *model_flags(tiny_models)], cli_env, timeout=60)
+    doctor = run_cli(["doctor", *model_flags], cli_env, timeout=60)
     assert doctor.returncode == 1 and "✗ output device" in doctor.stdout and "Traceback" not in doctor.stdout

@@ -12,7 +12,7 @@ class RecordingSpeaker:
     def __init__(self):
         self.played, self.first_audio = [], threading.Event()
 
-    def play(self, chunk, turn_id=0):
+    def play(self, chunk):
         self.played.append(chunk)
         self.first_audio.set()
 

@@ -30,6 +30,10 @@ def test_abbreviations_decimals_and_initials_do_not_end_a_sentence():
     assert stream(text) == ["Dr. Smith paid 3.5 dollars to J. Doe today.", "Then he left."]
 
 
+def test_no_at_the_end_of_a_sentence_ends_it():
+    assert stream("Do you want tea? No. Thanks though.") == ["Do you want tea?", "No.", "Thanks though."]
+
+
 def test_boundary_waits_for_the_next_character():
     chunker = Chunker()
     assert chunker.feed("It is 3.") == []  # could be 3.5

@@ -9,9 +9,8 @@ from conftest import run_cli
 
 
 @pytest.fixture
-def flags(tiny_models):
-    return ["--stt-model", str(tiny_models["stt"]), "--llm-model", str(tiny_models["llm"]),
-            "--voice", str(tiny_models["voice"])]
+def flags(model_flags):
+    return model_flags
 
 
 def assert_clean_error(result, *words):
@@ -143,6 +142,15 @@ def test_models_list_and_path(cli_env):
     assert where.returncode == 0 and where.stdout.strip() == cli_env["SAMANTHA_MODELS_DIR"]
     named = run_cli(["models", "path", "jenny-medium"], cli_env).stdout.strip()
     assert named.startswith(cli_env["SAMANTHA_MODELS_DIR"]) and named.endswith("en_GB-jenny_dioco-medium.onnx")
+
+
+def test_the_offline_guard_is_active_in_subprocesses(cli_env):
+    import subprocess
+    import sys
+
+    probe = "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)"
+    result = subprocess.run([sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "offline test guard" in result.stderr
 
 
 def test_python_dash_m_and_help(cli_env):

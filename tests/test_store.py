@@ -5,11 +5,9 @@ the hub off at import and huggingface_hub reads ``HF_ENDPOINT`` at import. The s
 points at its own catalog (``SAMANTHA_CATALOG``), models dir and HF_HOME, and refuses any
 connection to an address other than 127.0.0.1; the fake hub records what it was asked.
 
-What huggingface_hub 2.x does on a cut-off download (tested below): ``http_get`` retries
-in the same process (after 1 s, up to 5 times without new data) with ``Range: bytes=N-``,
-where N counts only the 10 MiB chunks already written; a small file is fetched again
-whole. Nothing is kept across runs: the partial file is per process and deleted on
-failure, so the next run starts that file from byte 0.
+A cut-off download continues from the bytes already in its ``.part`` file with
+``Range: bytes=N-``: within the run (up to 5 attempts in a row without new bytes) and in
+the next run after one that gave up.
 """
 
 from __future__ import annotations
@@ -27,14 +25,14 @@ from samantha import store
 from samantha.errors import SamanthaError
 
 REV = hashlib.sha1(b"test revision").hexdigest()
-CHUNK = 10 * 1024 * 1024  # huggingface_hub's DOWNLOAD_CHUNK_SIZE: what a retry can resume from
+CHUNK = 10 * 1024 * 1024
 BIG = "big-Q4_K_M.gguf"
 ONNX = "en/en_GB/test_voice/medium/en_GB-test_voice-medium.onnx"
 MODELS = {  # name: (engine, repo, {path: size})
     "tiny-stt": ("stt", "test-org/tiny-whisper",
                  {"config.json": 2_000, "model.bin": 300_000, "vocabulary.txt": 40_000}),
     "tiny-voice": ("voice", "test-org/voices", {ONNX: 200_000, f"{ONNX}.json": 1_500}),
-    "big-llm": ("llm", "test-org/big-gguf", {BIG: 2 * CHUNK + 12_345}),  # > 10 MiB, to see a Range resume
+    "big-llm": ("llm", "test-org/big-gguf", {BIG: 2 * CHUNK + 12_345}),  # big enough to be cut mid-way
 }
 
 GUARDED_CLI = """
@@ -114,8 +112,9 @@ def test_download_fetches_every_file_and_verifies(hub_files, blobs, env, models)
             for path in MODELS[name][2]:
                 assert (models / name / path).read_bytes() == blobs[path]
                 assert f"{name}/{path}: downloaded and verified" in result.stdout
-                # one HEAD for the metadata, one GET for the bytes, no Range
-                assert [(r.method, r.range) for r in hub.requests if r.path == path] == [("HEAD", None), ("GET", None)]
+                # one GET for the bytes, no Range, nothing else
+                assert hub.ranges(path) == [None]
+                assert {r.method for r in hub.requests if r.path == path} == {"GET"}
         # small files come from the hub itself, LFS-sized ones through the redirect to the CDN
         assert {r.server for r in hub.requests if r.path == "config.json"} == {"hub"}
         assert [r.server for r in hub.requests if r.path == "model.bin"] == ["hub", "cdn"]
@@ -165,35 +164,41 @@ def test_wrong_bytes_from_the_server_are_refused_and_deleted(hub_files, env, mod
     assert "vocabulary.txt" not in {r.path for r in hub.requests}  # stopped at the first bad file
 
 
+def resumed_from(range_header: str) -> int:
+    assert range_header.startswith("bytes=") and range_header.endswith("-"), range_header
+    return int(range_header[6:-1])
+
+
 def test_cut_off_download_is_resumed_with_range_in_the_same_run(hub_files, blobs, env, models):
     with FakeHub(hub_files, cut_off={BIG, "config.json"}) as hub:
         result = run_download(hub, env, "big-llm", "tiny-stt")
     assert result.returncode == 0, result.stderr
-    assert "Trying to resume download" in result.stderr  # huggingface_hub's own retry
-    # the big file resumes after the 10 MiB chunk it had written; the small one starts over
-    assert hub.ranges(BIG) == [None, f"bytes={CHUNK}-"]
-    assert hub.ranges("config.json") == [None, None]
+    assert f"big-llm/{BIG}: connection lost at" in result.stderr and "resuming" in result.stderr
+    first, second = hub.ranges(BIG)
+    assert first is None and len(blobs[BIG]) // 2 - 65536 <= resumed_from(second) <= len(blobs[BIG]) // 2
     assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG]
     assert (models / "tiny-stt" / "config.json").read_bytes() == blobs["config.json"]
+    assert not list(models.rglob("*.part"))
     assert f"big-llm/{BIG}: downloaded and verified" in result.stdout
 
 
-def test_download_that_keeps_failing_ends_cleanly_and_the_next_run_starts_over(hub_files, blobs, env, models):
+def test_a_download_that_keeps_failing_is_continued_by_the_next_run(hub_files, blobs, env, models):
     with FakeHub(hub_files, cut_off={BIG}, dead_after_cut=5) as hub:
         failed = run_download(hub, env, "big-llm")
         assert failed.returncode == 2
         assert f"Could not download {BIG} from test-org/big-gguf" in failed.stderr
-        assert "run the same command again" in failed.stderr
+        assert "run the same command again; it continues where it stopped" in failed.stderr
         assert "Traceback" not in failed.stderr
-        # five retries with Range, then huggingface_hub gives up and deletes its partial file
-        assert hub.ranges(BIG) == [None] + [f"bytes={CHUNK}-"] * 5
-        assert not (models / "big-llm" / BIG).exists()
-        assert not [p for p in models.rglob("*") if p.name.endswith(".incomplete")]
+        ranges = hub.ranges(BIG)
+        assert ranges[0] is None and len(set(ranges[1:])) == 1 and len(ranges) == 6  # 5 tries, no new bytes
+        kept = resumed_from(ranges[1])
+        part = models / "big-llm" / f"{BIG}.part"
+        assert part.stat().st_size == kept > 0 and not (models / "big-llm" / BIG).exists()
 
         again = run_download(hub, env, "big-llm")
         assert again.returncode == 0, again.stderr
-        assert hub.ranges(BIG)[6:] == [None]  # no resume across runs: from byte 0
-        assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG]
+        assert hub.ranges(BIG)[6:] == [f"bytes={kept}-"]  # the next run continues, it does not start over
+        assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG] and not part.exists()
 
 
 def test_resolve_explains_missing_and_truncated_models(hub_files, env, models, catalog, monkeypatch):

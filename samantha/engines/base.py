@@ -36,11 +36,10 @@ class Message:
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """Mono float32 audio in [-1, 1] and the text it speaks."""
+    """Mono float32 audio in [-1, 1] at ``sample_rate``."""
 
     audio: np.ndarray
     sample_rate: int
-    text: str
 
     @property
     def duration_s(self) -> float:

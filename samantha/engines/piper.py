@@ -68,4 +68,4 @@ class PiperSynthesizer:
             return
         for chunk in self._voice.synthesize(spoken, self._config):
             audio = np.asarray(chunk.audio_float_array, dtype=np.float32).reshape(-1)
-            yield AudioChunk(level(audio, self.sample_rate, self._loudness), self.sample_rate, spoken)
+            yield AudioChunk(level(audio, self.sample_rate, self._loudness), self.sample_rate)
