@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTDATA = ROOT.parent / "shared" / "testdata"
+NETGUARD = ROOT / "tests" / "netguard"
+sys.path.insert(0, str(NETGUARD))
+
+import offline_guard  # noqa: E402
 
 
 def _load_script(name: str):
@@ -27,20 +30,10 @@ def _load_script(name: str):
 
 @pytest.fixture(scope="session", autouse=True)
 def no_network():
-    """Offline means offline: any connection beyond this machine fails the test that makes it."""
-    real_connect = socket.socket.connect
-
-    def guarded(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not (
-            str(host).startswith("127.") or host in ("::1", "localhost")
-        ):
-            raise AssertionError(f"test tried to reach the network: {address}")
-        return real_connect(self, address)
-
-    socket.socket.connect = guarded
+    """Offline means offline: a connection beyond this machine fails the test that makes it."""
+    offline_guard.install()
     yield
-    socket.socket.connect = real_connect
+    offline_guard.uninstall()
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +110,7 @@ def cli_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_MODELS_DIR=str(tmp_path / "models"),
-        PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT / "tests" / "netguard"),  # refuses the network
+        PYTHONUNBUFFERED="1", PYTHONPATH=str(NETGUARD),  # offline_guard in every subprocess
     )
     return env
 

@@ -150,7 +150,7 @@ def test_the_offline_guard_is_active_in_subprocesses(cli_env):
 
     probe = "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)"
     result = subprocess.run([sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=30)
-    assert result.returncode != 0 and "offline test guard" in result.stderr
+    assert result.returncode != 0 and "offline test guard: refused" in result.stderr
 
 
 def test_python_dash_m_and_help(cli_env):

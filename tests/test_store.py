@@ -3,7 +3,7 @@
 Downloads run ``samantha models download`` in a subprocess, because the package switches
 the hub off at import and huggingface_hub reads ``HF_ENDPOINT`` at import. The subprocess
 points at its own catalog (``SAMANTHA_CATALOG``), models dir and HF_HOME, and refuses any
-connection to an address other than 127.0.0.1; the fake hub records what it was asked.
+connection beyond this machine (offline_guard); the fake hub records what it was asked.
 
 A cut-off download continues from the bytes already in its ``.part`` file with
 ``Range: bytes=N-``: within the run (up to 5 attempts in a row without new bytes) and in
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import offline_guard
 from fake_hub import FakeHub
 from samantha import store
 from samantha.errors import SamanthaError
@@ -35,18 +36,6 @@ MODELS = {  # name: (engine, repo, {path: size})
     "big-llm": ("llm", "test-org/big-gguf", {BIG: 2 * CHUNK + 12_345}),  # big enough to be cut mid-way
 }
 
-GUARDED_CLI = """
-import socket, sys
-_connect = socket.socket.connect
-def _loopback_only(sock, address):
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] != "127.0.0.1":
-        print(f"test guard: blocked a connection to {address}", file=sys.stderr)
-        raise OSError(f"test guard: blocked a connection to {address}")
-    return _connect(sock, address)
-socket.socket.connect = _loopback_only
-from samantha.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +79,9 @@ def models(env) -> Path:
 
 def samantha(hub: FakeHub, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     seen = len(hub.requests)
-    result = subprocess.run([sys.executable, "-c", GUARDED_CLI, *args], env={**env, "HF_ENDPOINT": hub.url},
+    result = subprocess.run([sys.executable, "-m", "samantha", *args], env={**env, "HF_ENDPOINT": hub.url},
                             capture_output=True, text=True, timeout=120)
-    assert "test guard: blocked" not in result.stderr, result.stderr
+    assert offline_guard.MESSAGE not in result.stderr, result.stderr  # the guard is on via PYTHONPATH
     for request in hub.requests[seen:]:  # only the fake hub was asked, and only for model files
         assert request.host.startswith("127.0.0.1:") and request.server in ("hub", "cdn"), request
         assert request.path in {p for _, _, files in MODELS.values() for p in files}, request
