@@ -66,6 +66,14 @@ class TtsSettings:
 
 
 @dataclass(frozen=True)
+class VadSettings:
+    start_threshold: float = setting(0.5, "Silero speech probability at which speech may start", 0)
+    end_threshold: float = setting(0.35, "probability below which speech may end (lower: fewer false ends)", 0)
+    start_frames: int = setting(2, "32 ms frames above the start threshold before speech counts", 1)
+    end_frames: int = setting(3, "32 ms frames below the end threshold before speech counts as paused", 1)
+
+
+@dataclass(frozen=True)
 class AudioSettings:
     output_device: str = setting("", "output device: name substring or index ('' = system default)")
     input_device: str = setting("", "input device: name substring or index ('' = system default)")
@@ -77,6 +85,7 @@ class Settings:
     stt: SttSettings = field(default_factory=SttSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     tts: TtsSettings = field(default_factory=TtsSettings)
+    vad: VadSettings = field(default_factory=VadSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
 
 

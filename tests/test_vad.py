@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from samantha.config import VadSettings
+from samantha.vad import FRAME, SileroVad, SpeechDetector
+
+
+def events(audio: np.ndarray, detector: SpeechDetector | None = None) -> list[tuple[str, float]]:
+    detector = detector or SpeechDetector(VadSettings())
+    out = []
+    for i in range(len(audio) // FRAME):
+        if event := detector.feed(audio[i * FRAME : (i + 1) * FRAME]):
+            out.append((event.kind, event.time_s))
+    return out
+
+
+@pytest.fixture(scope="module")
+def jfk():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "jfk.flac"
+    if not path.is_file():
+        pytest.skip(f"shared test audio not found at {path}")
+    from faster_whisper import decode_audio
+
+    return decode_audio(str(path))
+
+
+def test_real_speech_gives_alternating_starts_and_ends_at_the_right_times(jfk):
+    found = events(jfk)
+    kinds = [k for k, _ in found]
+    assert kinds == ["start", "end"] * (len(kinds) // 2)
+    assert 0.1 < found[0][1] < 0.6  # "And so..." begins about 0.3 s in
+    assert 10.0 < found[-1][1] < 10.9  # "...your country." ends about 10.5 s in, then silence
+    pauses = [b - a for (_, a), (_, b) in zip(found[1::2], found[2::2])]
+    assert any(p > 0.9 for p in pauses)  # the long pause after "fellow Americans,"
+
+
+def test_state_is_carried_across_frames_and_reset_clears_it(jfk):
+    frames = [jfk[i * FRAME : (i + 1) * FRAME] for i in range(40)]
+    vad = SileroVad()
+    warm = [vad(f) for f in frames][-1]
+    cold = SileroVad()(frames[-1])
+    assert warm != pytest.approx(cold, abs=1e-3)  # memory of earlier frames changes the judgement
+    vad.reset()
+    assert vad(frames[-1]) == pytest.approx(cold)
+
+
+@pytest.mark.parametrize("audio", [
+    np.zeros(16000 * 3, np.float32),
+    np.random.default_rng(0).normal(0, 0.1, 16000 * 3).astype(np.float32),
+    np.random.default_rng(1).normal(0, 0.5, 16000 * 3).clip(-1, 1).astype(np.float32),
+])
+def test_silence_and_noise_are_not_speech(audio):
+    assert events(audio) == []
+
+
+class Scripted:
+    """Stands in for the model's judgement, to test the hysteresis logic alone."""
+
+    def __init__(self, probabilities):
+        self.probabilities = iter(probabilities)
+
+    def __call__(self, frame):
+        return next(self.probabilities)
+
+
+def run_script(probabilities, **settings):
+    detector = SpeechDetector(VadSettings(**settings), vad=Scripted(probabilities))
+    frame = np.zeros(FRAME, np.float32)
+    return [(e.kind, round(e.time_s, 3)) for p in probabilities if (e := detector.feed(frame))]
+
+
+def test_one_loud_frame_does_not_start_speech():
+    assert run_script([0, 0.9, 0, 0, 0.9, 0.2], start_frames=2) == []
+
+
+def test_start_and_end_are_dated_where_they_began():
+    probs = [0, 0, 0.9, 0.8, 0.9, 0.1, 0.1, 0.1, 0]
+    assert run_script(probs, start_frames=2, end_frames=3) == [("start", 0.064), ("end", 0.16)]
+
+
+def test_a_short_dip_does_not_end_speech():
+    probs = [0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.4, 0.9]  # 0.4 is between the thresholds: still speech
+    assert run_script(probs, start_frames=2, end_frames=3) == [("start", 0.0)]
