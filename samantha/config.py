@@ -74,6 +74,17 @@ class VadSettings:
 
 
 @dataclass(frozen=True)
+class TurnSettings:
+    end_silence_s: float = setting(0.25, "silence that ends a turn that sounds finished ('...see you then.')", 0)
+    trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0)
+    max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1)
+    min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)
+    check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)
+    sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1)
+    wake_name: str = setting("Samantha", "the name that wakes her from sleep")
+
+
+@dataclass(frozen=True)
 class AudioSettings:
     output_device: str = setting("", "output device: name substring or index ('' = system default)")
     input_device: str = setting("", "input device: name substring or index ('' = system default)")
@@ -86,6 +97,7 @@ class Settings:
     llm: LlmSettings = field(default_factory=LlmSettings)
     tts: TtsSettings = field(default_factory=TtsSettings)
     vad: VadSettings = field(default_factory=VadSettings)
+    turns: TurnSettings = field(default_factory=TurnSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
 
 

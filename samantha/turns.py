@@ -1,0 +1,259 @@
+"""Turn-taking: who speaks when. A pure state machine: timestamped events in, actions out.
+
+No threads, audio or models here; the session feeds it what happened and carries out what
+it asks, and tests drive it with a virtual clock. Decisions it makes:
+
+- *End of turn* is not a fixed silence. At each pause the session transcribes what was said
+  so far; a turn that sounds finished ends after a short silence, one that trails off
+  ("and...", "um", a comma) after a longer one, and any turn ends at a hard cap.
+- *Barge-in*: speech while Samantha talks pauses her at once (within one output block). If
+  it stops before ``min_interrupt_s`` it was a cough or an "mm-hmm" and she resumes; if it
+  goes on, the reply is cancelled and the speech becomes the user's new turn.
+- *Silence*: after her question, one gentle check-in; after a long quiet, sleep until she is
+  called by name or the push-to-talk key is pressed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from samantha.config import TurnSettings
+
+
+class State(Enum):
+    LISTENING = "listening"
+    USER_SPEAKING = "hearing"
+    THINKING = "thinking"
+    SPEAKING = "speaking"
+    SLEEPING = "asleep"
+
+
+# --- events: what happened, and when (seconds on the session's clock) ---
+@dataclass(frozen=True)
+class SpeechStarted:
+    t: float
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    t: float
+
+
+@dataclass(frozen=True)
+class TranscriptReady:
+    t: float
+    turn: int
+    pause: int  # which pause of the turn it transcribes; older ones are stale
+    text: str  # "" when nothing was heard
+
+
+@dataclass(frozen=True)
+class ReplyAudio:
+    t: float
+    turn: int
+    done: bool  # False: her first audio of this reply is playing; True: all of it has played
+
+
+@dataclass(frozen=True)
+class Tick:
+    t: float
+
+
+# --- actions: what the session should do now ---
+@dataclass(frozen=True)
+class Transcribe:
+    turn: int
+    pause: int
+    since: float  # transcribe the audio from here (the turn's first speech) to now
+
+
+@dataclass(frozen=True)
+class Respond:
+    turn: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PausePlayback:
+    pass
+
+
+@dataclass(frozen=True)
+class ResumePlayback:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelReply:
+    turn: int  # stop the LLM, drop queued speech, and ignore anything late from this turn
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    turn: int
+
+
+@dataclass(frozen=True)
+class FallAsleep:
+    pass
+
+
+Event = SpeechStarted | SpeechEnded | TranscriptReady | ReplyAudio | Tick
+Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
+
+_TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
+                   "to", "of", "with", "if", "then", "that", "my", "your", "i", "we", "is", "was"}
+
+
+def _waited(since: float, now: float, seconds: float) -> bool:
+    return now - since >= seconds - 1e-6  # clocks are floats: 5.1 - 5.0 < 0.1
+
+
+def sounds_finished(text: str) -> bool:
+    """Does the transcript read as a complete utterance, rather than one trailing off?"""
+    text = text.strip()
+    if not text or text.endswith(("...", "…", ",", ";", ":", "-", "—")):
+        return False
+    last = re.sub(r"[^\w']", "", text.split()[-1].lower())
+    return text[-1] in ".!?" and last not in _TRAILING_WORDS
+
+
+class TurnTaker:
+    def __init__(self, settings: TurnSettings, now: float = 0.0):
+        self.s = settings
+        self.state = State.LISTENING
+        self.turn = 0  # the current user turn; her reply to it carries the same id
+        self._talking = False  # the user is speaking right now (by the VAD)
+        self._speech_since = 0.0  # onset of the current turn, or of a possible interruption
+        self._quiet_since = now  # when the current silence began (meaningful when not talking)
+        self._pause = 0  # pauses so far in this turn
+        self._heard: str | None = None  # transcript of the latest pause, once ready
+        self._forced = False  # the turn hit the cap: end it on the next transcript
+        self._paused_reply = False  # her playback is paused by speech that may be a blip
+        self._asked = False  # her last reply ended with a question
+        self._checked_in = False  # the one check-in since the user last spoke is used up
+
+    def handle(self, event: Event) -> list[Action]:
+        return getattr(self, f"_on_{type(event).__name__}")(event)
+
+    def reply_ended_with_question(self, asked: bool) -> None:
+        """The session tells whether her reply ended in a question (worth a check-in)."""
+        self._asked = asked
+
+    # --- speech ---
+    def _on_SpeechStarted(self, e: SpeechStarted) -> list[Action]:
+        self._talking = True
+        if self.state in (State.LISTENING, State.SLEEPING):
+            return self._new_turn(e.t)
+        if self.state is State.USER_SPEAKING:  # speaking again after a pause: same turn
+            self._heard = None
+            return []
+        self._speech_since = e.t  # over her (THINKING or SPEAKING): maybe an interruption
+        if self.state is State.SPEAKING:
+            self._paused_reply = True
+            return [PausePlayback()]
+        return []
+
+    def _on_SpeechEnded(self, e: SpeechEnded) -> list[Action]:
+        self._talking = False
+        self._quiet_since = e.t
+        if self.state in (State.USER_SPEAKING, State.SLEEPING):
+            self._pause += 1
+            self._heard = None
+            return [Transcribe(self.turn, self._pause, self._speech_since)]
+        if self._paused_reply:  # it stopped before min_interrupt_s: a blip, carry on
+            self._paused_reply = False
+            return [ResumePlayback()]
+        return []
+
+    def _on_TranscriptReady(self, e: TranscriptReady) -> list[Action]:
+        if e.turn != self.turn or e.pause != self._pause:
+            return []  # stale: the user spoke again since, or the turn is over
+        if self.state is State.SLEEPING:
+            return self._maybe_wake(e.text)
+        if self.state is not State.USER_SPEAKING:
+            return []
+        self._heard = e.text.strip()
+        if self._forced:
+            return self._end_turn()
+        return self._maybe_end_turn(e.t)
+
+    # --- her reply ---
+    def _on_ReplyAudio(self, e: ReplyAudio) -> list[Action]:
+        if e.turn != self.turn or self.state not in (State.THINKING, State.SPEAKING):
+            return []  # late audio of a cancelled reply
+        if not e.done:
+            self.state = State.SPEAKING
+            return []
+        self.state = State.USER_SPEAKING if self._talking else State.LISTENING
+        if self._talking:  # she finished while being talked over: that speech is a new turn
+            self._paused_reply = False
+            return self._new_turn(self._speech_since)
+        self._quiet_since = e.t
+        return []
+
+    # --- time ---
+    def _on_Tick(self, e: Tick) -> list[Action]:
+        if self.state in (State.THINKING, State.SPEAKING):
+            if self._talking and _waited(self._speech_since, e.t, self.s.min_interrupt_s):
+                return self._interrupt()
+            return []
+        if self.state is State.USER_SPEAKING:
+            if not self._forced and _waited(self._speech_since, e.t, self.s.max_turn_s):
+                self._forced = True
+                self._pause += 1
+                self._heard = None
+                return [Transcribe(self.turn, self._pause, self._speech_since)]
+            return self._maybe_end_turn(e.t)
+        if self.state is State.LISTENING and not self._talking:
+            if _waited(self._quiet_since, e.t, self.s.sleep_after_s):
+                self.state = State.SLEEPING
+                return [FallAsleep()]
+            if self._asked and not self._checked_in and _waited(self._quiet_since, e.t, self.s.check_in_after_s):
+                self._checked_in = True
+                self.state = State.THINKING
+                return [CheckIn(self.turn)]
+        return []
+
+    # --- decisions ---
+    def _new_turn(self, t: float) -> list[Action]:
+        self.turn += 1
+        self._speech_since, self._pause, self._heard, self._forced = t, 0, None, False
+        self._checked_in = False
+        if self.state is not State.SLEEPING:  # asleep, speech is only checked for her name
+            self.state = State.USER_SPEAKING
+        return []
+
+    def _interrupt(self) -> list[Action]:
+        cancelled = self.turn
+        self._paused_reply = False
+        self.state = State.LISTENING  # so the new turn starts as any other
+        self._new_turn(self._speech_since)
+        return [CancelReply(cancelled)]
+
+    def _maybe_end_turn(self, t: float) -> list[Action]:
+        if self._heard is None or self._talking:
+            return []  # still talking, or the transcript of this pause is not ready
+        if not self._heard:
+            if _waited(self._quiet_since, t, self.s.end_silence_s):  # nothing heard: back to listening
+                self.state = State.LISTENING
+            return []
+        wait = self.s.end_silence_s if sounds_finished(self._heard) else self.s.trailing_silence_s
+        return self._end_turn() if _waited(self._quiet_since, t, wait) else []
+
+    def _end_turn(self) -> list[Action]:
+        if not self._heard:  # the cap hit a turn with nothing intelligible in it
+            self.state = State.LISTENING
+            return []
+        self.state = State.THINKING
+        self._speech_since = float("inf") if self._talking else self._speech_since  # a capped monologue
+        return [Respond(self.turn, self._heard)]  # that goes on is not an interruption
+
+    def _maybe_wake(self, text: str) -> list[Action]:
+        name = self.s.wake_name.lower()
+        if name and name in text.lower():
+            self.state = State.THINKING
+            return [Respond(self.turn, text.strip())]
+        return []  # overheard, not addressed to her: stay asleep

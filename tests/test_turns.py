@@ -1,0 +1,199 @@
+"""The turn-taking state machine, driven by scripted events on a virtual clock."""
+
+import pytest
+
+from samantha.config import TurnSettings
+from samantha.turns import (
+    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
+    SpeechStarted, State, Tick, Transcribe, TranscriptReady, TurnTaker, sounds_finished,
+)
+
+S = TurnSettings()
+
+
+class Clock:
+    """Feeds events at their times, with a Tick every 10 ms in between; records every action."""
+
+    def __init__(self, settings: TurnSettings = S):
+        self.machine = TurnTaker(settings)
+        self.t = 0.0
+        self.actions: list[tuple[float, object]] = []
+
+    def until(self, t: float) -> "Clock":
+        while self.t + 0.01 <= t + 1e-9:
+            self.t = round(self.t + 0.01, 3)
+            self._record(self.machine.handle(Tick(self.t)))
+        return self
+
+    def at(self, t: float, make) -> "Clock":
+        self.until(t)
+        self.t = t
+        self._record(self.machine.handle(make(t)))
+        return self
+
+    def _record(self, actions):
+        self.actions += [(self.t, a) for a in actions]
+
+    def of(self, kind) -> list[tuple[float, object]]:
+        return [(t, a) for t, a in self.actions if isinstance(a, kind)]
+
+    # scripted moves
+    def says(self, start: float, end: float, text: str, transcribed_after: float = 0.05) -> "Clock":
+        """The user speaks from start to end; the transcript of that pause is ready shortly after."""
+        self.at(start, SpeechStarted).at(end, SpeechEnded)
+        turn, pause = self.machine.turn, self.machine._pause
+        return self.at(end + transcribed_after, lambda t: TranscriptReady(t, turn, pause, text))
+
+    def replies(self, start: float, end: float) -> "Clock":
+        turn = self.machine.turn
+        return self.at(start, lambda t: ReplyAudio(t, turn, done=False)).at(end, lambda t: ReplyAudio(t, turn, done=True))
+
+
+def test_a_finished_sentence_ends_the_turn_after_a_short_silence():
+    c = Clock().says(0.5, 2.0, "See you tomorrow.").until(3)
+    assert c.of(Transcribe) == [(2.0, Transcribe(1, 1, 0.5))]
+    assert c.of(Respond) == [(2.25, Respond(1, "See you tomorrow."))]
+    assert c.machine.state is State.THINKING
+
+
+def test_a_trailing_turn_waits_longer_and_speaking_again_continues_it():
+    c = Clock().says(0.5, 2.0, "I went to the shop and").until(2.9)
+    assert c.of(Respond) == []  # a short silence is not enough after "and"
+    c.says(2.9, 4.0, "I went to the shop and bought bread.").until(5)
+    assert c.of(Respond) == [(4.25, Respond(1, "I went to the shop and bought bread."))]
+    assert [a.pause for _, a in c.of(Transcribe)] == [1, 2]
+
+
+@pytest.mark.parametrize("text", ["Well, um", "So I was thinking...", "My favourite colour is,", "and the"])
+def test_trailing_off_ends_after_the_long_silence(text):
+    c = Clock().says(0.5, 2.0, text).until(4)
+    assert c.of(Respond) == [(3.0, Respond(1, text))]
+
+
+def test_a_slow_transcript_ends_the_turn_as_soon_as_it_is_ready():
+    c = Clock().says(0.5, 2.0, "Yes.", transcribed_after=0.6).until(3)
+    assert c.of(Respond) == [(2.6, Respond(1, "Yes."))]
+
+
+def test_a_stale_transcript_of_an_earlier_pause_is_ignored():
+    c = Clock().at(0.5, SpeechStarted).at(1.0, SpeechEnded).at(1.1, SpeechStarted)
+    c.at(1.2, lambda t: TranscriptReady(t, 1, 1, "Hi."))  # pause 1, but the user is talking again
+    c.at(2.0, SpeechEnded).until(3)
+    assert c.of(Respond) == [] and c.machine.state is State.USER_SPEAKING
+
+
+def test_nothing_heard_returns_to_listening_silently():
+    c = Clock().says(0.5, 1.0, "").until(2)
+    assert c.of(Respond) == [] and c.machine.state is State.LISTENING
+
+
+def test_the_hard_cap_ends_a_monologue_and_its_tail_is_not_an_interruption():
+    settings = TurnSettings(max_turn_s=10)
+    c = Clock(settings).at(0.5, SpeechStarted).until(10.5)
+    assert c.of(Transcribe) == [(10.5, Transcribe(1, 1, 0.5))]
+    c.at(11.0, lambda t: TranscriptReady(t, 1, 1, "A very long story, and"))
+    assert c.of(Respond) == [(11.0, Respond(1, "A very long story, and"))]
+    c.until(13).at(13, SpeechEnded).until(14)
+    assert c.of(CancelReply) == [] and c.machine.state is State.THINKING
+
+
+def reply_in_progress(settings: TurnSettings = S) -> Clock:
+    """The user asked something; her reply is playing from t=3 on."""
+    return Clock(settings).says(0.5, 2.0, "Tell me a story.").at(3.0, lambda t: ReplyAudio(t, 1, done=False))
+
+
+def test_barge_in_pauses_her_at_once_then_cancels_the_reply_and_starts_a_new_turn():
+    c = reply_in_progress().at(5.0, SpeechStarted)
+    assert c.of(PausePlayback) == [(5.0, PausePlayback())]  # silent within the output block
+    c.until(5.5)
+    assert c.of(CancelReply) == [(5.3, CancelReply(1))]
+    assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
+    c.at(5.6, lambda t: ReplyAudio(t, 1, done=True))  # late audio of the cancelled reply
+    assert c.machine.state is State.USER_SPEAKING
+    c.at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "Wait, a different one.")).until(7)
+    assert c.of(Transcribe)[-1] == (6.0, Transcribe(2, 1, 5.0))  # from the onset of the interruption
+    assert c.of(Respond)[-1] == (6.25, Respond(2, "Wait, a different one."))
+    assert c.of(ResumePlayback) == []
+
+
+@pytest.mark.parametrize("blip", [0.05, 0.15, 0.29])
+def test_a_cough_or_mm_hmm_pauses_her_briefly_but_does_not_interrupt(blip):
+    c = reply_in_progress().at(5.0, SpeechStarted).at(5.0 + blip, SpeechEnded).until(6)
+    assert c.of(PausePlayback) == [(5.0, PausePlayback())]
+    assert c.of(ResumePlayback) == [(5.0 + blip, ResumePlayback())]
+    assert c.of(CancelReply) == [] and c.machine.state is State.SPEAKING and c.machine.turn == 1
+
+
+def test_min_interrupt_is_a_setting():
+    c = reply_in_progress(TurnSettings(min_interrupt_s=0.1)).at(5.0, SpeechStarted).until(5.2)
+    assert c.of(CancelReply) == [(5.1, CancelReply(1))]
+
+
+def test_talking_while_she_is_thinking_cancels_the_reply_too():
+    c = Clock().says(0.5, 2.0, "What's the time?").until(2.5).at(2.5, SpeechStarted).until(3)
+    assert c.of(PausePlayback) == []  # nothing is playing yet
+    assert c.of(CancelReply) == [(2.8, CancelReply(1))] and c.machine.turn == 2
+
+
+def test_she_finishes_while_being_talked_over_and_that_speech_becomes_a_turn():
+    c = reply_in_progress().at(5.0, SpeechStarted).at(5.1, lambda t: ReplyAudio(t, 1, done=True))
+    assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
+    c.at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "Thanks.")).until(7)
+    assert c.of(Respond)[-1] == (6.25, Respond(2, "Thanks."))
+
+
+def test_one_gentle_check_in_after_her_question_then_sleep():
+    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0)
+    c.machine.reply_ended_with_question(True)
+    c.until(13.99)
+    assert c.of(CheckIn) == []
+    c.until(14.0)
+    assert c.of(CheckIn) == [(14.0, CheckIn(1))] and c.machine.state is State.THINKING
+    c.replies(14.5, 15.5)  # "Still there?" is a question too, but there is only one check-in
+    c.until(15.5 + S.sleep_after_s - 0.01)
+    assert len(c.of(CheckIn)) == 1 and c.of(FallAsleep) == []
+    c.until(15.5 + S.sleep_after_s)
+    assert c.of(FallAsleep) == [(135.5, FallAsleep())] and c.machine.state is State.SLEEPING
+
+
+def test_no_check_in_when_she_did_not_ask():
+    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0)
+    c.machine.reply_ended_with_question(False)
+    c.until(30)
+    assert c.of(CheckIn) == []
+
+
+def test_asleep_she_answers_only_when_called_by_name():
+    c = Clock().until(S.sleep_after_s)
+    assert c.machine.state is State.SLEEPING
+    c.says(130, 131, "What's for dinner?").until(133)
+    assert c.of(Respond) == [] and c.machine.state is State.SLEEPING
+    c.says(140, 142, "Samantha, what's for dinner?").until(143)
+    assert c.of(Respond) == [(142.05, Respond(c.machine.turn, "Samantha, what's for dinner?"))]
+    assert c.machine.state is State.THINKING
+
+
+@pytest.mark.parametrize("setup, expected_state, cancels", [
+    (lambda: Clock(), State.USER_SPEAKING, False),
+    (lambda: Clock().at(0.5, SpeechStarted), State.USER_SPEAKING, False),
+    (lambda: Clock().says(0.5, 2.0, "Hello.").until(2.3), State.USER_SPEAKING, True),  # thinking
+    (lambda: reply_in_progress(), State.USER_SPEAKING, True),
+    (lambda: Clock().until(S.sleep_after_s), State.SLEEPING, False),
+])
+def test_speech_in_every_state(setup, expected_state, cancels):
+    c = setup()
+    if c.machine._talking:  # already talking: keep talking
+        c.until(c.t + 1)
+    else:
+        c.at(c.t + 0.01, SpeechStarted).until(c.t + 1)
+    assert c.machine.state is expected_state
+    assert bool(c.of(CancelReply)) is cancels
+
+
+@pytest.mark.parametrize("text, finished", [
+    ("See you tomorrow.", True), ("What time is it?", True), ("Wow!", True),
+    ("I think that", False), ("and um.", False), ("Well,", False), ("So...", False), ("", False),
+    ("because", False), ("Let me think about it", False),
+])
+def test_sounds_finished(text, finished):
+    assert sounds_finished(text) is finished
