@@ -66,3 +66,24 @@ def recording(env: dict[str, str], source: str, out: Path, rate: int = 16000):
 
 def load_recording(path: Path) -> np.ndarray:
     return np.fromfile(path, dtype="<f4")
+
+
+def as_device_wav(audio: np.ndarray, path: Path, rate: int = 48000, channels: int = 2) -> Path:
+    """16 kHz mono float audio as a 16-bit wav in a headset's usual format (paplay misreads FLAC)."""
+    import wave
+
+    import soxr
+
+    pcm = (np.clip(soxr.resample(audio, 16000, rate), -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.repeat(pcm, channels).tobytes())
+    return path
+
+
+def play_into(env: dict[str, str], sink: str, path: Path) -> subprocess.Popen:
+    """Start playing a wav file into ``sink`` (the virtual microphone's sink); returns the player."""
+    return subprocess.Popen(["paplay", f"--device={sink}", str(path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,0 +1,79 @@
+"""The microphone: one persistent input stream, delivered as 32 ms frames of 16 kHz mono.
+
+Devices offer what they offer (48 kHz stereo on most headsets), so capture happens at the
+device's own rate and channel count and is mixed and resampled here (soxr, streaming). The
+stream is opened once: every start costs over a second before audio flows. Frames carry
+their stream time, so every decision downstream is dated by the audio, not by when a
+thread happened to run.
+"""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass
+
+import numpy as np
+
+from samantha import devices
+from samantha.errors import SamanthaError
+
+RATE = 16000
+FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
+
+
+@dataclass(frozen=True)
+class Frame:
+    audio: np.ndarray  # FRAME float32 samples, 16 kHz mono
+    t: float  # stream time of its first sample, seconds since the microphone opened
+
+
+class Microphone:
+    def __init__(self, device: str = "", max_backlog_s: float = 10.0):
+        import soxr
+
+        sd = devices.sounddevice()
+        index = devices.find(device, "input")
+        self.device_rate = devices.default_rate(index, "input")
+        self.channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
+        self._resampler = soxr.ResampleStream(self.device_rate, RATE, 1, dtype="float32")
+        self._pending = np.zeros(0, np.float32)
+        self._count = 0  # frames delivered so far
+        self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
+        try:
+            self._stream = sd.InputStream(
+                device=index, samplerate=self.device_rate, channels=self.channels, dtype="float32",
+                blocksize=self.device_rate * FRAME // RATE, callback=self._on_audio,
+            )
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            raise SamanthaError(
+                f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
+            ) from exc
+
+    def read(self, timeout: float) -> Frame | None:
+        """The next frame, or None if none arrived within ``timeout`` seconds."""
+        try:
+            return self.frames.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self._stream.abort()
+        self._stream.close()
+
+    def _on_audio(self, indata: np.ndarray, _frames: int, _time, _status) -> None:
+        """PortAudio callback: mix to mono, resample, cut into frames; never blocks."""
+        mono = indata.mean(axis=1) if indata.shape[1] > 1 else indata[:, 0]
+        self._pending = np.concatenate([self._pending, self._resampler.resample_chunk(mono)])
+        while len(self._pending) >= FRAME:
+            frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
+            item = Frame(frame.copy(), self._count * FRAME / RATE)
+            self._count += 1
+            try:
+                self.frames.put_nowait(item)
+            except queue.Full:  # nobody is reading: drop the oldest, keep the newest
+                try:
+                    self.frames.get_nowait()
+                except queue.Empty:
+                    pass
+                self.frames.put_nowait(item)
