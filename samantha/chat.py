@@ -11,11 +11,13 @@ import queue
 import sys
 import threading
 import time
-from typing import Iterator, TextIO
+from typing import Callable, Iterator, TextIO
+
+import numpy as np
 
 from samantha.chunker import Chunker
 from samantha.config import LlmSettings
-from samantha.engines.base import ChatModel, ChatStream, Message, Synthesizer
+from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
 from samantha.errors import SamanthaError
 from samantha.speaker import Speaker
 
@@ -88,8 +90,9 @@ class VoiceOut:
     said before ``stop()`` can reach the speaker after it returns.
     """
 
-    def __init__(self, synthesizer: Synthesizer, speaker: Speaker):
-        self._synthesizer, self._speaker = synthesizer, speaker
+    def __init__(self, synthesizer: Synthesizer, speaker: Speaker, on_audio: Callable[[int], None] | None = None):
+        self._synthesizer, self._speaker, self._on_audio = synthesizer, speaker, on_audio
+        self._voiced = -1  # the last generation whose first audio went to the speaker
         self._pieces: queue.Queue[tuple[int, str] | None] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
@@ -113,11 +116,15 @@ class VoiceOut:
         if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
             raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
 
-    def stop(self) -> None:
-        """Drop what is queued and silence the speaker now."""
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def stop(self) -> str:
+        """Drop what is queued and silence the speaker now; returns the words that were heard."""
         with self._lock:
             self._generation += 1
-            self._speaker.flush()
+            return self._speaker.flush()
 
     def close(self) -> None:
         self.stop()
@@ -129,11 +136,14 @@ class VoiceOut:
         while (item := self._pieces.get()) is not None:
             generation, text = item
             try:
-                for chunk in self._synthesizer.synthesize(text) if generation == self._generation else ():
-                    with self._lock:
-                        if generation != self._generation:
-                            break
-                        self._speaker.play(chunk)
+                chunks = list(self._synthesizer.synthesize(text)) if generation == self._generation else []
+                with self._lock:  # one piece, one chunk: so its text maps onto its audio
+                    if chunks and generation == self._generation:
+                        audio = np.concatenate([c.audio for c in chunks])
+                        self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
+                        if self._on_audio and self._voiced != generation:
+                            self._voiced = generation
+                            self._on_audio(generation)
             except Exception as exc:  # reported by finish(), on the caller's thread
                 self.error = exc
             finally:

@@ -2,7 +2,9 @@
 
 Opening a PortAudio stream costs over a second before callbacks flow, so the stream is
 opened once and kept running, writing zeros when idle. Stopping speech (barge-in) is then
-just emptying the queue: the tail is one output block.
+just emptying the queue: the tail is one output block. Each chunk keeps its text and how
+many of its frames have gone out, so after a flush the caller knows which words were
+actually heard (frames still in the device buffer are not counted as heard).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from samantha.errors import SamanthaError
 @dataclass
 class Queued:
     audio: np.ndarray  # at the device's rate
+    text: str = ""
     written: int = 0  # frames handed to the device so far
+
+
+def heard_words(text: str, fraction: float) -> str:
+    """The words of ``text`` a listener has heard when ``fraction`` of its audio has played."""
+    words = text.split()
+    return " ".join(words[: int(len(words) * max(0.0, min(1.0, fraction)) + 1e-9)])
 
 
 class Speaker:
@@ -33,6 +42,8 @@ class Speaker:
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
+        self._paused = False
+        self._played: list[Queued] = []  # chunks started since the last flush, oldest first
         try:
             self._stream = sd.OutputStream(
                 device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
@@ -45,7 +56,7 @@ class Speaker:
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
 
-    def play(self, chunk: AudioChunk) -> None:
+    def play(self, chunk: AudioChunk, text: str = "") -> None:
         """Queue a chunk; it plays after whatever is already queued."""
         audio = chunk.audio
         if chunk.sample_rate != self.sample_rate:
@@ -53,14 +64,31 @@ class Speaker:
 
             audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
         with self._lock:
-            self._queue.append(Queued(np.asarray(audio, dtype=np.float32)))
+            self._queue.append(Queued(np.asarray(audio, dtype=np.float32), text))
             self._idle.clear()
 
-    def flush(self) -> None:
-        """Stop at once: drop everything queued; what is in the device buffer plays out (one block)."""
+    def pause(self) -> None:
+        """Silence from the next block on, keeping the queue (``resume`` carries on)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
+
+    def flush(self) -> str:
+        """Stop at once: drop everything queued. Returns the text the listener has heard since
+        the last flush, cut at the last word whose audio left the device buffer."""
         with self._lock:
             self._queue.clear()
             self._idle.set()
+            self._paused = False
+            played, self._played = self._played, []
+        unheard = int(self._stream.latency * self.sample_rate)  # still in the device buffer
+        heard = []
+        for item in reversed(played):
+            gone = max(0, item.written - unheard)
+            unheard = max(0, unheard - item.written)
+            heard.append(heard_words(item.text, gone / max(1, len(item.audio))))
+        return " ".join(w for w in reversed(heard) if w)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until everything queued has been handed to the device and heard; False on timeout."""
@@ -78,8 +106,10 @@ class Speaker:
         """PortAudio callback: copy queued audio into ``out``, zeros where there is none."""
         filled = 0
         with self._lock:
-            while filled < frames and self._queue:
+            while filled < frames and self._queue and not self._paused:
                 head = self._queue[0]
+                if head.written == 0:
+                    self._played.append(head)
                 n = min(frames - filled, len(head.audio) - head.written)
                 out[filled : filled + n, 0] = head.audio[head.written : head.written + n]
                 head.written += n
@@ -88,4 +118,5 @@ class Speaker:
                     self._queue.popleft()
             if not self._queue:
                 self._idle.set()
+                self._played = self._played[-64:]  # a long monologue: keep what a flush needs
         out[filled:, 0] = 0.0

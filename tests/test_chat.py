@@ -1,6 +1,8 @@
 import io
 import threading
 
+import numpy as np
+
 from samantha.chat import Conversation, VoiceOut, reply_aloud
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
@@ -12,7 +14,7 @@ class RecordingSpeaker:
     def __init__(self):
         self.played, self.first_audio = [], threading.Event()
 
-    def play(self, chunk):
+    def play(self, chunk, text=""):
         self.played.append(chunk)
         self.first_audio.set()
 
@@ -20,7 +22,7 @@ class RecordingSpeaker:
         return True
 
     def flush(self):
-        return []
+        return ""
 
     def close(self):
         pass
@@ -69,7 +71,7 @@ def test_speech_starts_before_the_reply_is_finished(chat_model, synthesizer, rep
     voice.close()
     assert model.spoke_mid_reply is True
     assert out.getvalue().strip() == reply_text
-    assert len(speaker.played) >= 2  # one chunk per sentence: the reply has two
+    assert len(speaker.played) >= 2  # one chunk per piece: the reply has two sentences
 
 
 def test_history_keeps_both_sides_and_the_prompt_fits_the_context(chat_model):
@@ -124,7 +126,7 @@ def test_voice_out_stop_drops_what_was_said_before_it_and_keeps_what_comes_after
     voice.finish(timeout=10)
     voice.close()
     assert len(speaker.played) == 1  # only "Four.": nothing from before stop() reached the speaker
-    expected = next(iter(synthesizer.synthesize("Four."))).audio
+    expected = np.concatenate([c.audio for c in synthesizer.synthesize("Four.")])
     assert (speaker.played[0].audio == expected).all()
 
 
@@ -140,3 +142,13 @@ def test_voice_out_finish_is_bounded(synthesizer):
         voice.finish(timeout=0.3)
     gated.release.set()
     voice.close()
+
+
+def test_heard_words_cuts_at_the_last_word_played():
+    from samantha.speaker import heard_words
+
+    text = "one two three four five six seven eight nine ten"
+    assert heard_words(text, 0.0) == ""
+    assert heard_words(text, 0.35) == "one two three"
+    assert heard_words(text, 1.0) == text
+    assert heard_words(text, 1.5) == text
