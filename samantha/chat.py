@@ -49,6 +49,17 @@ class Conversation:
         if stream := self.stream:
             stream.cancel()
 
+    def interrupted(self, heard: str) -> None:
+        """Her last reply was cut off: keep only what the listener heard, marked as such."""
+        if self.history and self.history[-1].role == "assistant":
+            self.history.pop()
+        if heard.strip():
+            self.history.append(Message("assistant", heard.strip(), interrupted=True))
+
+    def add_reply(self, text: str) -> None:
+        """A reply that did not come from the model (a check-in, an apology)."""
+        self.history.append(Message("assistant", text))
+
     def prompt(self) -> list[Message]:
         """System prompt plus the newest turns that fit, leaving room for the reply."""
         system = Message("system", self.settings.system_prompt)
@@ -115,6 +126,12 @@ class VoiceOut:
             raise error
         if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
             raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
+
+    def pause(self) -> None:
+        self._speaker.pause()
+
+    def resume(self) -> None:
+        self._speaker.resume()
 
     @property
     def generation(self) -> int:

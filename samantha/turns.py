@@ -54,6 +54,7 @@ class ReplyAudio:
     t: float
     turn: int
     done: bool  # False: her first audio of this reply is playing; True: all of it has played
+    asked: bool = False  # with done: the reply ended in a question (worth a check-in)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,6 @@ class TurnTaker:
     def handle(self, event: Event) -> list[Action]:
         return getattr(self, f"_on_{type(event).__name__}")(event)
 
-    def reply_ended_with_question(self, asked: bool) -> None:
-        """The session tells whether her reply ended in a question (worth a check-in)."""
-        self._asked = asked
-
     # --- speech ---
     def _on_SpeechStarted(self, e: SpeechStarted) -> list[Action]:
         self._talking = True
@@ -187,6 +184,7 @@ class TurnTaker:
         if not e.done:
             self.state = State.SPEAKING
             return []
+        self._asked = e.asked
         self.state = State.USER_SPEAKING if self._talking else State.LISTENING
         if self._talking:  # she finished while being talked over: that speech is a new turn
             self._paused_reply = False

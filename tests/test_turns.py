@@ -44,9 +44,10 @@ class Clock:
         turn, pause = self.machine.turn, self.machine._pause
         return self.at(end + transcribed_after, lambda t: TranscriptReady(t, turn, pause, text))
 
-    def replies(self, start: float, end: float) -> "Clock":
+    def replies(self, start: float, end: float, asked: bool = False) -> "Clock":
         turn = self.machine.turn
-        return self.at(start, lambda t: ReplyAudio(t, turn, done=False)).at(end, lambda t: ReplyAudio(t, turn, done=True))
+        return self.at(start, lambda t: ReplyAudio(t, turn, done=False)).at(
+            end, lambda t: ReplyAudio(t, turn, done=True, asked=asked))
 
 
 def test_a_finished_sentence_ends_the_turn_after_a_short_silence():
@@ -143,13 +144,12 @@ def test_she_finishes_while_being_talked_over_and_that_speech_becomes_a_turn():
 
 
 def test_one_gentle_check_in_after_her_question_then_sleep():
-    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0)
-    c.machine.reply_ended_with_question(True)
+    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0, asked=True)
     c.until(13.99)
     assert c.of(CheckIn) == []
     c.until(14.0)
     assert c.of(CheckIn) == [(14.0, CheckIn(1))] and c.machine.state is State.THINKING
-    c.replies(14.5, 15.5)  # "Still there?" is a question too, but there is only one check-in
+    c.replies(14.5, 15.5, asked=True)  # "Still there?" is a question too, but there is only one check-in
     c.until(15.5 + S.sleep_after_s - 0.01)
     assert len(c.of(CheckIn)) == 1 and c.of(FallAsleep) == []
     c.until(15.5 + S.sleep_after_s)
@@ -157,8 +157,7 @@ def test_one_gentle_check_in_after_her_question_then_sleep():
 
 
 def test_no_check_in_when_she_did_not_ask():
-    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0)
-    c.machine.reply_ended_with_question(False)
+    c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0, asked=False)
     c.until(30)
     assert c.of(CheckIn) == []
 

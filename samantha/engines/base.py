@@ -32,6 +32,7 @@ class Transcript:
 class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
+    interrupted: bool = False  # an assistant reply cut short: ``content`` is what was heard
 
 
 @dataclass(frozen=True)

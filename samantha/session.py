@@ -1,0 +1,171 @@
+"""The voice loop: microphone → VAD → turn-taking → speech-to-text → LLM → voice → speaker.
+
+One thread owns the state machine: it reads microphone frames, feeds the VAD, drains what
+the workers report and ticks the clock, and carries out the machine's actions. Slow work
+runs on workers (one transcriber, one reply at a time), and everything they report carries
+the turn id it was started for, so after an interruption late results are dropped by the
+state machine instead of being spoken. Time is the microphone's stream time.
+"""
+
+from __future__ import annotations
+
+import queue
+import random
+import threading
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+
+from samantha.chat import Conversation, VoiceOut
+from samantha.chunker import Chunker
+from samantha.config import Settings
+from samantha.engines.base import Synthesizer, Transcriber
+from samantha.speaker import Speaker
+from samantha.microphone import FRAME, RATE, Frame
+from samantha.turns import (
+    CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
+    SpeechEnded, SpeechStarted, State, Tick, Transcribe, TranscriptReady, TurnTaker,
+)
+from samantha.vad import SpeechDetector
+
+PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
+CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
+LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
+
+
+class Display(Protocol):
+    def status(self, state: State) -> None: ...
+    def user(self, text: str) -> None: ...
+    def assistant(self, delta: str) -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+class Source(Protocol):
+    def read(self, timeout: float) -> Frame | None: ...
+
+
+class Session:
+    def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
+                 synthesizer: Synthesizer, speaker: Speaker, display: Display):
+        self.machine = TurnTaker(settings.turns)
+        self.detector = SpeechDetector(settings.vad)
+        self.transcriber, self.conversation, self.display = transcriber, conversation, display
+        self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
+        self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
+        self.now = 0.0
+        self.inbox: queue.Queue[Event] = queue.Queue()  # what the workers report
+        self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
+        self._reply_turn: dict[int, int] = {}  # voice generation -> the turn it speaks for
+        self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
+        self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
+        self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
+        self._stt.start()
+
+    def run(self, microphone: Source, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.step(microphone.read(0.1))
+
+    def step(self, frame: Frame | None) -> None:
+        """One pass: a frame (if any) through the VAD, then the workers' reports, then the clock."""
+        if frame is not None:
+            self.frames.append(frame)
+            self.now = frame.t + FRAME / RATE
+            if change := self.detector.feed(frame.audio):
+                self._handle((SpeechStarted if change.kind == "start" else SpeechEnded)(change.time_s))
+        while True:
+            try:
+                self._handle(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        self._handle(Tick(self.now))
+
+    def close(self) -> None:
+        self.conversation.cancel()
+        self._jobs.put(None)
+        self.voice.close()
+
+    # --- the state machine's actions ---
+    def _handle(self, event: Event) -> None:
+        before = self.machine.state
+        for action in self.machine.handle(event):
+            self._do(action)
+        if self.machine.state is not before:
+            self.display.status(self.machine.state)
+
+    def _do(self, action) -> None:
+        if isinstance(action, Transcribe):
+            since = action.since - PREROLL_S
+            audio = [f.audio for f in self.frames if f.t + FRAME / RATE > since]
+            self._jobs.put((action.turn, action.pause, np.concatenate(audio) if audio else np.zeros(0, np.float32)))
+        elif isinstance(action, Respond):
+            self.display.user(action.text)
+            self._reply(action.turn, action.text)
+        elif isinstance(action, CheckIn):
+            self._reply(action.turn, None)
+        elif isinstance(action, PausePlayback):
+            self.voice.pause()
+        elif isinstance(action, ResumePlayback):
+            self.voice.resume()
+        elif isinstance(action, CancelReply):
+            with self._cut:  # silence first, then stop the thinking
+                self._heard[action.turn] = self.voice.stop()
+            self.conversation.cancel()
+            self.display.note("(interrupted)")
+        elif isinstance(action, FallAsleep):
+            self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
+
+    def _first_audio(self, generation: int) -> None:
+        self.inbox.put(ReplyAudio(self.now, self._reply_turn.get(generation, -1), done=False))
+
+    # --- workers ---
+    def _transcribe_jobs(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            turn, pause, audio = job
+            try:
+                transcript = self.transcriber.transcribe(audio)
+                text = transcript.text if transcript.heard else ""
+            except Exception as exc:  # a broken engine must not end the conversation
+                self.display.note(f"(could not transcribe: {exc})")
+                text = ""
+            self.inbox.put(TranscriptReady(self.now, turn, pause, text))
+
+    def _reply(self, turn: int, text: str | None) -> None:
+        self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
+        generation = self.voice.generation
+        self._reply_turn[generation] = turn
+        threading.Thread(target=self._speak_reply, args=(turn, generation, text), name="reply", daemon=True).start()
+
+    def _speak_reply(self, turn: int, generation: int, text: str | None) -> None:
+        said: list[str] = []
+        try:
+            if text is None:
+                said.append(random.choice(CHECK_INS))
+                self.conversation.add_reply(said[0])
+                self.voice.say(said[0])
+            else:
+                chunker = Chunker()
+                for delta in self.conversation.respond(text):
+                    said.append(delta)
+                    self.display.assistant(delta)
+                    for piece in chunker.feed(delta):
+                        self.voice.say(piece)
+                for piece in chunker.flush():
+                    self.voice.say(piece)
+            self.voice.finish()
+        except Exception as exc:  # an engine failed mid-turn: say so, keep listening
+            self.display.note(f"(reply failed: {exc})")
+            if self.voice.generation == generation:
+                self.conversation.add_reply(LOST_THREAD)
+                self.voice.say(LOST_THREAD)
+                try:
+                    self.voice.finish()
+                except Exception:
+                    pass
+        if self.voice.generation != generation:  # interrupted: keep only what was heard
+            with self._cut:
+                self.conversation.interrupted(self._heard.pop(turn, ""))
+            return
+        self.display.assistant("\n")
+        asked = "".join(said).rstrip().endswith("?")
+        self.inbox.put(ReplyAudio(self.now, turn, done=True, asked=asked))

@@ -1,0 +1,157 @@
+"""The whole loop in one process: real speech frames through the real VAD, tiny real
+engines, and a recording stand-in for the sound device (the device itself is tested on
+PulseAudio in test_audio_devices / test_microphone)."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from samantha.chat import Conversation
+from samantha.config import LlmSettings, Settings
+from samantha.microphone import FRAME, RATE, Frame
+from samantha.session import LOST_THREAD, Session
+from samantha.turns import State
+
+
+class Device:
+    """Records what would be played; ``hold`` keeps a reply 'playing' until flushed."""
+
+    def __init__(self, hold: bool = False):
+        self.played, self.paused, self.flushes, self.hold = [], False, 0, hold
+        self._done = threading.Event()
+        self._done.set()
+
+    def play(self, chunk, text=""):
+        self.played.append(text)
+        if self.hold:
+            self._done.clear()
+
+    def pause(self):
+        self.paused = True
+
+    def resume(self):
+        self.paused = False
+
+    def flush(self):
+        self.flushes += 1
+        self._done.set()
+        heard, self.played = " ".join(self.played[:1]), []
+        return heard
+
+    def wait(self, timeout=None):
+        return self._done.wait(timeout)
+
+    def close(self):
+        self._done.set()
+
+
+class Log:
+    def __init__(self):
+        self.states, self.users, self.deltas, self.notes = [], [], [], []
+
+    def status(self, state):
+        self.states.append(state)
+
+    def user(self, text):
+        self.users.append(text)
+
+    def assistant(self, delta):
+        self.deltas.append(delta)
+
+    def note(self, text):
+        self.notes.append(text)
+
+
+class Feeder:
+    def __init__(self, session: Session):
+        self.session, self.t = session, 0.0
+
+    def audio(self, samples: np.ndarray) -> None:
+        for i in range(len(samples) // FRAME):
+            self.session.step(Frame(samples[i * FRAME : (i + 1) * FRAME], self.t))
+            self.t += FRAME / RATE
+
+    def silence_until(self, done, wall_s: float = 30) -> None:
+        deadline = time.monotonic() + wall_s
+        while not done():
+            assert time.monotonic() < deadline, "timed out"
+            self.audio(np.zeros(FRAME, np.float32))
+            time.sleep(0.005)  # let the workers run, as real time would
+
+
+@pytest.fixture
+def utterance(testdata):
+    from samantha.audio_files import load_audio
+
+    return load_audio(testdata / "jfk.flac")[: int(2.4 * RATE)]  # "And so my fellow Americans"
+
+
+def make(transcriber, chat_model, synthesizer, device, model=None):
+    settings = Settings()
+    conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512))
+    log = Log()
+    return Session(settings, transcriber, conversation, synthesizer, device, log), conversation, log
+
+
+def test_a_spoken_turn_is_heard_answered_aloud_and_kept(transcriber, chat_model, synthesizer, utterance,
+                                                       heard_text, reply_text):
+    session, conversation, log = make(transcriber, chat_model, synthesizer, Device())
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.users)
+    assert log.users == [heard_text]
+    assert "".join(log.deltas).strip() == reply_text
+    assert [s for s in log.states] == [State.USER_SPEAKING, State.THINKING, State.SPEAKING, State.LISTENING]
+    assert [(m.role, m.content) for m in conversation.history] == [("user", heard_text), ("assistant", reply_text)]
+    session.close()
+
+
+def test_talking_over_her_stops_her_and_keeps_only_what_was_heard(transcriber, chat_model, synthesizer, utterance,
+                                                                 heard_text):
+    device = Device(hold=True)  # her reply keeps "playing" until she is stopped
+    session, conversation, log = make(transcriber, chat_model, synthesizer, device)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.SPEAKING)
+    speech = utterance[int(0.32 * RATE):]  # jfk's first word starts 0.32 s in
+    feed.audio(speech[: int(0.15 * RATE)])  # the VAD hears speech start: she pauses at once
+    assert device.paused and session.machine.state is State.SPEAKING and session.machine.turn == 1
+    feed.audio(speech[int(0.15 * RATE):])  # ...and it goes on: a real interruption
+    assert "(interrupted)" in log.notes and session.machine.turn == 2
+    feed.silence_until(lambda: len(log.users) == 2)
+    interrupted = [m for m in conversation.history if m.interrupted]
+    assert len(interrupted) == 1 and interrupted[0].content == "Hello from the tiny test model."
+    session.close()
+
+
+class Broken:
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def stream(self, messages, max_tokens=None):
+        class Failing:
+            def __iter__(self):
+                yield "Well,"
+                raise RuntimeError("the model fell over")
+
+            def cancel(self):
+                pass
+
+            def close(self):
+                pass
+
+        return Failing()
+
+
+def test_an_engine_that_fails_mid_turn_is_apologised_for_and_she_keeps_listening(
+        transcriber, chat_model, synthesizer, utterance):
+    device = Device()
+    session, conversation, log = make(transcriber, chat_model, synthesizer, device, model=Broken())
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.users)
+    assert any("the model fell over" in n for n in log.notes)
+    assert LOST_THREAD in device.played and conversation.history[-1].content == LOST_THREAD
+    session.close()
