@@ -29,10 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="samantha", parents=[common],
-        description="An offline voice companion. With no command, starts a conversation.",
+        description="An offline voice companion. With no command, starts a spoken conversation.",
     )
-    parser.add_argument("--no-audio", action="store_true", help="with no command: print replies only")
+    parser.add_argument("--no-audio", action="store_true", help="with no command: keyboard chat, printed only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("voice", parents=[common], help="talk out loud, hands-free (what plain `samantha` does)")
     chat = sub.add_parser("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
     chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
     chat.add_argument("--no-audio", action="store_true", help="print replies only, do not speak")
@@ -73,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = settings_from(args)
-        return commands.run(args.command or "chat", args, settings)
+        default = "chat" if getattr(args, "no_audio", False) else "voice"
+        return commands.run(args.command or default, args, settings)
     except SamanthaError as exc:
         if debug:
             traceback.print_exc()

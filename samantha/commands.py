@@ -18,7 +18,7 @@ console = Console(stderr=True, highlight=False)
 
 
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
-    handlers = {"chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
+    handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
                 "doctor": doctor, "models": models, "config": config_command}
     return handlers[name](args, settings)
 
@@ -46,8 +46,6 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
-        if args.command is None:
-            console.print("[dim]The hands-free voice loop is not built yet; this is keyboard chat.[/]")
         console.print("[bold]Samantha[/] is here. Type and press Enter; Ctrl+C stops her reply, Ctrl+D leaves.")
         while True:
             try:
@@ -70,6 +68,39 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if voice:
             voice.close()
+
+
+def voice(args: argparse.Namespace, settings: Settings) -> int:
+    """The hands-free conversation, until Ctrl+C."""
+    import threading
+
+    from samantha.chat import Conversation
+    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
+    from samantha.microphone import Microphone
+    from samantha.session import Session
+    from samantha.speaker import Speaker
+    from samantha.terminal import Terminal
+    from samantha.turns import State
+
+    transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
+    speaker = Speaker(settings.audio.output_device)
+    try:
+        microphone = Microphone(settings.audio.input_device)
+    except SamanthaError:
+        speaker.close()
+        raise
+    display = Terminal()
+    session = Session(settings, transcriber, Conversation(model, settings.llm), synthesizer, speaker, display)
+    display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
+    display.status(State.LISTENING)
+    try:
+        session.run(microphone, threading.Event())
+    except KeyboardInterrupt:
+        display.note("bye")
+    finally:
+        microphone.close()
+        session.close()
+    return 0
 
 
 def say(args: argparse.Namespace, settings: Settings) -> int:

@@ -109,9 +109,9 @@ class Session:
             self.voice.resume()
         elif isinstance(action, CancelReply):
             with self._cut:  # silence first, then stop the thinking
-                self._heard[action.turn] = self.voice.stop()
+                heard = self._heard[action.turn] = self.voice.stop()
             self.conversation.cancel()
-            self.display.note("(interrupted)")
+            self.display.note(f"(interrupted; she had said: \"{heard}\")")
         elif isinstance(action, FallAsleep):
             self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
 
@@ -152,6 +152,7 @@ class Session:
                         self.voice.say(piece)
                 for piece in chunker.flush():
                     self.voice.say(piece)
+                self.display.assistant("\n")  # the text is complete; her voice may go on
             self.voice.finish()
         except Exception as exc:  # an engine failed mid-turn: say so, keep listening
             self.display.note(f"(reply failed: {exc})")
@@ -166,6 +167,5 @@ class Session:
             with self._cut:
                 self.conversation.interrupted(self._heard.pop(turn, ""))
             return
-        self.display.assistant("\n")
         asked = "".join(said).rstrip().endswith("?")
         self.inbox.put(ReplyAudio(self.now, turn, done=True, asked=asked))

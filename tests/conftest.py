@@ -115,6 +115,18 @@ def cli_env(tmp_path) -> dict[str, str]:
     return env
 
 
+@pytest.fixture
+def pulse(tmp_path, cli_env):
+    """``cli_env`` pointed at a private PulseAudio server with two null sinks: "speaker" (the
+    default output) and "mic" (whose monitor is the default input)."""
+    from pulse import pulse_server
+
+    cli_env.pop("PULSE_SERVER", None)
+    with pulse_server(tmp_path / "pulse") as env:
+        cli_env.update({k: env[k] for k in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH", "PULSE_SERVER")})
+        yield cli_env
+
+
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120, **kwargs):
     import subprocess
 

@@ -4,17 +4,9 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from pulse import load_recording, pulse_server, recording
+from pulse import load_recording, recording
 
 pytestmark = pytest.mark.audio
-
-
-@pytest.fixture
-def pulse(tmp_path, cli_env):
-    cli_env.pop("PULSE_SERVER", None)
-    with pulse_server(tmp_path / "pulse") as env:
-        cli_env.update({k: env[k] for k in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH", "PULSE_SERVER")})
-        yield cli_env
 
 
 def voiced_seconds(audio: np.ndarray, rate: int = 16000) -> float:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from pulse import as_device_wav, play_into, pulse_server
+from pulse import as_device_wav, play_into
 
 pytestmark = pytest.mark.audio
 
@@ -31,13 +31,6 @@ while time.monotonic() < start + float(sys.argv[1]):
 mic.close()
 print(json.dumps({"frames": frames, "peak": peak, "events": events}), flush=True)
 """
-
-
-@pytest.fixture
-def pulse(tmp_path, cli_env):
-    with pulse_server(tmp_path / "pulse") as env:
-        cli_env.update({k: env[k] for k in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH", "PULSE_SERVER")})
-        yield cli_env
 
 
 def listen(env, seconds: float, play=None):

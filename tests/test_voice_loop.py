@@ -1,0 +1,110 @@
+"""End to end on real audio devices: speak into a virtual microphone, hear her on a virtual
+speaker, talk over her, and leave with Ctrl+C. Tiny real models; PulseAudio null sinks."""
+
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from pulse import as_device_wav, load_recording, play_into, recording
+
+pytestmark = pytest.mark.audio
+
+
+class Output:
+    """The process's stdout, line by line, with bounded waits."""
+
+    def __init__(self, proc):
+        self.lines, self._queue = [], queue.Queue()
+        threading.Thread(target=lambda: [self._queue.put(l) for l in proc.stdout], daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines:
+                if re.search(pattern, line):
+                    self.lines.remove(line)
+                    return line
+            try:
+                self.lines.append(self._queue.get(timeout=0.1))
+            except queue.Empty:
+                pass
+        raise AssertionError(f"no line matching {pattern!r} within {timeout} s; got {self.lines}")
+
+
+def loud(audio: np.ndarray, rate: int = 16000, block: float = 0.1) -> np.ndarray:
+    """RMS per 100 ms block above a floor: where the speaker was making sound."""
+    n = int(rate * block)
+    blocks = audio[: len(audio) // n * n].reshape(-1, n)
+    return np.sqrt((blocks**2).mean(axis=1)) > 0.01
+
+
+def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
+        pulse, model_flags, tiny_models, testdata, tmp_path, heard_text):
+    from samantha.audio_files import load_audio
+
+    speech = load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]  # "And so my fellow Americans"
+    utterance = as_device_wav(speech, tmp_path / "utterance.wav")
+    (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to talk over
+    heard = tmp_path / "speaker.f32"
+    with recording(pulse, "speaker.monitor", heard):
+        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *model_flags], env=pulse,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out = Output(proc)
+            out.wait_for("listening", 60)
+            time.sleep(2.0)  # the new input stream's first second or so is dead time
+            play_into(pulse, "mic", utterance).wait(timeout=30)
+            assert heard_text in out.wait_for("you ›", 30)
+            out.wait_for("samantha ›", 30)
+            time.sleep(1.5)  # she is speaking now; talk over her
+            player = play_into(pulse, "mic", utterance)
+            cut = out.wait_for(r"\(interrupted; she had said", 10)
+            player.wait(timeout=30)
+            out.wait_for("you ›", 30)  # the interruption became the user's next turn
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=10)
+        finally:
+            proc.kill()
+            errors = proc.stderr.read()
+    assert proc.returncode == 0, errors
+    said = re.search(r'she had said: "(.*)"\)', cut).group(1)
+    assert REPLY.startswith(said) and said != REPLY  # history keeps what was heard, not the whole reply
+
+    # The null sink's monitor only records while something plays into it, so the recording
+    # has no wall-clock timeline; judge her voice by its own runs of sound instead.
+    runs = sound_runs(loud(load_recording(heard)))
+    full = reply_seconds(tiny_models, said_in_full=REPLY)
+    assert runs and runs[0][1] >= 1.0, f"she was not audibly speaking before being talked over: {runs}"
+    assert runs[0][1] <= full - 2.0, f"her voice went on (full reply {full:.1f} s): {runs}"
+    if len(runs) > 1:  # her answer to the interruption comes only after the user has finished
+        assert runs[1][0] - (runs[0][0] + runs[0][1]) >= 1.0, runs
+
+
+REPLY = "Hello from the tiny test model. It speaks in short sentences, then stops!"
+
+
+def sound_runs(sound: np.ndarray, block: float = 0.1) -> list[tuple[float, float]]:
+    """(start, length) in seconds of each stretch of sound."""
+    runs, start = [], None
+    for i, on in enumerate(list(sound) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            runs.append((start * block, (i - start) * block))
+            start = None
+    return runs
+
+
+def reply_seconds(tiny_models, said_in_full: str) -> float:
+    from samantha.config import TtsSettings
+    from samantha.engines.piper import PiperSynthesizer
+
+    voice = PiperSynthesizer(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
+    return sum(c.duration_s for c in voice.synthesize(said_in_full))
