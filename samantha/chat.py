@@ -33,15 +33,16 @@ class Conversation:
     def respond(self, user_text: str) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
         self.history.append(Message("user", user_text))
-        self.stream = self.model.stream(self.prompt())
+        stream = self.stream = self.model.stream(self.prompt())
         parts: list[str] = []
         try:
-            for delta in self.stream:
+            for delta in stream:
                 parts.append(delta)
                 yield delta
         finally:
-            self.stream.close()
-            self.stream = None
+            stream.close()
+            if self.stream is stream:  # a newer reply may have started meanwhile
+                self.stream = None
             if reply := "".join(parts).strip():
                 self.history.append(Message("assistant", reply))
 
@@ -111,8 +112,10 @@ class VoiceOut:
         self._worker = threading.Thread(target=self._run, name="voice-out", daemon=True)
         self._worker.start()
 
-    def say(self, text: str) -> None:
-        self._pieces.put((self._generation, text))
+    def say(self, text: str, generation: int | None = None) -> None:
+        """Queue ``text``; pass the generation its reply began in, so a cancelled reply's
+        last words are dropped rather than spoken in the next one."""
+        self._pieces.put((self._generation if generation is None else generation, text))
 
     def finish(self, timeout: float = 120.0) -> None:
         """Wait until everything said so far has been synthesized and played."""
@@ -141,6 +144,7 @@ class VoiceOut:
         """Drop what is queued and silence the speaker now; returns the words that were heard."""
         with self._lock:
             self._generation += 1
+            self.error = None  # a failure belongs to the reply it happened in
             return self._speaker.flush()
 
     def close(self) -> None:

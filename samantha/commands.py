@@ -83,23 +83,24 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.turns import State
 
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
-    speaker = Speaker(settings.audio.output_device)
-    try:
-        microphone = Microphone(settings.audio.input_device)
-    except SamanthaError:
-        speaker.close()
-        raise
     display = Terminal()
-    session = Session(settings, transcriber, Conversation(model, settings.llm), synthesizer, speaker, display)
-    display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
-    display.status(State.LISTENING)
+    speaker = microphone = session = None
     try:
+        speaker = Speaker(settings.audio.output_device)
+        microphone = Microphone(settings.audio.input_device)
+        session = Session(settings, transcriber, Conversation(model, settings.llm), synthesizer, speaker, display)
+        display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
+        display.status(State.LISTENING)
         session.run(microphone, threading.Event())
     except KeyboardInterrupt:
         display.note("bye")
     finally:
-        microphone.close()
-        session.close()
+        if microphone is not None:
+            microphone.close()
+        if session is not None:
+            session.close()  # closes the speaker too
+        elif speaker is not None:
+            speaker.close()
     return 0
 
 

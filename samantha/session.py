@@ -59,6 +59,7 @@ class Session:
         self._reply_turn: dict[int, int] = {}  # voice generation -> the turn it speaks for
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
+        self._replying: threading.Thread | None = None
         self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
         self._stt.start()
 
@@ -81,8 +82,13 @@ class Session:
         self._handle(Tick(self.now))
 
     def close(self) -> None:
+        """Stop speaking and thinking, and let the workers finish before the streams close."""
+        self.voice.stop()
         self.conversation.cancel()
         self._jobs.put(None)
+        if self._replying is not None:
+            self._replying.join(timeout=2)
+        self._stt.join(timeout=2)
         self.voice.close()
 
     # --- the state machine's actions ---
@@ -134,31 +140,36 @@ class Session:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
         generation = self.voice.generation
         self._reply_turn[generation] = turn
-        threading.Thread(target=self._speak_reply, args=(turn, generation, text), name="reply", daemon=True).start()
+        previous = self._replying
+        self._replying = threading.Thread(target=self._speak_reply, args=(turn, generation, text, previous),
+                                          name="reply", daemon=True)
+        self._replying.start()
 
-    def _speak_reply(self, turn: int, generation: int, text: str | None) -> None:
+    def _speak_reply(self, turn: int, generation: int, text: str | None, previous: threading.Thread | None) -> None:
+        if previous is not None:  # a cancelled reply winds up within a token; keep history in order
+            previous.join(timeout=30)
         said: list[str] = []
         try:
             if text is None:
                 said.append(random.choice(CHECK_INS))
                 self.conversation.add_reply(said[0])
-                self.voice.say(said[0])
+                self.voice.say(said[0], generation)
             else:
                 chunker = Chunker()
                 for delta in self.conversation.respond(text):
                     said.append(delta)
                     self.display.assistant(delta)
                     for piece in chunker.feed(delta):
-                        self.voice.say(piece)
+                        self.voice.say(piece, generation)
                 for piece in chunker.flush():
-                    self.voice.say(piece)
+                    self.voice.say(piece, generation)
                 self.display.assistant("\n")  # the text is complete; her voice may go on
             self.voice.finish()
         except Exception as exc:  # an engine failed mid-turn: say so, keep listening
             self.display.note(f"(reply failed: {exc})")
             if self.voice.generation == generation:
                 self.conversation.add_reply(LOST_THREAD)
-                self.voice.say(LOST_THREAD)
+                self.voice.say(LOST_THREAD, generation)
                 try:
                     self.voice.finish()
                 except Exception:

@@ -142,6 +142,9 @@ class TurnTaker:
     # --- speech ---
     def _on_SpeechStarted(self, e: SpeechStarted) -> list[Action]:
         self._talking = True
+        if self.state is State.SLEEPING and self._pause and e.t - self._quiet_since <= self.s.trailing_silence_s:
+            self._heard = None  # "Samantha, ... what time is it?": a short pause does not split it
+            return []
         if self.state in (State.LISTENING, State.SLEEPING):
             return self._new_turn(e.t)
         if self.state is State.USER_SPEAKING:  # speaking again after a pause: same turn
@@ -168,8 +171,8 @@ class TurnTaker:
     def _on_TranscriptReady(self, e: TranscriptReady) -> list[Action]:
         if e.turn != self.turn or e.pause != self._pause:
             return []  # stale: the user spoke again since, or the turn is over
-        if self.state is State.SLEEPING:
-            return self._maybe_wake(e.text)
+        if self.state is State.SLEEPING:  # talking again: the next pause's transcript decides
+            return [] if self._talking else self._maybe_wake(e.text)
         if self.state is not State.USER_SPEAKING:
             return []
         self._heard = e.text.strip()
@@ -183,6 +186,9 @@ class TurnTaker:
             return []  # late audio of a cancelled reply
         if not e.done:
             self.state = State.SPEAKING
+            if self._talking:  # the user is talking already: she starts paused, not over them
+                self._paused_reply = True
+                return [PausePlayback()]
             return []
         self._asked = e.asked
         self.state = State.USER_SPEAKING if self._talking else State.LISTENING

@@ -130,6 +130,18 @@ def test_voice_out_stop_drops_what_was_said_before_it_and_keeps_what_comes_after
     assert (speaker.played[0].audio == expected).all()
 
 
+def test_the_last_words_of_a_cancelled_reply_are_not_spoken_in_the_next(synthesizer):
+    speaker = RecordingSpeaker()
+    voice = VoiceOut(synthesizer, speaker)
+    generation = voice.generation  # a reply begins
+    voice.stop()  # ...and is cancelled; its chunker still flushes its last piece:
+    voice.say("the rest of the interrupted sentence.", generation)
+    voice.say("A new reply.")
+    voice.finish(timeout=10)
+    voice.close()
+    assert len(speaker.played) == 1  # only the new reply
+
+
 def test_voice_out_finish_is_bounded(synthesizer):
     gated = GatedSynthesizer(synthesizer)
     voice = VoiceOut(gated, RecordingSpeaker())

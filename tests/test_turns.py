@@ -172,6 +172,24 @@ def test_asleep_she_answers_only_when_called_by_name():
     assert c.machine.state is State.THINKING
 
 
+def test_asleep_a_short_pause_after_her_name_does_not_lose_it():
+    c = Clock().until(S.sleep_after_s)
+    c.at(140.0, SpeechStarted).at(140.6, SpeechEnded)  # "Samantha,"
+    c.at(141.0, SpeechStarted)  # ...the transcript of "Samantha," arrives only now: stale
+    c.at(141.05, lambda t: TranscriptReady(t, c.machine.turn, 1, "Samantha,"))
+    c.at(142.0, SpeechEnded).at(142.05, lambda t: TranscriptReady(t, c.machine.turn, 2, "Samantha, what's for dinner?"))
+    assert c.of(Transcribe)[-1][1].since == 140.0  # the audio still starts with her name
+    assert c.of(Respond) == [(142.05, Respond(c.machine.turn, "Samantha, what's for dinner?"))]
+
+
+def test_her_first_audio_starts_paused_if_the_user_is_already_talking():
+    c = Clock().says(0.5, 2.0, "Hello.").until(2.3).at(2.4, SpeechStarted)
+    c.at(2.45, lambda t: ReplyAudio(t, 1, done=False))
+    assert c.of(PausePlayback) == [(2.45, PausePlayback())]
+    c.at(2.5, SpeechEnded)  # a blip: she carries on
+    assert c.of(ResumePlayback) == [(2.5, ResumePlayback())] and c.of(CancelReply) == []
+
+
 @pytest.mark.parametrize("setup, expected_state, cancels", [
     (lambda: Clock(), State.USER_SPEAKING, False),
     (lambda: Clock().at(0.5, SpeechStarted), State.USER_SPEAKING, False),
