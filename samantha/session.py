@@ -56,7 +56,7 @@ class Session:
         self.now = 0.0
         self.inbox: queue.Queue[Event] = queue.Queue()  # what the workers report
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
-        self._reply_turn: dict[int, int] = {}  # voice generation -> the turn it speaks for
+        self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
         self._replying: threading.Thread | None = None
@@ -122,7 +122,8 @@ class Session:
             self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
 
     def _first_audio(self, generation: int) -> None:
-        self.inbox.put(ReplyAudio(self.now, self._reply_turn.get(generation, -1), done=False))
+        current, turn = self._voicing
+        self.inbox.put(ReplyAudio(self.now, turn if generation == current else -1, done=False))
 
     # --- workers ---
     def _transcribe_jobs(self) -> None:
@@ -139,7 +140,7 @@ class Session:
     def _reply(self, turn: int, text: str | None) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
         generation = self.voice.generation
-        self._reply_turn[generation] = turn
+        self._voicing = (generation, turn)
         previous = self._replying
         self._replying = threading.Thread(target=self._speak_reply, args=(turn, generation, text, previous),
                                           name="reply", daemon=True)

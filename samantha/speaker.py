@@ -110,6 +110,8 @@ class Speaker:
                 head = self._queue[0]
                 if head.written == 0:
                     self._played.append(head)
+                    if len(self._played) > 64:  # a long monologue: keep what a flush needs
+                        del self._played[0]
                 n = min(frames - filled, len(head.audio) - head.written)
                 out[filled : filled + n, 0] = head.audio[head.written : head.written + n]
                 head.written += n
@@ -118,5 +120,4 @@ class Speaker:
                     self._queue.popleft()
             if not self._queue:
                 self._idle.set()
-                self._played = self._played[-64:]  # a long monologue: keep what a flush needs
         out[filled:, 0] = 0.0
