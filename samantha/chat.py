@@ -19,7 +19,7 @@ from samantha.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
 from samantha.errors import SamanthaError
-from samantha.speaker import Speaker
+from samantha.speaker import Queued, Speaker
 
 
 class Conversation:
@@ -102,7 +102,10 @@ class VoiceOut:
     said before ``stop()`` can reach the speaker after it returns.
     """
 
-    def __init__(self, synthesizer: Synthesizer, speaker: Speaker, on_audio: Callable[[int], None] | None = None):
+    def __init__(self, synthesizer: Synthesizer, speaker: Speaker,
+                 on_audio: Callable[[int, Queued], None] | None = None):
+        """``on_audio(generation, item)`` is called once per generation, when its first audio is
+        queued; ``item.started`` tells when it actually began to play."""
         self._synthesizer, self._speaker, self._on_audio = synthesizer, speaker, on_audio
         self._voiced = -1  # the last generation whose first audio went to the speaker
         self._pieces: queue.Queue[tuple[int, str] | None] = queue.Queue()
@@ -161,10 +164,10 @@ class VoiceOut:
                 with self._lock:  # one piece, one chunk: so its text maps onto its audio
                     if chunks and generation == self._generation:
                         audio = np.concatenate([c.audio for c in chunks])
-                        self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
+                        item = self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
                         if self._on_audio and self._voiced != generation:
                             self._voiced = generation
-                            self._on_audio(generation)
+                            self._on_audio(generation, item)
             except Exception as exc:  # reported by finish(), on the caller's thread
                 self.error = exc
             finally:

@@ -22,6 +22,7 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
     p.add_argument("--output", default=s, help="output device: name substring or index")
     p.add_argument("--input", default=s, help="input device: name substring or index")
+    p.add_argument("--verbose", action="store_true", default=s, help="voice: print where each turn's time went")
     return p
 
 
@@ -47,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", parents=[common], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
     models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
+    bench = sub.add_parser("bench", parents=[common], help="measure turn-taking, barge-in and latency")
+    bench.add_argument("--json", action="store_true", help="print the results as JSON")
+    bench.add_argument("--rounds", type=int, default=5, help="interrupted replies to measure (default 5)")
+    bench.add_argument("--idle-seconds", type=float, default=30.0, help="listening time for idle CPU (default 30)")
+    bench.add_argument("--scripted-words", action="store_true",
+                       help="use the test clips' known words instead of the transcriber's (for test models)")
+    bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
     cfg = sub.add_parser("config", parents=[common], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")

@@ -19,7 +19,7 @@ console = Console(stderr=True, highlight=False)
 
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
-                "doctor": doctor, "models": models, "config": config_command}
+                "doctor": doctor, "models": models, "config": config_command, "bench": bench}
     return handlers[name](args, settings)
 
 
@@ -83,7 +83,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.turns import State
 
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
-    display = Terminal()
+    display = Terminal(verbose=getattr(args, "verbose", False))
     speaker = microphone = session = None
     try:
         speaker = Speaker(settings.audio.output_device)
@@ -188,6 +188,23 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
         console.print(f"[green]✓[/] {', '.join(e.name for e in chosen)}: all files present and intact")
     else:
         print("\n".join(str(e.main_path()) for e in chosen) if args.names else paths.models_dir())
+    return 0
+
+
+def bench(args: argparse.Namespace, settings: Settings) -> int:
+    """The voice loop's timing, measured (see samantha/bench)."""
+    import json
+
+    from samantha import bench as benchmark
+
+    if args.rounds < 1 or args.idle_seconds <= 0:
+        raise SamanthaError("bench: --rounds must be at least 1 and --idle-seconds above 0.")
+    testdata = args.testdata
+    if testdata is None and (root := paths.source_checkout()) and (root.parent / "shared" / "testdata").is_dir():
+        testdata = root.parent / "shared" / "testdata"  # a developer's checkout: recorded speech too
+    options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""))
+    results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))
+    print(json.dumps(results, indent=2) if args.json else benchmark.report(results))
     return 0
 
 

@@ -71,11 +71,13 @@ class VadSettings:
     end_threshold: float = setting(0.35, "probability below which speech may end (lower: fewer false ends)", 0)
     start_frames: int = setting(2, "32 ms frames above the start threshold before speech counts", 1)
     end_frames: int = setting(3, "32 ms frames below the end threshold before speech counts as paused", 1)
+    silence_rms: float = setting(0.001, "frames quieter than this RMS are silence without running Silero (saves CPU)", 0)
 
 
 @dataclass(frozen=True)
 class TurnSettings:
-    end_silence_s: float = setting(0.25, "silence that ends a turn that sounds finished ('...see you then.')", 0)
+    end_silence_s: float = setting(0.2, "silence that ends a turn that sounds finished ('...see you then.'); "
+                                   "the VAD dates an end ~40 ms late, so 0.2 is ~250 ms after the last sound", 0)
     trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0)
     max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1)
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import queue
 import random
 import threading
+import time
 from collections import deque
 from typing import Protocol
 
@@ -21,17 +22,19 @@ from samantha.chat import Conversation, VoiceOut
 from samantha.chunker import Chunker
 from samantha.config import Settings
 from samantha.engines.base import Synthesizer, Transcriber
-from samantha.speaker import Speaker
+from samantha.latency import TurnTimes
+from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
 from samantha.turns import (
     CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
-    SpeechEnded, SpeechStarted, State, Tick, Transcribe, TranscriptReady, TurnTaker,
+    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, Tick, Transcribe, TranscriptReady, TurnTaker,
 )
 from samantha.vad import SpeechDetector
 
 PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
+VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
 
 
 class Display(Protocol):
@@ -39,6 +42,7 @@ class Display(Protocol):
     def user(self, text: str) -> None: ...
     def assistant(self, delta: str) -> None: ...
     def note(self, text: str) -> None: ...
+    def latency(self, times: TurnTimes) -> None: ...
 
 
 class Source(Protocol):
@@ -57,6 +61,9 @@ class Session:
         self.inbox: queue.Queue[Event] = queue.Queue()  # what the workers report
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
+        self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
+        self._speech_end = 0.0  # monotonic time the user last stopped talking
+        self._transcribed = 0.0  # monotonic time the latest transcript was ready
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
         self._replying: threading.Thread | None = None
@@ -73,7 +80,9 @@ class Session:
             self.frames.append(frame)
             self.now = frame.t + FRAME / RATE
             if change := self.detector.feed(frame.audio):
-                self._handle((SpeechStarted if change.kind == "start" else SpeechEnded)(change.time_s))
+                if change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
+                    self._speech_end = time.monotonic() - (self.now - change.time_s)
+                self._handle(VAD_EVENTS[change.kind](change.time_s))
         while True:
             try:
                 self._handle(self.inbox.get_nowait())
@@ -106,9 +115,10 @@ class Session:
             self._jobs.put((action.turn, action.pause, np.concatenate(audio) if audio else np.zeros(0, np.float32)))
         elif isinstance(action, Respond):
             self.display.user(action.text)
-            self._reply(action.turn, action.text)
+            times = TurnTimes(action.turn, self._speech_end, time.monotonic(), self._transcribed)
+            self._reply(action.turn, action.text, times)
         elif isinstance(action, CheckIn):
-            self._reply(action.turn, None)
+            self._reply(action.turn, None, TurnTimes(action.turn))
         elif isinstance(action, PausePlayback):
             self.voice.pause()
         elif isinstance(action, ResumePlayback):
@@ -121,8 +131,9 @@ class Session:
         elif isinstance(action, FallAsleep):
             self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
 
-    def _first_audio(self, generation: int) -> None:
+    def _first_audio(self, generation: int, item: Queued) -> None:
         current, turn = self._voicing
+        self._first_chunk = (generation, item)
         self.inbox.put(ReplyAudio(self.now, turn if generation == current else -1, done=False))
 
     # --- workers ---
@@ -135,18 +146,21 @@ class Session:
             except Exception as exc:  # a broken engine must not end the conversation
                 self.display.note(f"(could not transcribe: {exc})")
                 text = ""
+            self._transcribed = time.monotonic()
             self.inbox.put(TranscriptReady(self.now, turn, pause, text))
 
-    def _reply(self, turn: int, text: str | None) -> None:
+    def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
         generation = self.voice.generation
         self._voicing = (generation, turn)
         previous = self._replying
-        self._replying = threading.Thread(target=self._speak_reply, args=(turn, generation, text, previous),
+        self._replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous),
                                           name="reply", daemon=True)
         self._replying.start()
 
-    def _speak_reply(self, turn: int, generation: int, text: str | None, previous: threading.Thread | None) -> None:
+    def _speak_reply(self, times: TurnTimes, generation: int, text: str | None,
+                     previous: threading.Thread | None) -> None:
+        turn = times.turn
         if previous is not None:  # a cancelled reply winds up within a token; keep history in order
             previous.join(timeout=30)
         said: list[str] = []
@@ -158,6 +172,7 @@ class Session:
             else:
                 chunker = Chunker()
                 for delta in self.conversation.respond(text):
+                    times.first_token = times.first_token or time.monotonic()
                     said.append(delta)
                     self.display.assistant(delta)
                     for piece in chunker.feed(delta):
@@ -175,7 +190,12 @@ class Session:
                     self.voice.finish()
                 except Exception:
                     pass
-        if self.voice.generation != generation:  # interrupted: keep only what was heard
+        voiced, item = self._first_chunk
+        times.first_audio = item.started if voiced == generation and item is not None else None
+        times.interrupted = self.voice.generation != generation
+        if text is not None:
+            self.display.latency(times)
+        if times.interrupted:  # keep only what was heard
             with self._cut:
                 self.conversation.interrupted(self._heard.pop(turn, ""))
             return

@@ -10,6 +10,7 @@ actually heard (frames still in the device buffer are not counted as heard).
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Queued:
     audio: np.ndarray  # at the device's rate
     text: str = ""
     written: int = 0  # frames handed to the device so far
+    started: float | None = None  # monotonic time its first frame was handed to the device
 
 
 def heard_words(text: str, fraction: float) -> str:
@@ -44,6 +46,7 @@ class Speaker:
         self._idle.set()
         self._paused = False
         self._played: list[Queued] = []  # chunks started since the last flush, oldest first
+        self.sounding_until = 0.0  # monotonic time the last audible frame was handed to the device
         try:
             self._stream = sd.OutputStream(
                 device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
@@ -56,16 +59,24 @@ class Speaker:
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
 
-    def play(self, chunk: AudioChunk, text: str = "") -> None:
-        """Queue a chunk; it plays after whatever is already queued."""
+    def play(self, chunk: AudioChunk, text: str = "") -> Queued:
+        """Queue a chunk; it plays after whatever is already queued. The returned item tells
+        when it started playing and how much of it has."""
         audio = chunk.audio
         if chunk.sample_rate != self.sample_rate:
             import soxr
 
             audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
+        item = Queued(np.asarray(audio, dtype=np.float32), text)
         with self._lock:
-            self._queue.append(Queued(np.asarray(audio, dtype=np.float32), text))
+            self._queue.append(item)
             self._idle.clear()
+        return item
+
+    @property
+    def latency(self) -> float:
+        """Seconds between a frame leaving the callback and being heard (the device's buffer)."""
+        return float(self._stream.latency)
 
     def pause(self) -> None:
         """Silence from the next block on, keeping the queue (``resume`` carries on)."""
@@ -82,7 +93,7 @@ class Speaker:
             self._idle.set()
             self._paused = False
             played, self._played = self._played, []
-        unheard = int(self._stream.latency * self.sample_rate)  # still in the device buffer
+        unheard = int(self.latency * self.sample_rate)  # still in the device buffer
         heard = []
         for item in reversed(played):
             gone = max(0, item.written - unheard)
@@ -94,7 +105,7 @@ class Speaker:
         """Block until everything queued has been handed to the device and heard; False on timeout."""
         if not self._idle.wait(timeout):
             return False
-        threading.Event().wait(self._stream.latency)  # the last block is still in the device buffer
+        threading.Event().wait(self.latency)  # the last block is still in the device buffer
         return True
 
     def close(self) -> None:
@@ -106,9 +117,11 @@ class Speaker:
         """PortAudio callback: copy queued audio into ``out``, zeros where there is none."""
         filled = 0
         with self._lock:
+            now = time.monotonic() if self._queue and not self._paused else 0.0  # idle: no clock read
             while filled < frames and self._queue and not self._paused:
                 head = self._queue[0]
                 if head.written == 0:
+                    head.started = now + filled / self.sample_rate
                     self._played.append(head)
                     if len(self._played) > 64:  # a long monologue: keep what a flush needs
                         del self._played[0]
@@ -120,4 +133,6 @@ class Speaker:
                     self._queue.popleft()
             if not self._queue:
                 self._idle.set()
+            if filled:
+                self.sounding_until = now + filled / self.sample_rate
         out[filled:, 0] = 0.0

@@ -1,4 +1,5 @@
-"""What the voice loop shows in the terminal: state changes and both sides of the transcript."""
+"""What the voice loop shows in the terminal: state changes, both sides of the transcript, and
+with ``--verbose`` where each turn's time went."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 
 from rich.console import Console
 
+from samantha.latency import TurnTimes
 from samantha.turns import State
 
 _COLOURS = {State.LISTENING: "green", State.USER_SPEAKING: "cyan", State.THINKING: "yellow",
@@ -13,8 +15,9 @@ _COLOURS = {State.LISTENING: "green", State.USER_SPEAKING: "cyan", State.THINKIN
 
 
 class Terminal:
-    def __init__(self, console: Console | None = None):
-        self.console = console or Console(highlight=False)
+    def __init__(self, console: Console | None = None, verbose: bool = False):
+        self.console = console or Console(highlight=False, soft_wrap=True)  # long lines stay whole
+        self.verbose = verbose
         self._replying = False
 
     def status(self, state: State) -> None:
@@ -38,6 +41,10 @@ class Terminal:
     def note(self, text: str) -> None:
         self._end_reply()
         self.console.print(f"[dim]{text}[/]")
+
+    def latency(self, times: TurnTimes) -> None:
+        if self.verbose:
+            self.note(times.line())
 
     def _end_reply(self) -> None:
         if self._replying:

@@ -6,8 +6,9 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
 - *End of turn* is not a fixed silence. At each pause the session transcribes what was said
   so far; a turn that sounds finished ends after a short silence, one that trails off
   ("and...", "um", a comma) after a longer one, and any turn ends at a hard cap.
-- *Barge-in*: speech while Samantha talks pauses her at once (within one output block). If
-  it stops before ``min_interrupt_s`` it was a cough or an "mm-hmm" and she resumes; if it
+- *Barge-in*: speech while Samantha talks pauses her at once, on the first frame that may be
+  speech (within one output block after it). If the VAD does not confirm it, or it stops
+  before ``min_interrupt_s``, it was a click, a cough or an "mm-hmm" and she resumes; if it
   goes on, the reply is cancelled and the speech becomes the user's new turn.
 - *Silence*: after her question, one gentle check-in; after a long quiet, sleep until she is
   called by name or the push-to-talk key is pressed.
@@ -39,6 +40,16 @@ class SpeechStarted:
 @dataclass(frozen=True)
 class SpeechEnded:
     t: float
+
+
+@dataclass(frozen=True)
+class SpeechLikely:
+    t: float  # a frame that may be the start of speech; SpeechStarted or SpeechUnlikely follows
+
+
+@dataclass(frozen=True)
+class SpeechUnlikely:
+    t: float  # ...it was not
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class FallAsleep:
     pass
 
 
-Event = SpeechStarted | SpeechEnded | TranscriptReady | ReplyAudio | Tick
+Event = SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | Tick
 Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
 
 _TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
@@ -151,14 +162,25 @@ class TurnTaker:
             self._heard = None
             return []
         self._speech_since = e.t  # over her (THINKING or SPEAKING): maybe an interruption
-        if self.state is State.SPEAKING:
+        return self._on_SpeechLikely(e)
+
+    def _on_SpeechLikely(self, e: SpeechLikely) -> list[Action]:
+        if self.state is State.SPEAKING and not self._paused_reply:  # fall silent now, decide later
             self._paused_reply = True
             return [PausePlayback()]
+        return []
+
+    def _on_SpeechUnlikely(self, e: SpeechUnlikely) -> list[Action]:
+        if self._paused_reply and not self._talking:  # a click, not speech: carry on
+            self._paused_reply = False
+            return [ResumePlayback()]
         return []
 
     def _on_SpeechEnded(self, e: SpeechEnded) -> list[Action]:
         self._talking = False
         self._quiet_since = e.t
+        if self.state is State.USER_SPEAKING and self._forced:
+            return []  # the capped turn's transcript is coming; a later pause must not make it stale
         if self.state in (State.USER_SPEAKING, State.SLEEPING):
             self._pause += 1
             self._heard = None
@@ -184,6 +206,7 @@ class TurnTaker:
     def _on_ReplyAudio(self, e: ReplyAudio) -> list[Action]:
         if e.turn != self.turn or self.state not in (State.THINKING, State.SPEAKING):
             return []  # late audio of a cancelled reply
+        self._paused_reply = False  # a new reply starts unpaused; a finished one needs no pause
         if not e.done:
             self.state = State.SPEAKING
             if self._talking:  # the user is talking already: she starts paused, not over them
@@ -193,7 +216,6 @@ class TurnTaker:
         self._asked = e.asked
         self.state = State.USER_SPEAKING if self._talking else State.LISTENING
         if self._talking:  # she finished while being talked over: that speech is a new turn
-            self._paused_reply = False
             return self._new_turn(self._speech_since)
         self._quiet_since = e.t
         return []

@@ -4,7 +4,12 @@ faster-whisper ships the Silero model but its wrapper resets the recurrent state
 call, so it cannot follow a live stream; here the state and the 64 samples of context are
 carried from frame to frame. ``SpeechDetector`` adds hysteresis, so one loud click does not
 start speech and one quiet syllable does not end it; its events are dated to the frame where
-the change really began, not the frame where it was confirmed.
+the change really began, not the frame where it was confirmed. It also says at once when
+speech *may* be starting ("maybe", then "start" or "no"), so Samantha can fall silent on the
+first frame of an interruption, before it is confirmed.
+
+Frames far quieter than any voice (``silence_rms``) skip the model: in a quiet room that is
+nearly every frame, and it keeps the idle loop cheap.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ def _model_path() -> str:
 class SileroVad:
     """Probability that a 32 ms frame is speech, with the model's memory kept across frames."""
 
-    def __init__(self):
+    def __init__(self, silence_rms: float = 0.0):
         import onnxruntime
+
+        self._silence_energy = silence_rms**2 * FRAME  # sum of squares of a frame at that RMS
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1  # ~0.2 ms a frame; threads only cost
@@ -43,9 +50,16 @@ class SileroVad:
         self._h = np.zeros((1, 1, 128), np.float32)
         self._c = np.zeros((1, 1, 128), np.float32)
         self._context = np.zeros(CONTEXT, np.float32)
+        self._fresh = True  # the state is the start-of-stream state
 
     def __call__(self, frame: np.ndarray) -> float:
         frame = np.asarray(frame, np.float32).reshape(FRAME)
+        if float(np.dot(frame, frame)) < self._silence_energy:  # silence: no voice, no model
+            if not self._fresh:
+                self.reset()  # speech after it starts from a clean state, as at a stream's start
+            self._context = frame[-CONTEXT:]
+            return 0.0
+        self._fresh = False
         x = np.concatenate([self._context, frame])[None, :]
         prob, self._h, self._c = self._session.run(None, {"input": x, "h": self._h, "c": self._c})
         self._context = frame[-CONTEXT:]
@@ -54,7 +68,7 @@ class SileroVad:
 
 @dataclass(frozen=True)
 class VadEvent:
-    kind: str  # "start" | "end"
+    kind: str  # "maybe" (speech may be starting) | "start" | "no" (it did not) | "end"
     time_s: float  # stream time where the speech really started or stopped
 
 
@@ -63,7 +77,7 @@ class SpeechDetector:
 
     def __init__(self, settings: VadSettings, vad: SileroVad | None = None):
         self.settings = settings
-        self.vad = vad or SileroVad()
+        self.vad = vad or SileroVad(settings.silence_rms)
         self.speaking = False
         self.probability = 0.0
         self._frames = 0  # frames seen
@@ -74,8 +88,11 @@ class SpeechDetector:
         self._frames += 1
         s = self.settings
         crossing = self.probability < s.end_threshold if self.speaking else self.probability >= s.start_threshold
-        self._run = self._run + 1 if crossing else 0
+        was, self._run = self._run, self._run + 1 if crossing else 0
         needed = s.end_frames if self.speaking else s.start_frames
+        now = (self._frames - 1) * FRAME / SAMPLE_RATE
+        if not self.speaking and needed > 1 and (self._run == 1 or (was and not self._run)):
+            return VadEvent("maybe" if self._run else "no", now)
         if self._run < needed:
             return None
         self.speaking, self._run = not self.speaking, 0

@@ -38,4 +38,5 @@ ensure_venv() {
   fi
 }
 
-BASE_PACKAGES=(python3-venv python3-dev build-essential libportaudio2 libasound2-plugins)
+# espeak-ng speaks the test utterances of `samantha bench` (piper needs none: it ships its own).
+BASE_PACKAGES=(python3-venv python3-dev build-essential libportaudio2 libasound2-plugins espeak-ng)

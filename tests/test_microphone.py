@@ -55,6 +55,7 @@ def test_speech_into_the_microphone_is_heard_with_its_timing(pulse, testdata, tm
     opened, heard = listen(pulse, 14, play=lambda: play_into(pulse, "mic", speech))
     assert opened["rate"] in (44100, 48000) and opened["channels"] in (1, 2)  # converted from the device's own format
     assert 14 / 0.032 * 0.8 < heard["frames"] < 14 / 0.032 * 1.1  # real-time, nothing lost or invented
+    heard["events"] = [e for e in heard["events"] if e[0] in ("start", "end")]  # not the "maybe"s
     kinds = [k for k, _ in heard["events"]]
     assert kinds.count("start") >= 3 and kinds[0] == "start"
     first_start = heard["events"][0][1]

@@ -2,6 +2,7 @@
 engines, and a recording stand-in for the sound device (the device itself is tested on
 PulseAudio in test_audio_devices / test_microphone)."""
 
+import dataclasses
 import threading
 import time
 
@@ -9,9 +10,10 @@ import numpy as np
 import pytest
 
 from samantha.chat import Conversation
-from samantha.config import LlmSettings, Settings
+from samantha.config import LlmSettings, Settings, TurnSettings
 from samantha.microphone import FRAME, RATE, Frame
 from samantha.session import LOST_THREAD, Session
+from samantha.speaker import Queued
 from samantha.turns import State
 
 
@@ -27,6 +29,7 @@ class Device:
         self.played.append(text)
         if self.hold:
             self._done.clear()
+        return Queued(chunk.audio, text, started=time.monotonic())
 
     def pause(self):
         self.paused = True
@@ -49,7 +52,7 @@ class Device:
 
 class Log:
     def __init__(self):
-        self.states, self.users, self.deltas, self.notes = [], [], [], []
+        self.states, self.users, self.deltas, self.notes, self.times = [], [], [], [], []
 
     def status(self, state):
         self.states.append(state)
@@ -62,6 +65,9 @@ class Log:
 
     def note(self, text):
         self.notes.append(text)
+
+    def latency(self, times):
+        self.times.append(times)
 
 
 class Feeder:
@@ -88,8 +94,8 @@ def utterance(testdata):
     return load_audio(testdata / "jfk.flac")[: int(2.4 * RATE)]  # "And so my fellow Americans"
 
 
-def make(transcriber, chat_model, synthesizer, device, model=None):
-    settings = Settings()
+def make(transcriber, chat_model, synthesizer, device, model=None, settings=None):
+    settings = settings or Settings()
     conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512))
     log = Log()
     return Session(settings, transcriber, conversation, synthesizer, device, log), conversation, log
@@ -105,6 +111,10 @@ def test_a_spoken_turn_is_heard_answered_aloud_and_kept(transcriber, chat_model,
     assert "".join(log.deltas).strip() == reply_text
     assert [s for s in log.states] == [State.USER_SPEAKING, State.THINKING, State.SPEAKING, State.LISTENING]
     assert [(m.role, m.content) for m in conversation.history] == [("user", heard_text), ("assistant", reply_text)]
+    [times] = log.times  # where the turn's time went, in the order it happened
+    assert times.turn == 1 and not times.interrupted
+    assert times.transcript <= times.turn_end <= times.first_token <= times.first_audio
+    assert times.speech_end < times.turn_end
     session.close()
 
 
@@ -116,9 +126,12 @@ def test_talking_over_her_stops_her_and_keeps_only_what_was_heard(transcriber, c
     feed.audio(utterance)
     feed.silence_until(lambda: session.machine.state is State.SPEAKING)
     speech = utterance[int(0.32 * RATE):]  # jfk's first word starts 0.32 s in
-    feed.audio(speech[: int(0.15 * RATE)])  # the VAD hears speech start: she pauses at once
+    heard = 0
+    while not device.paused and heard < int(0.2 * RATE):  # the VAD hears speech: she pauses at once
+        feed.audio(speech[heard : heard + FRAME])
+        heard += FRAME
     assert device.paused and session.machine.state is State.SPEAKING and session.machine.turn == 1
-    feed.audio(speech[int(0.15 * RATE):])  # ...and it goes on: a real interruption
+    feed.audio(speech[heard:])  # ...and it goes on: a real interruption
     assert log.notes == ['(interrupted; she had said: "Hello from the tiny test model.")']
     assert session.machine.turn == 2
     feed.silence_until(lambda: len(log.users) == 2)
@@ -155,4 +168,44 @@ def test_an_engine_that_fails_mid_turn_is_apologised_for_and_she_keeps_listening
     feed.silence_until(lambda: session.machine.state is State.LISTENING and log.users)
     assert any("the model fell over" in n for n in log.notes)
     assert LOST_THREAD in device.played and conversation.history[-1].content == LOST_THREAD
+    session.close()
+
+
+def test_clipped_speech_is_still_heard_and_answered(transcriber, chat_model, synthesizer, utterance, heard_text):
+    session, conversation, log = make(transcriber, chat_model, synthesizer, Device())
+    feed = Feeder(session)
+    feed.audio(np.clip(utterance * 40, -1, 1))  # a microphone gain far too high
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.users)
+    assert log.users == [heard_text] and conversation.history[-1].role == "assistant"
+    session.close()
+
+
+class MidThought:
+    """The real tiny Whisper, but every transcript trails off, as a real one would mid-monologue."""
+
+    def __init__(self, transcriber):
+        self.transcriber, self.sample_rate, self.longest_s = transcriber, transcriber.sample_rate, 0.0
+
+    def transcribe(self, audio):
+        self.longest_s = max(self.longest_s, len(audio) / self.sample_rate)
+        heard = self.transcriber.transcribe(audio)
+        return dataclasses.replace(heard, text=heard.text.rstrip(".") + ", and")
+
+
+def test_a_minute_long_monologue_is_capped_answered_once_and_its_tail_does_not_interrupt(
+        transcriber, chat_model, synthesizer, testdata):
+    from samantha.audio_files import load_audio
+
+    monologue = load_audio(testdata / "multilingual.mp3")  # 60 s: the MIT licence read aloud, twice
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(max_turn_s=45, trailing_silence_s=5))
+    stt = MidThought(transcriber)
+    session, conversation, log = make(stt, chat_model, synthesizer, Device(), settings=settings)
+    feed = Feeder(session)
+    for second in range(int(len(monologue) / RATE)):  # at a pace the workers can follow
+        feed.audio(monologue[second * RATE : (second + 1) * RATE])
+        time.sleep(0.01)
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and len(conversation.history) == 2)
+    assert len(log.users) == 1 and log.users[0].endswith(", and")  # the cap ended it, mid-thought
+    assert not [n for n in log.notes if "interrupted" in n]
+    assert 44 < stt.longest_s < 46 + 0.5  # what was transcribed is the capped turn, not the whole minute
     session.close()

@@ -5,10 +5,11 @@ import pytest
 from samantha.config import TurnSettings
 from samantha.turns import (
     CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
-    SpeechStarted, State, Tick, Transcribe, TranscriptReady, TurnTaker, sounds_finished,
+    SpeechLikely, SpeechStarted, SpeechUnlikely, State, Tick, Transcribe, TranscriptReady, TurnTaker,
+    sounds_finished,
 )
 
-S = TurnSettings()
+S = TurnSettings(end_silence_s=0.25)  # the tests read easier in quarter seconds
 
 
 class Clock:
@@ -89,7 +90,7 @@ def test_nothing_heard_returns_to_listening_silently():
 
 
 def test_the_hard_cap_ends_a_monologue_and_its_tail_is_not_an_interruption():
-    settings = TurnSettings(max_turn_s=10)
+    settings = TurnSettings(end_silence_s=0.25, max_turn_s=10)
     c = Clock(settings).at(0.5, SpeechStarted).until(10.5)
     assert c.of(Transcribe) == [(10.5, Transcribe(1, 1, 0.5))]
     c.at(11.0, lambda t: TranscriptReady(t, 1, 1, "A very long story, and"))
@@ -101,6 +102,15 @@ def test_the_hard_cap_ends_a_monologue_and_its_tail_is_not_an_interruption():
 def reply_in_progress(settings: TurnSettings = S) -> Clock:
     """The user asked something; her reply is playing from t=3 on."""
     return Clock(settings).says(0.5, 2.0, "Tell me a story.").at(3.0, lambda t: ReplyAudio(t, 1, done=False))
+
+
+def test_a_pause_after_the_cap_does_not_make_the_capped_transcript_stale():
+    settings = TurnSettings(end_silence_s=0.25, max_turn_s=10)
+    c = Clock(settings).at(0.5, SpeechStarted).until(10.6)  # capped at 10.5: transcribing
+    c.at(10.7, SpeechEnded).at(10.8, SpeechStarted)  # a quick breath while it is transcribed
+    c.at(11.0, lambda t: TranscriptReady(t, 1, 1, "so I went on and on and"))
+    assert c.of(Transcribe) == [(10.5, Transcribe(1, 1, 0.5))]
+    assert c.of(Respond) == [(11.0, Respond(1, "so I went on and on and"))]
 
 
 def test_barge_in_pauses_her_at_once_then_cancels_the_reply_and_starts_a_new_turn():
@@ -126,7 +136,7 @@ def test_a_cough_or_mm_hmm_pauses_her_briefly_but_does_not_interrupt(blip):
 
 
 def test_min_interrupt_is_a_setting():
-    c = reply_in_progress(TurnSettings(min_interrupt_s=0.1)).at(5.0, SpeechStarted).until(5.2)
+    c = reply_in_progress(TurnSettings(end_silence_s=0.25, min_interrupt_s=0.1)).at(5.0, SpeechStarted).until(5.2)
     assert c.of(CancelReply) == [(5.1, CancelReply(1))]
 
 
@@ -188,6 +198,36 @@ def test_her_first_audio_starts_paused_if_the_user_is_already_talking():
     assert c.of(PausePlayback) == [(2.45, PausePlayback())]
     c.at(2.5, SpeechEnded)  # a blip: she carries on
     assert c.of(ResumePlayback) == [(2.5, ResumePlayback())] and c.of(CancelReply) == []
+
+
+def test_a_frame_that_may_be_speech_pauses_her_at_once_and_a_false_alarm_resumes_her():
+    c = reply_in_progress().at(5.0, SpeechLikely)
+    assert c.of(PausePlayback) == [(5.0, PausePlayback())]
+    c.at(5.032, SpeechUnlikely).until(6)  # a click: the VAD never confirmed it
+    assert c.of(ResumePlayback) == [(5.032, ResumePlayback())] and c.of(CancelReply) == []
+    assert c.machine.state is State.SPEAKING and c.machine.turn == 1
+
+
+def test_confirmed_speech_keeps_her_paused_and_then_interrupts():
+    c = reply_in_progress().at(5.0, SpeechLikely).at(5.032, SpeechStarted).until(5.5)
+    assert c.of(PausePlayback) == [(5.0, PausePlayback())]  # once: she is paused already
+    assert c.of(ResumePlayback) == [] and c.of(CancelReply) == [(5.332, CancelReply(1))]
+
+
+@pytest.mark.parametrize("setup", [lambda: Clock(), lambda: Clock().says(0.5, 2.0, "Hello.").until(2.3)])
+def test_a_maybe_while_she_is_silent_changes_nothing(setup):
+    c = setup()
+    state = c.machine.state
+    c.at(c.t + 0.01, SpeechLikely).at(c.t + 0.04, SpeechUnlikely)
+    assert c.machine.state is state and c.of(PausePlayback) == [] and c.of(ResumePlayback) == []
+
+
+def test_a_pause_as_her_reply_ends_does_not_carry_over_to_the_next_reply():
+    c = reply_in_progress().at(5.0, SpeechLikely).at(5.01, lambda t: ReplyAudio(t, 1, done=True))
+    c.at(5.02, SpeechStarted).at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "And you?"))
+    c.until(6.4).at(6.5, lambda t: ReplyAudio(t, 2, done=False))  # her next reply is playing
+    c.at(7.0, SpeechLikely)
+    assert c.of(PausePlayback)[-1] == (7.0, PausePlayback())
 
 
 @pytest.mark.parametrize("setup, expected_state, cancels", [

@@ -5,11 +5,12 @@ from samantha.config import VadSettings
 from samantha.vad import FRAME, SileroVad, SpeechDetector
 
 
-def events(audio: np.ndarray, detector: SpeechDetector | None = None) -> list[tuple[str, float]]:
+def events(audio: np.ndarray, detector: SpeechDetector | None = None,
+           kinds=("start", "end")) -> list[tuple[str, float]]:
     detector = detector or SpeechDetector(VadSettings())
     out = []
     for i in range(len(audio) // FRAME):
-        if event := detector.feed(audio[i * FRAME : (i + 1) * FRAME]):
+        if (event := detector.feed(audio[i * FRAME : (i + 1) * FRAME])) and event.kind in kinds:
             out.append((event.kind, event.time_s))
     return out
 
@@ -65,10 +66,10 @@ class Scripted:
         return next(self.probabilities)
 
 
-def run_script(probabilities, **settings):
+def run_script(probabilities, kinds=("start", "end"), **settings):
     detector = SpeechDetector(VadSettings(**settings), vad=Scripted(probabilities))
     frame = np.zeros(FRAME, np.float32)
-    return [(e.kind, round(e.time_s, 3)) for p in probabilities if (e := detector.feed(frame))]
+    return [(e.kind, round(e.time_s, 3)) for p in probabilities if (e := detector.feed(frame)) and e.kind in kinds]
 
 
 def test_one_loud_frame_does_not_start_speech():
@@ -83,3 +84,42 @@ def test_start_and_end_are_dated_where_they_began():
 def test_a_short_dip_does_not_end_speech():
     probs = [0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.4, 0.9]  # 0.4 is between the thresholds: still speech
     assert run_script(probs, start_frames=2, end_frames=3) == [("start", 0.0)]
+
+
+ALL = ("maybe", "start", "no", "end")
+
+
+def test_the_first_frame_that_may_be_speech_is_announced_and_so_is_a_false_alarm():
+    probs = [0, 0.9, 0.1, 0, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1]
+    assert run_script(probs, kinds=ALL, start_frames=2, end_frames=3) == [
+        ("maybe", 0.032), ("no", 0.064), ("maybe", 0.128), ("start", 0.128), ("end", 0.224)]
+
+
+def test_with_one_start_frame_speech_starts_without_a_maybe():
+    assert run_script([0, 0.9, 0.9], kinds=ALL, start_frames=1) == [("start", 0.032)]
+
+
+class Counting(SileroVad):
+    """The real Silero, counting how often the model itself runs."""
+
+    def __init__(self, silence_rms):
+        super().__init__(silence_rms)
+        self.runs, real = 0, self._session.run
+
+        def run(*args):
+            self.runs += 1
+            return real(*args)
+
+        self._session = type("Session", (), {"run": staticmethod(run)})()
+
+
+def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_from_a_clean_state(jfk):
+    vad = Counting(silence_rms=0.001)
+    quiet = np.random.default_rng(0).normal(0, 1e-4, FRAME * 50).astype(np.float32)  # a quiet room
+    assert [vad(quiet[i * FRAME : (i + 1) * FRAME]) for i in range(50)] == [0.0] * 50
+    assert vad.runs == 0
+    speech = jfk[int(0.3 * 16000):][: FRAME * 20]
+    gated = [vad(speech[i * FRAME : (i + 1) * FRAME]) for i in range(20)]
+    fresh = SileroVad()
+    assert vad.runs == 20 and max(gated) > 0.5
+    assert gated == pytest.approx([fresh(speech[i * FRAME : (i + 1) * FRAME]) for i in range(20)], abs=0.02)

@@ -54,7 +54,7 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
     (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to talk over
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
-        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *model_flags], env=pulse,
+        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", "--verbose", *model_flags], env=pulse,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             out = Output(proc)
@@ -66,6 +66,7 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
             time.sleep(1.5)  # she is speaking now; talk over her
             player = play_into(pulse, "mic", utterance)
             cut = out.wait_for(r"\(interrupted; she had said", 10)
+            timing = out.wait_for(r"latency from end of speech", 10)  # --verbose: where the turn's time went
             player.wait(timeout=30)
             out.wait_for("you ›", 30)  # the interruption became the user's next turn
             proc.send_signal(signal.SIGINT)
@@ -74,6 +75,8 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
             proc.kill()
             errors = proc.stderr.read()
     assert proc.returncode == 0, errors
+    assert re.search(r"end of turn \+\d+ ms · transcript \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
+                     r"\(interrupted\)", timing), timing
     said = re.search(r'she had said: "(.*)"\)', cut).group(1)
     assert REPLY.startswith(said) and said != REPLY  # history keeps what was heard, not the whole reply
 

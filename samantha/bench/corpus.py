@@ -1,0 +1,126 @@
+"""Utterances with known words and known timings, for measuring when a turn ends.
+
+Each clip is speech from its first voiced sample to its last, cut into the phrases a
+speaker pauses between. Most are made on the spot with espeak-ng, phrase by phrase, with
+silences of known length inserted mid-thought (after "I was thinking," or "So the thing
+is"): the pauses a turn-taker must not mistake for the end. The recorded jfk.flac, when the
+shared test audio is beside the checkout, adds real human pauses, found by their silence.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from samantha.errors import SamanthaError
+
+RATE = 16000
+WINDOW = 160  # 10 ms: the grain of trimming and pause finding
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    audio: np.ndarray  # 16 kHz mono float32, trimmed to the speech
+    segments: tuple[tuple[str, float], ...]  # (words, when they end in the clip, s), in order
+    pauses: tuple[float, ...]  # the silences between the phrases, s
+
+    @property
+    def end(self) -> float:
+        return self.segments[-1][1]
+
+    def words_until(self, t: float) -> str:
+        """What a perfect transcriber hears in the clip's first ``t`` seconds."""
+        return " ".join(words for words, end in self.segments if end <= t + 1e-3)
+
+
+ASK, INTERRUPT = "What's the weather like today?", "Tell me a story about a dragon."  # for the live loop
+# Phrases, each with the silence after it (s). The pauses fall where people pause to think.
+SCRIPTS: tuple[tuple[tuple[str, float], ...], ...] = (
+    (("What's the weather like today?", 0),),
+    (("I was thinking,", 0.6), ("maybe we could go for a walk later.", 0)),
+    (("So the thing is", 0.5), ("I never really learned to swim.", 0)),
+    (("Can you remind me tomorrow morning", 0.4), ("to call my sister?", 0)),
+    (("Um,", 0.6), ("I'm not sure what to say.", 0)),
+    (("Tell me a story about a dragon.", 0),),
+    (("My favourite film is", 0.6), ("probably the one about the lighthouse.", 0)),
+    (("I went to the market and", 0.3), ("bought some apples.", 0)),
+    (("Good morning!", 0),),
+    (("I think that", 0.45), ("the best part of the day,", 0.6), ("is the evening.", 0)),
+    (("Do you know why the sky is blue?", 0),),
+    (("Well,", 0.5), ("it has been a long week.", 0)),
+)
+
+
+def _voiced(audio: np.ndarray, floor: float = 0.03) -> np.ndarray:
+    """One bool per 10 ms: louder than ``floor`` of the clip's loud level."""
+    n = len(audio) // WINDOW
+    rms = np.sqrt((audio[: n * WINDOW].reshape(n, WINDOW) ** 2).mean(axis=1))
+    return rms > max(1e-4, floor * np.percentile(rms, 95))
+
+
+def trim(audio: np.ndarray) -> np.ndarray:
+    voiced = np.flatnonzero(_voiced(audio))
+    return audio[voiced[0] * WINDOW : (voiced[-1] + 1) * WINDOW] if len(voiced) else audio[:0]
+
+
+def espeak(text: str, voice: str = "en-us", words_per_minute: int = 170) -> np.ndarray:
+    """``text`` spoken by espeak-ng, at 16 kHz, trimmed to the speech."""
+    import soxr
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise SamanthaError("The benchmark speaks its test utterances with espeak-ng, which is not installed. "
+                            "Install it with: sudo apt-get install espeak-ng")
+    wav = subprocess.run([exe, "-v", voice, "-s", str(words_per_minute), "--stdout", text],
+                         capture_output=True, check=True, timeout=30).stdout
+    with wave.open(io.BytesIO(wav)) as w:
+        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    return trim(soxr.resample(pcm.astype(np.float32) / 32768, rate, RATE).astype(np.float32))
+
+
+def espeak_clips() -> list[Clip]:
+    clips = []
+    for script in SCRIPTS:
+        parts, segments, pauses, t = [], [], [], 0.0
+        for words, pause in script:
+            speech = espeak(words)
+            t += len(speech) / RATE
+            segments.append((words, round(t, 3)))
+            parts += [speech, np.zeros(int(pause * RATE), np.float32)]
+            t += pause
+            pauses += [pause] if pause else []
+        clips.append(Clip(script[0][0], np.concatenate(parts), tuple(segments), tuple(pauses)))
+    return clips
+
+
+JFK = ("And so my fellow Americans,", "ask not what your country can do for you,",
+       "ask what you can do for your country.")
+
+
+def recorded_clips(testdata: Path) -> list[Clip]:
+    """jfk.flac, its three phrases found as the two longest silences inside the speech."""
+    path = testdata / "jfk.flac"
+    if not path.is_file():
+        return []
+    from samantha.audio_files import load_audio
+
+    audio = trim(load_audio(path))
+    voiced = _voiced(audio, floor=0.08)
+    gaps, start = [], None  # (length, first silent window)
+    for i, on in enumerate(voiced):
+        if not on and start is None:
+            start = i
+        elif on and start is not None:
+            gaps.append((i - start, start))
+            start = None
+    longest = sorted(sorted(gaps, reverse=True)[: len(JFK) - 1], key=lambda gap: gap[1])
+    ends = [start * WINDOW / RATE for _, start in longest] + [len(audio) / RATE]
+    pauses = tuple(length * WINDOW / RATE for length, _ in longest)
+    return [Clip("jfk.flac", audio, tuple(zip(JFK, (round(e, 3) for e in ends))), pauses)]

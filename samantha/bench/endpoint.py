@@ -1,0 +1,80 @@
+"""When does the turn end? Clips with known timings through the real VAD and turn-taker.
+
+This runs on a virtual clock, in the order ``Session.step`` works (a frame through the VAD,
+then what the workers reported, then the clock), so a minute of speech is measured in a
+second or two. The transcriber is real and so is its cost: each transcript becomes ready
+as long after the pause as the transcriber actually took. Its words are the model's own,
+or with ``scripted`` the clip's known words, for models that cannot understand speech (the
+tiny test models).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from samantha.bench.corpus import Clip
+from samantha.config import Settings
+from samantha.engines.base import Transcriber
+from samantha.session import PREROLL_S, VAD_EVENTS
+from samantha.turns import Respond, Tick, Transcribe, TranscriptReady, TurnTaker
+from samantha.vad import FRAME, SAMPLE_RATE, SpeechDetector
+
+LEAD_S, TAIL_S = 0.5, 3.0  # silence before each clip, and after it for the turn to end in
+
+
+@dataclass
+class EndpointResult:
+    delays_s: list[float] = field(default_factory=list)  # true end of speech -> end-of-turn decision
+    cut_off: list[tuple[str, float]] = field(default_factory=list)  # (clip, the inner pause its turn ended in, s)
+    missed: list[str] = field(default_factory=list)  # clips that never became a turn
+    stt_s: list[float] = field(default_factory=list)  # what each transcription cost
+    longest_pause_s: float = 0.0  # the longest inner pause among the clips
+
+
+def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scripted: bool) -> EndpointResult:
+    result = EndpointResult()
+    rng = np.random.default_rng(0)
+    for clip in clips:
+        noise = lambda seconds: rng.normal(0, 1e-4, int(seconds * SAMPLE_RATE)).astype(np.float32)  # a quiet room
+        audio = np.concatenate([noise(LEAD_S), clip.audio, noise(TAIL_S)])
+        decided = _decision_time(audio, clip, settings, transcriber, scripted, result.stt_s)
+        result.longest_pause_s = max([result.longest_pause_s, *clip.pauses])
+        if decided is None:
+            result.missed.append(clip.name)
+        elif decided < LEAD_S + clip.end:
+            ends = [end for _, end in clip.segments]
+            pause = [p for end, p in zip(ends, clip.pauses) if decided >= LEAD_S + end][-1]  # the pause it fell in
+            result.cut_off.append((clip.name, pause))
+        else:
+            result.delays_s.append(decided - (LEAD_S + clip.end))
+    return result
+
+
+def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcriber: Transcriber,
+                   scripted: bool, stt_s: list[float]) -> float | None:
+    """Virtual time at which the turn-taker asked for a reply, or None if it never did."""
+    detector, machine = SpeechDetector(settings.vad), TurnTaker(settings.turns)
+    pending: list[TranscriptReady] = []  # reported by the "worker", not yet seen by the loop
+    for i in range(len(audio) // FRAME):
+        now = (i + 1) * FRAME / SAMPLE_RATE
+        events = []
+        if change := detector.feed(audio[i * FRAME : (i + 1) * FRAME]):
+            events.append(VAD_EVENTS[change.kind](change.time_s))
+        events += [e for e in pending if e.t <= now]
+        pending = [e for e in pending if e.t > now]
+        for event in [*events, Tick(now)]:
+            for action in machine.handle(event):
+                if isinstance(action, Respond):
+                    return now
+                if isinstance(action, Transcribe):
+                    heard = audio[max(0, int((action.since - PREROLL_S) * SAMPLE_RATE)) : int(now * SAMPLE_RATE)]
+                    start = time.perf_counter()
+                    transcript = transcriber.transcribe(heard)
+                    took = time.perf_counter() - start
+                    stt_s.append(took)
+                    text = clip.words_until(now - LEAD_S) if scripted else (transcript.text if transcript.heard else "")
+                    pending.append(TranscriptReady(now + took, action.turn, action.pause, text))
+    return None

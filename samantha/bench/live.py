@@ -1,0 +1,129 @@
+"""The voice loop in real time on a real output device, with engines of known cost.
+
+Each round: the user asks something and she answers briefly (a 10-token reply); the user
+asks again, she starts a long answer (200 tokens), and the user talks over her. From the
+turn records and the speaker's own timing this gives time to first audio for short and
+long replies, what Samantha's code adds to it, and how fast she falls silent. A second
+part listens to the real microphone in silence and measures the process's CPU.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+from samantha.bench.corpus import Clip
+from samantha.bench.paced import PacedChatModel, PacedSource, PacedSynthesizer, PacedTranscriber
+from samantha.chat import Conversation
+from samantha.config import Settings
+from samantha.errors import SamanthaError
+from samantha.latency import TurnTimes
+from samantha.session import Session
+from samantha.speaker import Speaker
+
+SHORT, LONG = 10, 200  # reply lengths in tokens
+GAP_S = 0.5  # the user's pause after her answer, before speaking again
+WAIT_S = 30.0  # the longest any step may take before the benchmark gives up
+
+
+@dataclass
+class LiveResult:
+    ttfa_short_s: list[float] = field(default_factory=list)  # end of turn -> first audio, 10 tokens
+    ttfa_long_s: list[float] = field(default_factory=list)  # the same, 200 tokens
+    overhead_s: list[float] = field(default_factory=list)  # time to first audio less the engines' time
+    engines_s: float = 0.0  # the engines' own time to first audio
+    barge_in_s: list[float] = field(default_factory=list)  # onset of talking over her -> her last sound
+    output_latency_s: float = 0.0  # the output device's buffer, after the stream
+
+
+class Recorder:
+    """The session's display: keeps the turn records, ignores the rest."""
+
+    def __init__(self):
+        self.times: queue.Queue[TurnTimes] = queue.Queue()
+
+    def latency(self, times: TurnTimes) -> None:
+        self.times.put(times)
+
+    def status(self, state) -> None: ...
+    def user(self, text) -> None: ...
+    def assistant(self, delta) -> None: ...
+    def note(self, text) -> None: ...
+
+    def next(self) -> TurnTimes:
+        try:
+            return self.times.get(timeout=WAIT_S)
+        except queue.Empty:
+            raise SamanthaError("The benchmark's voice loop stopped answering; run it again with --debug.") from None
+
+
+def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int) -> LiveResult:
+    model, synth, stt = PacedChatModel(SHORT), PacedSynthesizer(), PacedTranscriber()
+    speaker = Speaker(settings.audio.output_device)
+    recorder, source, stop = Recorder(), PacedSource(), threading.Event()
+    session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder)
+    loop = threading.Thread(target=session.run, args=(source, stop), name="bench-loop", daemon=True)
+    loop.start()
+    result = LiveResult(engines_s=model.until_first_piece_s() + synth.delay_s, output_latency_s=speaker.latency)
+
+    def ttfa(times: TurnTimes) -> float:
+        if times.first_audio is None or times.turn_end is None:
+            raise SamanthaError(f"A benchmark reply was never heard; check the output device. {times}")
+        return times.first_audio - times.turn_end
+
+    try:
+        for _ in range(rounds):
+            model.tokens, stt.text = SHORT, " ".join(w for w, _ in utterance.segments)
+            source.say(utterance.audio)
+            result.ttfa_short_s.append(ttfa(recorder.next()))
+            time.sleep(GAP_S)
+            model.tokens, asked = LONG, time.monotonic()
+            source.say(utterance.audio)
+            _wait(lambda: speaker.sounding_until > asked)  # her long answer is playing
+            time.sleep(0.5)  # well into her answer
+            model.tokens, stt.text = SHORT, " ".join(w for w, _ in interruption.segments)
+            talk = source.say(interruption.audio)
+            cut = recorder.next()  # the long reply, cut off
+            result.barge_in_s.append(speaker.sounding_until - talk.began)  # clips start with speech
+            result.ttfa_long_s.append(ttfa(cut))
+            result.ttfa_short_s.append(ttfa(recorder.next()))  # her answer to the interruption
+            time.sleep(GAP_S)
+        result.overhead_s = [t - result.engines_s for t in result.ttfa_short_s + result.ttfa_long_s]
+    finally:
+        stop.set()
+        loop.join(timeout=2)
+        session.close()
+    return result
+
+
+def idle_cpu_pct(settings: Settings, seconds: float) -> float:
+    """CPU of the whole process, % of one core, while the loop listens to the microphone."""
+    from samantha.microphone import Microphone
+
+    speaker = Speaker(settings.audio.output_device)
+    microphone = Microphone(settings.audio.input_device)
+    session = Session(settings, PacedTranscriber(), Conversation(PacedChatModel(), settings.llm),
+                      PacedSynthesizer(), speaker, Recorder())
+    stop = threading.Event()
+    loop = threading.Thread(target=session.run, args=(microphone, stop), name="bench-idle", daemon=True)
+    loop.start()
+    try:
+        time.sleep(3.0)  # a new stream's first second or two is start-up, not listening
+        cpu, wall = time.process_time(), time.monotonic()
+        time.sleep(seconds)
+        return 100 * (time.process_time() - cpu) / (time.monotonic() - wall)
+    finally:
+        stop.set()
+        loop.join(timeout=2)
+        microphone.close()
+        session.close()
+
+
+def _wait(condition) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SamanthaError("The benchmark's voice loop stopped answering; run it again with --debug.")
+        time.sleep(0.01)

@@ -1,0 +1,107 @@
+"""samantha bench: the test utterances, end-of-turn measurement, and the whole benchmark on
+virtual devices. These check what is measured, never how fast: speed is the benchmark's output."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from samantha.bench import corpus, endpoint, met, report
+from samantha.config import Settings
+
+needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed (scripts/test installs it)")
+
+
+@pytest.fixture(scope="module")
+def clips():
+    if not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed (scripts/test installs it)")
+    return corpus.espeak_clips()
+
+
+def test_espeak_clips_hold_the_scripted_phrases_with_the_scripted_pauses(clips):
+    assert [c.name for c in clips] == [script[0][0] for script in corpus.SCRIPTS]
+    for clip, script in zip(clips, corpus.SCRIPTS):
+        assert [words for words, _ in clip.segments] == [words for words, _ in script]
+        assert list(clip.pauses) == [pause for _, pause in script if pause]
+        assert clip.end == pytest.approx(len(clip.audio) / corpus.RATE, abs=0.01)  # speech to the last sample
+        assert clip.words_until(clip.end) == " ".join(words for words, _ in script)
+    thinking = clips[1]  # "I was thinking," (0.6 s) "maybe we could go for a walk later."
+    first_end = thinking.segments[0][1]
+    assert thinking.words_until(first_end + 0.3) == "I was thinking,"
+    quiet = thinking.audio[int((first_end + 0.05) * corpus.RATE) : int((first_end + 0.55) * corpus.RATE)]
+    assert np.abs(quiet).max() == 0  # the pause is really there
+
+
+def test_the_recorded_clip_is_cut_at_its_two_long_pauses(testdata):
+    [jfk] = corpus.recorded_clips(testdata)
+    assert [w for w, _ in jfk.segments] == list(corpus.JFK)
+    assert jfk.pauses[0] > 0.9  # the long pause after "fellow Americans,"
+    assert 1.5 < jfk.segments[0][1] < 3.0 and 9.5 < jfk.end < 11.0
+
+
+def test_turns_end_after_the_speech_and_never_at_a_thinking_pause(clips, transcriber):
+    settings = Settings()
+    result = endpoint.measure(clips, settings, transcriber, scripted=True)
+    assert result.missed == [] and result.cut_off == []  # every inner pause here is at most 600 ms
+    assert len(result.delays_s) == len(clips)
+    assert min(result.delays_s) >= settings.turns.end_silence_s  # the silence wait is never skipped
+    assert len(result.stt_s) >= len(clips)  # the real transcriber ran at every pause
+
+
+@needs_espeak
+def test_a_turn_that_trails_off_waits_the_long_silence(transcriber):
+    speech = corpus.espeak("I went to the market and")
+    clip = corpus.Clip("trailing", speech, (("I went to the market and", len(speech) / corpus.RATE),), ())
+    settings = Settings()
+    [delay] = endpoint.measure([clip], settings, transcriber, scripted=True).delays_s
+    assert delay >= settings.turns.trailing_silence_s
+
+
+def test_silence_and_noise_make_no_turn(transcriber):
+    rng = np.random.default_rng(0)
+    quiet = [corpus.Clip(name, audio, (("", 3.0),), ()) for name, audio in (
+        ("silence", np.zeros(48000, np.float32)),
+        ("noise", rng.normal(0, 0.1, 48000).astype(np.float32)))]
+    assert endpoint.measure(quiet, Settings(), transcriber, scripted=False).missed == ["silence", "noise"]
+
+
+RESULTS = {
+    "endpoint_delay_ms": {"p50": 240.0, "p90": 260.0, "turns": 12, "cut_off": 1, "missed": 0,
+                          "cut_off_at_pauses_ms": [1170], "longest_inner_pause_ms": 1170, "stt_ms_p50": 20.0,
+                          "scripted_words": True},
+    "barge_in_ms": {"p50": 80.0, "p90": 90.0, "n": 3, "output_latency_ms": 40.0},
+    "overhead_ms": {"p50": 8.0, "p90": 12.0, "engines_ms": 280.0},
+    "ttfa_ratio": {"value": 1.01, "ttfa_200_ms": 290.0, "ttfa_10_ms": 287.0},
+    "idle_cpu_pct": {"value": 4.0, "seconds": 30.0},
+}
+
+
+def test_goals_count_cut_offs_only_at_pauses_up_to_600_ms():
+    assert all(met(RESULTS).values())
+    worse = json.loads(json.dumps(RESULTS))
+    worse["endpoint_delay_ms"]["cut_off_at_pauses_ms"] = [600, 1170]
+    worse["idle_cpu_pct"]["value"] = 5.5
+    assert met(worse) == {**met(RESULTS), "endpoint_delay_ms": False, "idle_cpu_pct": False}
+    lines = report(worse).splitlines()
+    assert [line.split()[0] for line in lines] == list(RESULTS)
+    assert "MISS" in lines[0] and "[600, 1170]" in lines[0] and "MISS" in lines[4] and "ok" in lines[1]
+
+
+@pytest.mark.audio
+def test_the_benchmark_runs_the_real_loop_on_a_device_and_reports_every_number(pulse, model_flags):
+    from conftest import TESTDATA, run_cli
+
+    if not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed (scripts/test installs it)")
+    done = run_cli(["bench", "--json", "--rounds", "1", "--idle-seconds", "2", "--scripted-words", *model_flags],
+                   pulse, timeout=240)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    e, b, o, t = (results[k] for k in ("endpoint_delay_ms", "barge_in_ms", "overhead_ms", "ttfa_ratio"))
+    assert e["turns"] + e["cut_off"] + e["missed"] == len(corpus.SCRIPTS) + (TESTDATA / "jfk.flac").is_file()
+    assert e["missed"] == 0 and all(p > 600 for p in e["cut_off_at_pauses_ms"]) and e["p50"] >= 200
+    assert b["n"] == 1 and 0 < b["p50"] < 1000  # she fell silent long before her 200-token reply was over
+    assert o["engines_ms"] == 280.0 and t["ttfa_200_ms"] > o["engines_ms"] and t["ttfa_10_ms"] > o["engines_ms"]
+    assert 0 < results["idle_cpu_pct"]["value"] < 100
