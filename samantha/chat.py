@@ -164,10 +164,10 @@ class VoiceOut:
                 with self._lock:  # one piece, one chunk: so its text maps onto its audio
                     if chunks and generation == self._generation:
                         audio = np.concatenate([c.audio for c in chunks])
-                        item = self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
+                        queued = self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
                         if self._on_audio and self._voiced != generation:
                             self._voiced = generation
-                            self._on_audio(generation, item)
+                            self._on_audio(generation, queued)
             except Exception as exc:  # reported by finish(), on the caller's thread
                 self.error = exc
             finally:

@@ -200,7 +200,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.rounds < 1 or args.idle_seconds <= 0:
         raise SamanthaError("bench: --rounds must be at least 1 and --idle-seconds above 0.")
     testdata = args.testdata
-    if testdata is None and (root := paths.source_checkout()) and (root.parent / "shared" / "testdata").is_dir():
+    if testdata is None and (root := paths.source_checkout()) and (root.parent / "shared" / "testdata" / "jfk.flac").is_file():
         testdata = root.parent / "shared" / "testdata"  # a developer's checkout: recorded speech too
     options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""))
     results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))

@@ -1,4 +1,4 @@
-"""Where the time of one turn went: end of speech → end of turn → transcript → first token → first audio.
+"""Where the time of one turn went: end of speech → transcript → end of turn → first token → first audio.
 
 Every stamp is ``time.monotonic()`` seconds, so stamps taken on different threads (the
 loop, the transcriber, the reply worker, the audio callback) line up. ``samantha --verbose``
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STEPS = (("turn_end", "end of turn"), ("transcript", "transcript"), ("first_token", "first token"),
-         ("first_audio", "first audio"))
+STEPS = (("transcript", "transcript"), ("turn_end", "end of turn"), ("first_token", "first token"),
+         ("first_audio", "first audio"))  # in the order they happen: the transcript decides the end
 
 
 @dataclass
@@ -29,7 +29,7 @@ class TurnTimes:
         return None if at is None or self.speech_end is None else at - self.speech_end
 
     def line(self) -> str:
-        """'latency: end of turn +262 ms · transcript +31 ms · …', each step relative to the end of speech."""
+        """'… transcript +31 ms · end of turn +262 ms · …', each step counted from the end of speech."""
         parts = [f"{label} +{self.since_speech_end(step) * 1000:.0f} ms"
                  for step, label in STEPS if self.since_speech_end(step) is not None]
         cut = " (interrupted)" if self.interrupted else ""

@@ -62,8 +62,8 @@ class Session:
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
-        self._speech_end = 0.0  # monotonic time the user last stopped talking
-        self._transcribed = 0.0  # monotonic time the latest transcript was ready
+        self._speech_end: float | None = None  # monotonic time the user last stopped talking, this turn
+        self._transcribed: float | None = None  # monotonic time the latest transcript was ready
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
         self._replying: threading.Thread | None = None
@@ -75,12 +75,17 @@ class Session:
             self.step(microphone.read(0.1))
 
     def step(self, frame: Frame | None) -> None:
-        """One pass: a frame (if any) through the VAD, then the workers' reports, then the clock."""
+        """One pass: a frame (if any) through the VAD, then the workers' reports, then the clock.
+
+        The VAD dates events by the frames it has seen, the clock by the frames' stream time;
+        they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
         if frame is not None:
             self.frames.append(frame)
             self.now = frame.t + FRAME / RATE
             if change := self.detector.feed(frame.audio):
-                if change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
+                if change.kind == "start":  # this speech's end and transcript are yet to come
+                    self._speech_end = self._transcribed = None
+                elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
                     self._speech_end = time.monotonic() - (self.now - change.time_s)
                 self._handle(VAD_EVENTS[change.kind](change.time_s))
         while True:
@@ -138,7 +143,7 @@ class Session:
 
     # --- workers ---
     def _transcribe_jobs(self) -> None:
-        while (job := self._jobs.get()) is not None:
+        while (job := self._newest_job()) is not None:
             turn, pause, audio = job
             try:
                 transcript = self.transcriber.transcribe(audio)
@@ -148,6 +153,14 @@ class Session:
                 text = ""
             self._transcribed = time.monotonic()
             self.inbox.put(TranscriptReady(self.now, turn, pause, text))
+
+    def _newest_job(self) -> tuple[int, int, np.ndarray] | None:
+        """The next transcription to run: only the newest waiting one, since a later pause makes
+        every earlier transcript stale (a slow model would otherwise fall further behind)."""
+        job = self._jobs.get()
+        while job is not None and not self._jobs.empty():
+            job = self._jobs.get_nowait()
+        return job
 
     def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard

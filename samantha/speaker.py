@@ -26,7 +26,7 @@ class Queued:
     audio: np.ndarray  # at the device's rate
     text: str = ""
     written: int = 0  # frames handed to the device so far
-    started: float | None = None  # monotonic time its first frame was handed to the device
+    started: float | None = None  # when its first frame went into the output stream (monotonic, s)
 
 
 def heard_words(text: str, fraction: float) -> str:
@@ -36,7 +36,7 @@ def heard_words(text: str, fraction: float) -> str:
 
 
 class Speaker:
-    def __init__(self, device: str = "", block_ms: int = 20):
+    def __init__(self, device: str = "", block_ms: int = 10):
         sd = devices.sounddevice()
         index = devices.find(device, "output")
         self.sample_rate = devices.default_rate(index, "output")
@@ -46,11 +46,14 @@ class Speaker:
         self._idle.set()
         self._paused = False
         self._played: list[Queued] = []  # chunks started since the last flush, oldest first
-        self.sounding_until = 0.0  # monotonic time the last audible frame was handed to the device
+        self.sounding_until = 0.0  # when the last frame of speech went into the output stream
+        # (both stamps: the callback's clock plus the frame's place in its block; the device
+        # plays it ``latency`` seconds later)
         try:
             self._stream = sd.OutputStream(
                 device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
                 blocksize=self.sample_rate * block_ms // 1000, callback=self._fill,
+                latency=2 * block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
             )
             self._stream.start()
         except sd.PortAudioError as exc:

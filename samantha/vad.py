@@ -9,7 +9,9 @@ speech *may* be starting ("maybe", then "start" or "no"), so Samantha can fall s
 first frame of an interruption, before it is confirmed.
 
 Frames far quieter than any voice (``silence_rms``) skip the model: in a quiet room that is
-nearly every frame, and it keeps the idle loop cheap.
+nearly every frame, and it keeps the idle loop cheap. After a third of a second of them the
+model's memory is cleared, so the next speech is judged as at the start of a stream; a lone
+quiet frame inside speech leaves it alone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from samantha.config import VadSettings
 SAMPLE_RATE = 16000
 FRAME = 512  # samples: 32 ms, the frame Silero is trained on at 16 kHz
 CONTEXT = 64  # samples of the previous frame the model sees with each new one
+QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared
 
 
 def _model_path() -> str:
@@ -50,16 +53,17 @@ class SileroVad:
         self._h = np.zeros((1, 1, 128), np.float32)
         self._c = np.zeros((1, 1, 128), np.float32)
         self._context = np.zeros(CONTEXT, np.float32)
-        self._fresh = True  # the state is the start-of-stream state
+        self._quiet = QUIET_RESET  # silent frames in a row (as if many: the state is fresh)
 
     def __call__(self, frame: np.ndarray) -> float:
         frame = np.asarray(frame, np.float32).reshape(FRAME)
         if float(np.dot(frame, frame)) < self._silence_energy:  # silence: no voice, no model
-            if not self._fresh:
-                self.reset()  # speech after it starts from a clean state, as at a stream's start
+            self._quiet += 1
+            if self._quiet == QUIET_RESET:
+                self.reset()
             self._context = frame[-CONTEXT:]
             return 0.0
-        self._fresh = False
+        self._quiet = 0
         x = np.concatenate([self._context, frame])[None, :]
         prob, self._h, self._c = self._session.run(None, {"input": x, "h": self._h, "c": self._c})
         self._context = frame[-CONTEXT:]

@@ -59,6 +59,22 @@ def test_a_turn_that_trails_off_waits_the_long_silence(transcriber):
     assert delay >= settings.turns.trailing_silence_s
 
 
+def test_a_transcriber_that_hears_every_pause_as_the_end_is_caught_cutting_turns(clips, transcriber):
+    thinking = clips[1]  # "I was thinking," (600 ms) "maybe we could go for a walk later."
+    result = endpoint.measure([thinking], Settings(), transcriber, scripted=False)  # tiny Whisper: always "... ."
+    assert result.cut_off == [(thinking.name, 0.6)] and result.delays_s == []
+
+
+@needs_espeak
+def test_espeak_failures_and_a_folder_without_jfk_are_explained(tmp_path):
+    from samantha.errors import SamanthaError
+
+    with pytest.raises(SamanthaError, match="espeak-ng could not speak ' ' with voice en-us .it produced no audio."):
+        corpus.espeak(" ")
+    with pytest.raises(SamanthaError, match="No jfk.flac in"):
+        corpus.recorded_clips(tmp_path)
+
+
 def test_silence_and_noise_make_no_turn(transcriber):
     rng = np.random.default_rng(0)
     quiet = [corpus.Clip(name, audio, (("", 3.0),), ()) for name, audio in (
@@ -103,5 +119,5 @@ def test_the_benchmark_runs_the_real_loop_on_a_device_and_reports_every_number(p
     assert e["turns"] + e["cut_off"] + e["missed"] == len(corpus.SCRIPTS) + (TESTDATA / "jfk.flac").is_file()
     assert e["missed"] == 0 and all(p > 600 for p in e["cut_off_at_pauses_ms"]) and e["p50"] >= 200
     assert b["n"] == 1 and 0 < b["p50"] < 1000  # she fell silent long before her 200-token reply was over
-    assert o["engines_ms"] == 280.0 and t["ttfa_200_ms"] > o["engines_ms"] and t["ttfa_10_ms"] > o["engines_ms"]
+    assert 280 <= o["engines_ms"] < 400 and t["ttfa_200_ms"] > o["engines_ms"] and t["ttfa_10_ms"] > o["engines_ms"]
     assert 0 < results["idle_cpu_pct"]["value"] < 100

@@ -3,7 +3,7 @@ from samantha.latency import TurnTimes
 
 def test_the_line_gives_each_step_from_the_end_of_speech():
     times = TurnTimes(3, speech_end=10.0, turn_end=10.262, transcript=10.031, first_token=10.4, first_audio=10.55)
-    assert times.line() == ("latency from end of speech: end of turn +262 ms · transcript +31 ms · "
+    assert times.line() == ("latency from end of speech: transcript +31 ms · end of turn +262 ms · "
                             "first token +400 ms · first audio +550 ms")
 
 

@@ -209,3 +209,34 @@ def test_a_minute_long_monologue_is_capped_answered_once_and_its_tail_does_not_i
     assert not [n for n in log.notes if "interrupted" in n]
     assert 44 < stt.longest_s < 46 + 0.5  # what was transcribed is the capped turn, not the whole minute
     session.close()
+
+
+class Gated:
+    """The real tiny Whisper, held at a gate, counting what it was asked to transcribe."""
+
+    def __init__(self, transcriber):
+        self.transcriber, self.sample_rate = transcriber, transcriber.sample_rate
+        self.gate, self.lengths = threading.Event(), []
+
+    def transcribe(self, audio):
+        assert self.gate.wait(10), "the test never opened the gate"
+        self.lengths.append(len(audio))
+        return self.transcriber.transcribe(audio)
+
+
+def test_a_slow_transcriber_skips_the_pauses_a_later_one_has_made_stale(transcriber, chat_model, synthesizer):
+    from samantha.turns import Transcribe
+
+    stt = Gated(transcriber)
+    session, _, _ = make(stt, chat_model, synthesizer, Device())
+    Feeder(session).audio(np.zeros(RATE * 3, np.float32))
+    for pause, seconds in enumerate((1.0, 2.0, 3.0), start=1):  # three pauses while the first is transcribed
+        session._do(Transcribe(1, pause, session.now - seconds))
+        time.sleep(0.05)  # the worker has taken the first job and waits at the gate
+    stt.gate.set()
+    deadline = time.monotonic() + 10
+    while len(stt.lengths) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # room for a wrong third transcription
+    assert stt.lengths == pytest.approx([1.3 * RATE, 3.3 * RATE], abs=FRAME)  # the first, then only the newest
+    session.close()

@@ -75,7 +75,7 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
             proc.kill()
             errors = proc.stderr.read()
     assert proc.returncode == 0, errors
-    assert re.search(r"end of turn \+\d+ ms · transcript \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
+    assert re.search(r"transcript \+\d+ ms · end of turn \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
                      r"\(interrupted\)", timing), timing
     said = re.search(r'she had said: "(.*)"\)', cut).group(1)
     assert REPLY.startswith(said) and said != REPLY  # history keeps what was heard, not the whole reply

@@ -74,14 +74,20 @@ def espeak(text: str, voice: str = "en-us", words_per_minute: int = 170) -> np.n
     """``text`` spoken by espeak-ng, at 16 kHz, trimmed to the speech."""
     import soxr
 
+    fix = "Install it with: sudo apt-get install espeak-ng"
     exe = shutil.which("espeak-ng")
     if exe is None:
-        raise SamanthaError("The benchmark speaks its test utterances with espeak-ng, which is not installed. "
-                            "Install it with: sudo apt-get install espeak-ng")
-    wav = subprocess.run([exe, "-v", voice, "-s", str(words_per_minute), "--stdout", text],
-                         capture_output=True, check=True, timeout=30).stdout
-    with wave.open(io.BytesIO(wav)) as w:
-        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
+        raise SamanthaError(f"The benchmark speaks its test utterances with espeak-ng, which is not installed. {fix}")
+    done = subprocess.run([exe, "-v", voice, "-s", str(words_per_minute), "--stdout", text],
+                          capture_output=True, timeout=30)
+    try:
+        with wave.open(io.BytesIO(done.stdout)) as w:
+            rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    except (wave.Error, EOFError):
+        pcm = np.zeros(0, "<i2")
+    if done.returncode or len(pcm) < WINDOW:
+        reason = done.stderr.decode(errors="replace").strip() or "it produced no audio"
+        raise SamanthaError(f"espeak-ng could not speak {text!r} with voice {voice} ({reason}). {fix}")
     return trim(soxr.resample(pcm.astype(np.float32) / 32768, rate, RATE).astype(np.float32))
 
 
@@ -108,7 +114,7 @@ def recorded_clips(testdata: Path) -> list[Clip]:
     """jfk.flac, its three phrases found as the two longest silences inside the speech."""
     path = testdata / "jfk.flac"
     if not path.is_file():
-        return []
+        raise SamanthaError(f"No jfk.flac in {testdata}: --testdata names a folder that holds it.")
     from samantha.audio_files import load_audio
 
     audio = trim(load_audio(path))

@@ -22,7 +22,7 @@ from samantha.session import PREROLL_S, VAD_EVENTS
 from samantha.turns import Respond, Tick, Transcribe, TranscriptReady, TurnTaker
 from samantha.vad import FRAME, SAMPLE_RATE, SpeechDetector
 
-LEAD_S, TAIL_S = 0.5, 3.0  # silence before each clip, and after it for the turn to end in
+LEAD_S = 0.5  # silence before each clip
 
 
 @dataclass
@@ -39,15 +39,16 @@ def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scr
     rng = np.random.default_rng(0)
     for clip in clips:
         noise = lambda seconds: rng.normal(0, 1e-4, int(seconds * SAMPLE_RATE)).astype(np.float32)  # a quiet room
-        audio = np.concatenate([noise(LEAD_S), clip.audio, noise(TAIL_S)])
+        tail = max(3.0, settings.turns.trailing_silence_s + 2.0)  # room for the turn to end in
+        audio = np.concatenate([noise(LEAD_S), clip.audio, noise(tail)])
         decided = _decision_time(audio, clip, settings, transcriber, scripted, result.stt_s)
         result.longest_pause_s = max([result.longest_pause_s, *clip.pauses])
         if decided is None:
             result.missed.append(clip.name)
         elif decided < LEAD_S + clip.end:
             ends = [end for _, end in clip.segments]
-            pause = [p for end, p in zip(ends, clip.pauses) if decided >= LEAD_S + end][-1]  # the pause it fell in
-            result.cut_off.append((clip.name, pause))
+            begun = [p for end, p in zip(ends, clip.pauses) if decided >= LEAD_S + end]
+            result.cut_off.append((clip.name, begun[-1] if begun else 0.0))  # the pause it fell in; 0: mid-phrase
         else:
             result.delays_s.append(decided - (LEAD_S + clip.end))
     return result
@@ -58,6 +59,7 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
     """Virtual time at which the turn-taker asked for a reply, or None if it never did."""
     detector, machine = SpeechDetector(settings.vad), TurnTaker(settings.turns)
     pending: list[TranscriptReady] = []  # reported by the "worker", not yet seen by the loop
+    busy_until = 0.0  # the session has one transcriber: a transcription waits for the one before
     for i in range(len(audio) // FRAME):
         now = (i + 1) * FRAME / SAMPLE_RATE
         events = []
@@ -76,5 +78,6 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
                     took = time.perf_counter() - start
                     stt_s.append(took)
                     text = clip.words_until(now - LEAD_S) if scripted else (transcript.text if transcript.heard else "")
-                    pending.append(TranscriptReady(now + took, action.turn, action.pause, text))
+                    busy_until = max(now, busy_until) + took
+                    pending.append(TranscriptReady(busy_until, action.turn, action.pause, text))
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from samantha.bench.corpus import Clip
@@ -33,7 +34,7 @@ class LiveResult:
     ttfa_short_s: list[float] = field(default_factory=list)  # end of turn -> first audio, 10 tokens
     ttfa_long_s: list[float] = field(default_factory=list)  # the same, 200 tokens
     overhead_s: list[float] = field(default_factory=list)  # time to first audio less the engines' time
-    engines_s: float = 0.0  # the engines' own time to first audio
+    engines_s: list[float] = field(default_factory=list)  # the engines' own time to first audio
     barge_in_s: list[float] = field(default_factory=list)  # onset of talking over her -> her last sound
     output_latency_s: float = 0.0  # the output device's buffer, after the stream
 
@@ -59,21 +60,40 @@ class Recorder:
             raise SamanthaError("The benchmark's voice loop stopped answering; run it again with --debug.") from None
 
 
-def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int) -> LiveResult:
-    model, synth, stt = PacedChatModel(SHORT), PacedSynthesizer(), PacedTranscriber()
+@contextmanager
+def running(settings: Settings, source, model, synth, stt, recorder):
+    """The voice loop on its own thread, on the configured output device; closed on exit."""
     speaker = Speaker(settings.audio.output_device)
-    recorder, source, stop = Recorder(), PacedSource(), threading.Event()
-    session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder)
+    try:
+        session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder)
+    except BaseException:
+        speaker.close()
+        raise
+    stop = threading.Event()
     loop = threading.Thread(target=session.run, args=(source, stop), name="bench-loop", daemon=True)
     loop.start()
-    result = LiveResult(engines_s=model.until_first_piece_s() + synth.delay_s, output_latency_s=speaker.latency)
+    try:
+        yield session, speaker
+    finally:
+        stop.set()
+        loop.join(timeout=2)
+        session.close()  # closes the speaker too
+
+
+def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int) -> LiveResult:
+    model, synth, stt, recorder, source = PacedChatModel(), PacedSynthesizer(), PacedTranscriber(), Recorder(), PacedSource()
 
     def ttfa(times: TurnTimes) -> float:
+        """Time to first audio; also notes the engines' share of it and what is left: ours."""
         if times.first_audio is None or times.turn_end is None:
-            raise SamanthaError(f"A benchmark reply was never heard; check the output device. {times}")
+            raise SamanthaError("A benchmark reply never reached the output device; check `samantha devices`.")
+        engines = model.until_first_piece_s(times.turn_end) + synth.first_piece_s(times.turn_end)
+        result.engines_s.append(engines)
+        result.overhead_s.append(times.first_audio - times.turn_end - engines)
         return times.first_audio - times.turn_end
 
-    try:
+    with running(settings, source, model, synth, stt, recorder) as (session, speaker):
+        result = LiveResult(output_latency_s=speaker.latency)
         for _ in range(rounds):
             model.tokens, stt.text = SHORT, " ".join(w for w, _ in utterance.segments)
             source.say(utterance.audio)
@@ -90,11 +110,6 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
             result.ttfa_long_s.append(ttfa(cut))
             result.ttfa_short_s.append(ttfa(recorder.next()))  # her answer to the interruption
             time.sleep(GAP_S)
-        result.overhead_s = [t - result.engines_s for t in result.ttfa_short_s + result.ttfa_long_s]
-    finally:
-        stop.set()
-        loop.join(timeout=2)
-        session.close()
     return result
 
 
@@ -102,23 +117,15 @@ def idle_cpu_pct(settings: Settings, seconds: float) -> float:
     """CPU of the whole process, % of one core, while the loop listens to the microphone."""
     from samantha.microphone import Microphone
 
-    speaker = Speaker(settings.audio.output_device)
     microphone = Microphone(settings.audio.input_device)
-    session = Session(settings, PacedTranscriber(), Conversation(PacedChatModel(), settings.llm),
-                      PacedSynthesizer(), speaker, Recorder())
-    stop = threading.Event()
-    loop = threading.Thread(target=session.run, args=(microphone, stop), name="bench-idle", daemon=True)
-    loop.start()
     try:
-        time.sleep(3.0)  # a new stream's first second or two is start-up, not listening
-        cpu, wall = time.process_time(), time.monotonic()
-        time.sleep(seconds)
-        return 100 * (time.process_time() - cpu) / (time.monotonic() - wall)
+        with running(settings, microphone, PacedChatModel(), PacedSynthesizer(), PacedTranscriber(), Recorder()):
+            time.sleep(3.0)  # a new stream's first second or two is start-up, not listening
+            cpu, wall = time.process_time(), time.monotonic()
+            time.sleep(seconds)
+            return 100 * (time.process_time() - cpu) / (time.monotonic() - wall)
     finally:
-        stop.set()
-        loop.join(timeout=2)
         microphone.close()
-        session.close()
 
 
 def _wait(condition) -> None:

@@ -1,7 +1,8 @@
 """Stand-ins with fixed, known costs, for measuring what Samantha's own code adds.
 
-With engines whose compute time is known exactly, the time from the end of a turn to her
-first audio splits cleanly into the engines' share and ours. ``PacedSource`` is a
+With engines whose compute time is known (and, since a sleep can overrun, also measured:
+each records how long it really took), the time from the end of a turn to her first audio
+splits cleanly into the engines' share and ours. ``PacedSource`` is a
 microphone that delivers scripted speech in real time, one 32 ms frame at a time, and
 knows the wall-clock moment each clip began.
 """
@@ -32,13 +33,17 @@ class PacedTranscriber:
 
 class PacedStream:
     def __init__(self, words: list[str], first_s: float, each_s: float):
-        self._words, self._first_s, self._each_s = words, first_s, each_s
+        self.words, self._first_s, self._each_s = words, first_s, each_s
         self._cancelled = threading.Event()
+        self.created = time.monotonic()
+        self.took: list[float] = []  # the model's own time for each token
 
     def __iter__(self):
-        for i, word in enumerate(self._words):
+        for i, word in enumerate(self.words):
+            start = time.monotonic()
             if self._cancelled.wait(self._first_s if i == 0 else self._each_s):
                 return
+            self.took.append(time.monotonic() - start)
             yield word
 
     def cancel(self) -> None:
@@ -60,20 +65,24 @@ class PacedChatModel:
 
     def __init__(self, tokens: int = 10, first_token_s: float = 0.15, token_s: float = 0.02):
         self.tokens, self.first_token_s, self.token_s = tokens, first_token_s, token_s
+        self.streams: list[PacedStream] = []
 
     def stream(self, messages, max_tokens=None) -> PacedStream:
-        return PacedStream(reply_words(self.tokens), self.first_token_s, self.token_s)
+        self.streams.append(PacedStream(reply_words(self.tokens), self.first_token_s, self.token_s))
+        return self.streams[-1]
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def until_first_piece_s(self) -> float:
-        """The model's own time until the chunker can release the first speakable piece."""
+    def until_first_piece_s(self, since: float) -> float:
+        """The model's own time, in the first reply begun after ``since``, until the chunker
+        could release its first speakable piece."""
+        stream = next(s for s in self.streams if s.created >= since)
         chunker = Chunker()
-        for i, word in enumerate(reply_words(self.tokens)):
+        for i, word in enumerate(stream.words):
             if chunker.feed(word):
-                return self.first_token_s + i * self.token_s
-        return self.first_token_s + (self.tokens - 1) * self.token_s  # released by the final flush
+                break
+        return sum(stream.took[: i + 1])
 
 
 class PacedSynthesizer:
@@ -83,9 +92,16 @@ class PacedSynthesizer:
 
     def __init__(self, delay_s: float = 0.03, s_per_word: float = 0.25):
         self.delay_s, self.s_per_word = delay_s, s_per_word
+        self.calls: list[tuple[float, float]] = []  # (start, how long it took)
+
+    def first_piece_s(self, since: float) -> float:
+        """How long the first piece synthesized after ``since`` took."""
+        return next(took for start, took in self.calls if start >= since)
 
     def synthesize(self, text: str):
+        start = time.monotonic()
         time.sleep(self.delay_s)
+        self.calls.append((start, time.monotonic() - start))
         n = int(len(text.split()) * self.s_per_word * self.sample_rate)
         yield AudioChunk((0.3 * np.sin(np.arange(n) * 2 * np.pi * 220 / self.sample_rate)).astype(np.float32),
                          self.sample_rate)
