@@ -230,7 +230,7 @@ def test_a_slow_transcriber_skips_the_pauses_a_later_one_has_made_stale(transcri
     stt = Gated(transcriber)
     session, _, _ = make(stt, chat_model, synthesizer, Device())
     Feeder(session).audio(np.zeros(RATE * 3, np.float32))
-    for pause, seconds in enumerate((1.0, 2.0, 3.0), start=1):  # three pauses while the first is transcribed
+    for pause, seconds in enumerate((0.5, 1.0, 2.0), start=1):  # three pauses while the first is transcribed
         session._do(Transcribe(1, pause, session.now - seconds))
         time.sleep(0.05)  # the worker has taken the first job and waits at the gate
     stt.gate.set()
@@ -238,5 +238,5 @@ def test_a_slow_transcriber_skips_the_pauses_a_later_one_has_made_stale(transcri
     while len(stt.lengths) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.2)  # room for a wrong third transcription
-    assert stt.lengths == pytest.approx([1.3 * RATE, 3.3 * RATE], abs=FRAME)  # the first, then only the newest
+    assert stt.lengths == pytest.approx([0.8 * RATE, 2.3 * RATE], abs=FRAME)  # the first, then only the newest
     session.close()
