@@ -1,7 +1,7 @@
 """Text conversation: history within the context window, and speech that starts early.
 
 ``Conversation`` owns the message history and trims the oldest turns when they no longer
-fit the context. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
+fit the context; with a ``Memory`` it also records every message the moment it is final. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
 chunk, so Samantha starts speaking while the model is still writing.
 """
 
@@ -19,20 +19,22 @@ from samantha.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
 from samantha.errors import SamanthaError
+from samantha.memory import Memory
 from samantha.speaker import Queued, Speaker
 
 
 class Conversation:
-    def __init__(self, model: ChatModel, settings: LlmSettings):
+    def __init__(self, model: ChatModel, settings: LlmSettings, memory: Memory | None = None):
         self.model = model
         self.settings = settings
+        self.memory = memory
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self._tokens: dict[Message, int] = {}
 
     def respond(self, user_text: str) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
-        self.history.append(Message("user", user_text))
+        self._add(Message("user", user_text))
         stream = self.stream = self.model.stream(self.prompt())
         parts: list[str] = []
         try:
@@ -44,7 +46,7 @@ class Conversation:
             if self.stream is stream:  # a newer reply may have started meanwhile
                 self.stream = None
             if reply := "".join(parts).strip():
-                self.history.append(Message("assistant", reply))
+                self._add(Message("assistant", reply))
 
     def cancel(self) -> None:
         if stream := self.stream:
@@ -54,12 +56,19 @@ class Conversation:
         """Her last reply was cut off: keep only what the listener heard, marked as such."""
         if self.history and self.history[-1].role == "assistant":
             self.history.pop()
+            if self.memory:
+                self.memory.amend_last_reply(heard)
         if heard.strip():
             self.history.append(Message("assistant", heard.strip(), interrupted=True))
 
     def add_reply(self, text: str) -> None:
         """A reply that did not come from the model (a check-in, an apology)."""
-        self.history.append(Message("assistant", text))
+        self._add(Message("assistant", text))
+
+    def _add(self, message: Message) -> None:
+        self.history.append(message)
+        if self.memory:
+            self.memory.add_message(message.role, message.content)
 
     def prompt(self) -> list[Message]:
         """System prompt plus the newest turns that fit, leaving room for the reply."""

@@ -23,6 +23,7 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--output", default=s, help="output device: name substring or index")
     p.add_argument("--input", default=s, help="input device: name substring or index")
     p.add_argument("--verbose", action="store_true", default=s, help="voice: print where each turn's time went")
+    p.add_argument("--incognito", action="store_true", default=s, help="voice, chat: remember nothing of this conversation")
     return p
 
 
@@ -55,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scripted-words", action="store_true",
                        help="use the test clips' known words instead of the transcriber's (for test models)")
     bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
+    memory = sub.add_parser("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
+    memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
+    memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
+    memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
     cfg = sub.add_parser("config", parents=[common], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")

@@ -19,8 +19,14 @@ console = Console(stderr=True, highlight=False)
 
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
-                "doctor": doctor, "models": models, "config": config_command, "bench": bench}
+                "doctor": doctor, "models": models, "config": config_command, "bench": bench, "memory": memory}
     return handlers[name](args, settings)
+
+
+def _memory(args: argparse.Namespace):
+    from samantha.memory import Memory
+
+    return Memory(paths.memory_path(), incognito=getattr(args, "incognito", False))
 
 
 def _voice_out(settings: Settings):
@@ -41,7 +47,7 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
         raise SamanthaError("Nothing to reply to: the text given to --once is empty.")
     model = load_chat_model(settings)
     voice = None if getattr(args, "no_audio", False) else _voice_out(settings)
-    conversation = Conversation(model, settings.llm)
+    conversation = Conversation(model, settings.llm, _memory(args))
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
@@ -66,6 +72,7 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
             except SamanthaError as exc:
                 console.print(f"\n[red]{exc}[/]")
     finally:
+        conversation.memory.close()
         if voice:
             voice.close()
 
@@ -85,10 +92,11 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
     display = Terminal(verbose=getattr(args, "verbose", False))
     speaker = microphone = session = None
+    memory = _memory(args)
     try:
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
-        session = Session(settings, transcriber, Conversation(model, settings.llm), synthesizer, speaker, display)
+        session = Session(settings, transcriber, Conversation(model, settings.llm, memory), synthesizer, speaker, display)
         display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
         display.status(State.LISTENING)
         session.run(microphone, threading.Event())
@@ -101,6 +109,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
             session.close()  # closes the speaker too
         elif speaker is not None:
             speaker.close()
+        memory.close()
     return 0
 
 
@@ -205,6 +214,46 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""))
     results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))
     print(json.dumps(results, indent=2) if args.json else benchmark.report(results))
+    return 0
+
+
+def memory(args: argparse.Namespace, settings: Settings) -> int:
+    """Look into, prune or erase what Samantha remembers."""
+    import json
+    from datetime import datetime
+    from pathlib import Path
+
+    from samantha.memory import Memory
+
+    needs_arg = {"search": "TEXT to search for", "forget": "the ID of a fact (see `samantha memory list`)",
+                 "export": "a FILE.json to write"}
+    if args.action in needs_arg and not args.arg:
+        raise SamanthaError(f"samantha memory {args.action} needs {needs_arg[args.action]}.")
+    store_ = Memory(paths.memory_path())
+    try:
+        if args.action in ("list", "search"):
+            facts = store_.facts() if args.action == "list" else store_.search(args.arg, limit=20)
+            if args.action == "list":
+                for key, value in store_.profile().items():
+                    print(f"profile  {key}: {value}")
+            for f in facts:
+                print(f"{f.id:>5}  {f.text}  (learned {datetime.fromtimestamp(f.learned):%Y-%m-%d})")
+            if not facts:
+                console.print("[dim](nothing remembered)[/]" if args.action == "list" else "[dim](no fact matches)[/]")
+        elif args.action == "forget":
+            if not args.arg.isdigit() or not store_.forget(int(args.arg)):
+                raise SamanthaError(f"No fact with ID {args.arg}; `samantha memory list` shows them.")
+            console.print(f"forgot fact {args.arg}")
+        elif args.action == "export":
+            Path(args.arg).write_text(json.dumps(store_.export(), indent=2, ensure_ascii=False), encoding="utf-8")
+            console.print(f"wrote {args.arg}")
+        else:
+            if not args.yes and not (sys.stdin.isatty() and input("Erase everything Samantha remembers? Type yes: ") == "yes"):
+                raise SamanthaError("Nothing was erased. To erase all memory without a question: samantha memory wipe --yes")
+            store_.wipe()
+            console.print("memory erased")
+    finally:
+        store_.close()
     return 0
 
 

@@ -2,7 +2,8 @@
 
 A source checkout keeps downloaded models in its own ``models/`` folder (git-ignored), so
 a developer sees them next to the code; an installed copy uses the platform's user data
-dir. ``SAMANTHA_MODELS_DIR`` and ``SAMANTHA_CONFIG`` override.
+dir. Memory always lives in the user data dir, never in a checkout. ``SAMANTHA_MODELS_DIR``,
+``SAMANTHA_DATA_DIR`` and ``SAMANTHA_CONFIG`` override.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def models_dir() -> Path:
     if root := source_checkout():
         return root / "models"
     return Path(platformdirs.user_data_dir(APP)) / "models"
+
+
+def memory_path() -> Path:
+    data = os.environ.get("SAMANTHA_DATA_DIR") or platformdirs.user_data_dir(APP)
+    return Path(data).expanduser() / "memory.sqlite3"
 
 
 def config_path() -> Path:

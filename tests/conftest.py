@@ -110,6 +110,7 @@ def cli_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_MODELS_DIR=str(tmp_path / "models"),
+        SAMANTHA_DATA_DIR=str(tmp_path / "data"),  # memory: never the user's
         PYTHONUNBUFFERED="1", PYTHONPATH=str(NETGUARD),  # offline_guard in every subprocess
     )
     return env

@@ -1,0 +1,179 @@
+"""Memory: SQLite on disk, every message committed as it happens, facts merged and searchable."""
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import run_cli
+from samantha.chat import Conversation
+from samantha.config import LlmSettings
+from samantha.errors import SamanthaError
+from samantha.memory import Memory
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "data" / "memory.sqlite3"
+
+
+def rows(path, sql):
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_the_file_is_private_and_journaled(path):
+    Memory(path).close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert rows(path, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_a_conversation_is_recorded_message_by_message_and_cut_replies_as_heard(path, chat_model, reply_text):
+    memory = Memory(path)
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory)
+    deltas = conversation.respond("Hello there")
+    next(deltas)
+    assert rows(path, "SELECT role, content FROM messages") == [("user", "Hello there")]  # before the reply ends
+    list(deltas)
+    assert rows(path, "SELECT role, content, interrupted FROM messages") == [
+        ("user", "Hello there", 0), ("assistant", reply_text, 0)]
+    list(conversation.respond("Tell me more"))
+    conversation.interrupted("Hello from")  # she was talked over after two words
+    assert rows(path, "SELECT role, content, interrupted FROM messages ORDER BY id")[-1] == ("assistant", "Hello from", 1)
+    conversation.add_reply("Still there?")
+    assert [m[1] for m in memory.messages()] == ["Hello there", reply_text, "Tell me more", "Hello from", "Still there?"]
+    memory.close()
+
+
+def test_facts_merge_get_replaced_found_and_forgotten(path):
+    memory = Memory(path)
+    memory.begin()
+    sister = memory.remember("Anna is the user's sister.")
+    assert memory.remember("anna is the user's sister") == sister  # the same fact again: merged
+    trip = memory.remember("The user is going to Lisbon in May.")
+    memory.remember("The user likes green tea.")
+    assert memory.remember("The user is going to Porto in June.", replaces=trip) == trip  # plans changed
+    assert [f.text for f in memory.facts()].count("Anna is the user's sister.") == 1
+    assert [f.text for f in memory.search("how is my sister doing?")] == ["Anna is the user's sister."]
+    assert [f.text for f in memory.search("any news about Porto")] == ["The user is going to Porto in June."]
+    assert memory.search("Lisbon") == [] and memory.search("the and of") == []
+    assert memory.facts()[0].conversation == memory.conversation
+    assert memory.forget(sister) and not memory.forget(sister)
+    assert [f.text for f in memory.search("sister")] == []
+    memory.close()
+
+
+def test_export_holds_everything_and_wipe_erases_it(path):
+    memory = Memory(path)
+    memory.set_profile("name", "Theo")
+    memory.add_message("user", "Hi")
+    memory.set_summary("They said hi.")
+    memory.remember("Theo writes letters for other people.")
+    data = memory.export()
+    assert data["profile"] == {"name": "Theo"} and data["facts"][0]["text"] == "Theo writes letters for other people."
+    assert data["conversations"][0]["messages"] == [{"role": "user", "content": "Hi", "interrupted": False}]
+    assert data["conversations"][0]["summary"] == "They said hi."
+    memory.wipe()
+    assert memory.export() == {"profile": {}, "facts": [], "conversations": []}
+    memory.close()
+
+
+def test_the_last_summary_is_the_previous_conversations(path):
+    memory = Memory(path)
+    memory.begin()
+    memory.set_summary("First chat.")
+    memory.begin()
+    assert memory.last_summary() == "First chat."
+    memory.close()
+
+
+def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
+    memory = Memory(path)
+    memory.remember("Theo writes letters.")
+    memory.close()
+    before = rows(path, "SELECT count(*) FROM messages"), path.stat().st_mtime_ns
+    secret = Memory(path, incognito=True)
+    assert [f.text for f in secret.facts()] == ["Theo writes letters."]
+    secret.add_message("user", "a secret")
+    secret.remember("a secret fact")
+    secret.close()
+    assert (rows(path, "SELECT count(*) FROM messages"), path.stat().st_mtime_ns) == before
+    nowhere = tmp_path / "none" / "memory.sqlite3"
+    fresh = Memory(nowhere, incognito=True)
+    fresh.add_message("user", "hello")
+    fresh.close()
+    assert not nowhere.parent.exists()
+
+
+def test_a_corrupt_memory_file_is_named_and_left_alone(path):
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database, it is a diary page" * 100)
+    with pytest.raises(SamanthaError, match=f"The memory file {path} cannot be opened"):
+        Memory(path)
+    assert path.read_bytes().startswith(b"this is not a database")
+
+
+WRITER = """
+import sys
+from samantha.memory import Memory
+memory = Memory(sys.argv[1])
+memory.begin()
+for i in range(100000):
+    memory.add_message("user" if i % 2 else "assistant", f"message {i} " + "words " * 50)
+    print(i, flush=True)
+"""
+
+
+def test_kill_9_while_writing_loses_no_committed_message(path):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        deadline, last = time.monotonic() + 60, -1
+        while last < 40:  # let it get well under way
+            assert time.monotonic() < deadline, "the writer never got going"
+            last = int(proc.stdout.readline())
+        proc.send_signal(signal.SIGKILL)  # in the middle of whatever it was writing
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+    saved = rows(path, "SELECT content FROM messages ORDER BY id")
+    assert len(saved) >= last + 1  # every message it reported committed is there...
+    assert [c.split()[1] for c, in saved] == [str(i) for i in range(len(saved))]  # ...whole and in order
+    Memory(path).close()  # and it opens cleanly for the next conversation
+
+
+def test_chat_records_the_conversation_and_incognito_does_not(cli_env, model_flags, reply_text, tmp_path):
+    memory_file = tmp_path / "data" / "memory.sqlite3"
+    done = run_cli(["chat", "--no-audio", "--once", "Hi, I'm Theo", *model_flags], cli_env)
+    assert done.returncode == 0, done.stderr
+    assert rows(memory_file, "SELECT role, content FROM messages") == [("user", "Hi, I'm Theo"), ("assistant", reply_text)]
+    done = run_cli(["chat", "--no-audio", "--incognito", "--once", "A secret", *model_flags], cli_env)
+    assert done.returncode == 0, done.stderr
+    assert len(rows(memory_file, "SELECT * FROM messages")) == 2
+
+
+def test_the_memory_command_lists_searches_forgets_exports_and_wipes(cli_env, tmp_path):
+    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory.set_profile("name", "Theo")
+    tea = memory.remember("Theo likes green tea.")
+    memory.remember("Theo's sister is Anna.")
+    memory.close()
+    listed = run_cli(["memory", "list"], cli_env)
+    assert "profile  name: Theo" in listed.stdout and f"{tea:>5}  Theo likes green tea." in listed.stdout
+    assert run_cli(["memory", "search", "sister"], cli_env).stdout.count("\n") == 1
+    assert run_cli(["memory", "forget", str(tea)], cli_env).returncode == 0
+    assert "green tea" not in run_cli(["memory", "list"], cli_env).stdout
+    missing = run_cli(["memory", "forget", "999"], cli_env)
+    assert missing.returncode == 2 and "No fact with ID 999" in missing.stderr
+    assert run_cli(["memory", "export", str(tmp_path / "out.json")], cli_env).returncode == 0
+    assert json.loads((tmp_path / "out.json").read_text())["facts"][0]["text"] == "Theo's sister is Anna."
+    refused = run_cli(["memory", "wipe"], cli_env, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2 and "Nothing was erased" in refused.stderr
+    assert run_cli(["memory", "wipe", "--yes"], cli_env).returncode == 0
+    assert "(nothing remembered)" in run_cli(["memory", "list"], cli_env).stderr
