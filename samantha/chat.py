@@ -1,7 +1,9 @@
 """Text conversation: history within the context window, and speech that starts early.
 
-``Conversation`` owns the message history and trims the oldest turns when they no longer
-fit the context; with a ``Memory`` it also records every message the moment it is final. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
+``Conversation`` owns the message history and builds each prompt: the persona and what
+memory holds about the user (fixed for the conversation, so the KV cache is reused), the
+newest turns that fit the context, and just before the user's last words the remembered
+facts that bear on them. With a ``Memory`` it records every message the moment it is final. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
 chunk, so Samantha starts speaking while the model is still writing.
 """
 
@@ -20,14 +22,20 @@ from samantha.config import LlmSettings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
 from samantha.errors import SamanthaError
 from samantha.memory import Memory
+from samantha.persona import Persona
+from samantha.persona import load as load_persona
 from samantha.speaker import Queued, Speaker
 
 
 class Conversation:
-    def __init__(self, model: ChatModel, settings: LlmSettings, memory: Memory | None = None):
+    def __init__(self, model: ChatModel, settings: LlmSettings, memory: Memory | None = None,
+                 persona: Persona | None = None):
         self.model = model
         self.settings = settings
         self.memory = memory
+        persona = persona or load_persona()
+        self.system = Message("system", persona.system_prompt(memory.profile(), memory.last_summary())
+                              if memory else persona.system_prompt())
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self._tokens: dict[Message, int] = {}
@@ -71,16 +79,31 @@ class Conversation:
             self.memory.add_message(message.role, message.content)
 
     def prompt(self) -> list[Message]:
-        """System prompt plus the newest turns that fit, leaving room for the reply."""
-        system = Message("system", self.settings.system_prompt)
-        budget = self.settings.context_tokens - self.settings.max_reply_tokens - self._count(system) - 16
+        """The persona, the newest turns that fit, and what is remembered about the last words,
+        leaving room for the reply."""
+        budget = self.settings.context_tokens - self.settings.max_reply_tokens - self._count(self.system) - 16
+        recalled = self._recalled()
+        if recalled is not None:
+            budget -= self._count(recalled) + 8
         kept: list[Message] = []
         for message in reversed(self.history):
             budget -= self._count(message) + 8  # template tokens around each message
             if budget < 0 and kept:
                 break
             kept.append(message)
-        return [system, *reversed(kept)]
+        kept.reverse()
+        if recalled is not None and kept and kept[-1].role == "user":
+            kept.insert(len(kept) - 1, recalled)  # after the stable part, so the cache still holds it
+        return [self.system, *kept]
+
+    def _recalled(self, limit: int = 5) -> Message | None:
+        """Remembered facts that share words with what the user just said."""
+        if not self.memory or not self.history or self.history[-1].role != "user":
+            return None
+        facts = self.memory.search(self.history[-1].content, limit)
+        if not facts:
+            return None
+        return Message("system", "You remember: " + " ".join(f.text for f in facts))
 
     def _count(self, message: Message) -> int:
         if message not in self._tokens:

@@ -23,10 +23,15 @@ def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     return handlers[name](args, settings)
 
 
-def _memory(args: argparse.Namespace):
+def _conversation(model, settings: Settings, args: argparse.Namespace):
+    """A conversation with her persona and memory (which writes nothing with --incognito)."""
+    from samantha.chat import Conversation
     from samantha.memory import Memory
+    from samantha.persona import load
 
-    return Memory(paths.memory_path(), incognito=getattr(args, "incognito", False))
+    p = settings.persona
+    persona = load(p.file, p.name, p.pronouns)
+    return Conversation(model, settings.llm, Memory(paths.memory_path(), getattr(args, "incognito", False)), persona)
 
 
 def _voice_out(settings: Settings):
@@ -39,7 +44,7 @@ def _voice_out(settings: Settings):
 
 
 def chat(args: argparse.Namespace, settings: Settings) -> int:
-    from samantha.chat import Conversation, reply_aloud
+    from samantha.chat import reply_aloud
     from samantha.engines import load_chat_model
 
     once = getattr(args, "once", None)
@@ -47,7 +52,7 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
         raise SamanthaError("Nothing to reply to: the text given to --once is empty.")
     model = load_chat_model(settings)
     voice = None if getattr(args, "no_audio", False) else _voice_out(settings)
-    conversation = Conversation(model, settings.llm, _memory(args))
+    conversation = _conversation(model, settings, args)
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
@@ -81,7 +86,6 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     """The hands-free conversation, until Ctrl+C."""
     import threading
 
-    from samantha.chat import Conversation
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
     from samantha.microphone import Microphone
     from samantha.session import Session
@@ -92,11 +96,11 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
     display = Terminal(verbose=getattr(args, "verbose", False))
     speaker = microphone = session = None
-    memory = _memory(args)
+    conversation = _conversation(model, settings, args)
     try:
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
-        session = Session(settings, transcriber, Conversation(model, settings.llm, memory), synthesizer, speaker, display)
+        session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
         display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
         display.status(State.LISTENING)
         session.run(microphone, threading.Event())
@@ -109,7 +113,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
             session.close()  # closes the speaker too
         elif speaker is not None:
             speaker.close()
-        memory.close()
+        conversation.memory.close()
     return 0
 
 

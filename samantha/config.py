@@ -46,12 +46,16 @@ class SttSettings:
 
 
 @dataclass(frozen=True)
+class PersonaSettings:
+    """Who she is: samantha/persona.toml, or your own copy of it."""
+
+    file: str = setting("", "your own persona file (a copy of samantha/persona.toml); '' = the built-in one")
+    name: str = setting("", "her name ('' = the persona file's: Samantha)")
+    pronouns: str = setting("", "her pronouns ('' = the persona file's: she/her)")
+
+
+@dataclass(frozen=True)
 class LlmSettings:
-    system_prompt: str = setting(
-        "You are Samantha, a warm, curious and playful companion. You speak the way people "
-        "talk: one to three short sentences, no lists, no markdown, no emoji.",
-        "the persona's instructions, sent first in every conversation",
-    )
     context_tokens: int = setting(4096, "context window in tokens", 256)
     max_reply_tokens: int = setting(256, "longest reply in tokens", 1)
     temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0)
@@ -95,6 +99,7 @@ class AudioSettings:
 @dataclass(frozen=True)
 class Settings:
     models: ModelSettings = field(default_factory=ModelSettings)
+    persona: PersonaSettings = field(default_factory=PersonaSettings)
     stt: SttSettings = field(default_factory=SttSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     tts: TtsSettings = field(default_factory=TtsSettings)

@@ -19,6 +19,9 @@ NETGUARD = ROOT / "tests" / "netguard"
 sys.path.insert(0, str(NETGUARD))
 
 import offline_guard  # noqa: E402
+from samantha.persona import Persona  # noqa: E402
+
+BRIEF = Persona("Samantha", "she/her", "You are {name} ({pronouns}). Be brief.")  # fits a 512-token test context
 
 
 def _load_script(name: str):

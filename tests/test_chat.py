@@ -6,6 +6,7 @@ import numpy as np
 from samantha.chat import Conversation, VoiceOut, reply_aloud
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
+from conftest import BRIEF
 
 
 class RecordingSpeaker:
@@ -67,7 +68,7 @@ def test_speech_starts_before_the_reply_is_finished(chat_model, synthesizer, rep
     model = PausingModel(chat_model, speaker)
     voice = VoiceOut(synthesizer, speaker)
     out = io.StringIO()
-    reply_aloud(Conversation(model, LlmSettings(context_tokens=512)), voice, "Hello", out)
+    reply_aloud(Conversation(model, LlmSettings(context_tokens=512), persona=BRIEF), voice, "Hello", out)
     voice.close()
     assert model.spoke_mid_reply is True
     assert out.getvalue().strip() == reply_text
@@ -76,13 +77,13 @@ def test_speech_starts_before_the_reply_is_finished(chat_model, synthesizer, rep
 
 def test_history_keeps_both_sides_and_the_prompt_fits_the_context(chat_model):
     settings = LlmSettings(context_tokens=512, max_reply_tokens=64)
-    conversation = Conversation(chat_model, settings)
+    conversation = Conversation(chat_model, settings, persona=BRIEF)
     for i in range(30):
         "".join(conversation.respond(f"This is message number {i}, with a few words to take up room."))
     assert len(conversation.history) == 60
     assert [m.role for m in conversation.history[:2]] == ["user", "assistant"]
     prompt = conversation.prompt()
-    assert prompt[0] == Message("system", settings.system_prompt)
+    assert prompt[0] == Message("system", "You are Samantha (she/her). Be brief.")
     assert prompt[-1] == conversation.history[-1]  # the newest turns are kept...
     assert len(prompt) < 61  # ...the oldest dropped
     used = sum(chat_model.count_tokens(m.content) + 8 for m in prompt)
@@ -91,7 +92,7 @@ def test_history_keeps_both_sides_and_the_prompt_fits_the_context(chat_model):
 
 
 def test_a_cancelled_reply_keeps_what_was_said(chat_model, reply_text):
-    conversation = Conversation(chat_model, LlmSettings(context_tokens=512))
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), persona=BRIEF)
     parts = []
     for delta in conversation.respond("Hello"):
         parts.append(delta)

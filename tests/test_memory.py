@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import run_cli
+from conftest import BRIEF, run_cli
 from samantha.chat import Conversation
 from samantha.config import LlmSettings
 from samantha.errors import SamanthaError
@@ -36,7 +36,7 @@ def test_the_file_is_private_and_journaled(path):
 
 def test_a_conversation_is_recorded_message_by_message_and_cut_replies_as_heard(path, chat_model, reply_text):
     memory = Memory(path)
-    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory)
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory, BRIEF)
     deltas = conversation.respond("Hello there")
     next(deltas)
     assert rows(path, "SELECT role, content FROM messages") == [("user", "Hello there")]  # before the reply ends

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from conftest import BRIEF
 from samantha.chat import Conversation
 from samantha.config import LlmSettings, Settings, TurnSettings
 from samantha.microphone import FRAME, RATE, Frame
@@ -96,7 +97,7 @@ def utterance(testdata):
 
 def make(transcriber, chat_model, synthesizer, device, model=None, settings=None):
     settings = settings or Settings()
-    conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512))
+    conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512), persona=BRIEF)
     log = Log()
     return Session(settings, transcriber, conversation, synthesizer, device, log), conversation, log
 
