@@ -17,6 +17,7 @@ from typing import Callable, Iterator, TextIO
 
 import numpy as np
 
+from samantha import recall
 from samantha.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
@@ -33,15 +34,40 @@ class Conversation:
         self.model = model
         self.settings = settings
         self.memory = memory
-        persona = persona or load_persona()
-        self.system = Message("system", persona.system_prompt(memory.profile(), memory.last_summary())
-                              if memory else persona.system_prompt())
+        self._turns = 0  # the user's turns so far
+        self.persona = persona or load_persona()
+        self.name = self.persona.name
+        self._system: Message | None = None
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self._tokens: dict[Message, int] = {}
 
+    @property
+    def system(self) -> Message:
+        """The persona with the profile and last summary, fixed at first use for the whole conversation."""
+        if self._system is None:
+            memory = self.memory
+            self._system = Message("system", self.persona.system_prompt(memory.profile(), memory.last_summary())
+                                   if memory else self.persona.system_prompt())
+        return self._system
+
+    def catch_up(self) -> int:
+        """Take notes from earlier conversations not yet read (before the first prompt); returns how many."""
+        from samantha.learn import catch_up
+
+        if not self.memory or self.memory.incognito:
+            return 0
+        return catch_up(self.model, self.memory, self.settings.context_tokens, self.name)
+
     def respond(self, user_text: str) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
+        if self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory itself:
+            if control.unsaid is not None:  # answered from it, and kept out of it
+                self.history = [m for m in self.history if not (m.role == "user" and m.content == control.unsaid)]
+            self.history += [Message("user", user_text), Message("assistant", control.reply)]
+            yield control.reply
+            return
+        self._turns += 1
         self._add(Message("user", user_text))
         stream = self.stream = self.model.stream(self.prompt())
         parts: list[str] = []
@@ -72,6 +98,17 @@ class Conversation:
     def add_reply(self, text: str) -> None:
         """A reply that did not come from the model (a check-in, an apology)."""
         self._add(Message("assistant", text))
+
+    def notes_due(self, every: int) -> bool:
+        """Time to take notes in a long conversation: every ``every`` turns (0: never mid-conversation)."""
+        return bool(self.memory and not self.memory.incognito and every and self._turns
+                    and self._turns % every == 0 and self.memory.conversation in self.memory.unlearned())
+
+    def take_notes(self) -> None:
+        from samantha.learn import take_notes
+
+        if self.memory and self.memory.conversation is not None:
+            take_notes(self.model, self.memory, self.memory.conversation, self.settings.context_tokens, self.name)
 
     def _add(self, message: Message) -> None:
         self.history.append(message)

@@ -34,6 +34,12 @@ def _conversation(model, settings: Settings, args: argparse.Namespace):
     return Conversation(model, settings.llm, Memory(paths.memory_path(), getattr(args, "incognito", False)), persona)
 
 
+def _catch_up(conversation) -> None:
+    with console.status("remembering our last conversation…"):
+        if read := conversation.catch_up():
+            console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
+
+
 def _voice_out(settings: Settings):
     from samantha.chat import VoiceOut
     from samantha.engines import load_synthesizer
@@ -57,7 +63,8 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
-        console.print("[bold]Samantha[/] is here. Type and press Enter; Ctrl+C stops her reply, Ctrl+D leaves.")
+        _catch_up(conversation)
+        console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, Ctrl+D leaves.")
         while True:
             try:
                 line = input("you › ").strip()
@@ -69,6 +76,8 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write("samantha › ")
             try:
                 reply_aloud(conversation, voice, line)
+                if conversation.notes_due(settings.memory.learn_every_turns):
+                    conversation.take_notes()
             except KeyboardInterrupt:
                 conversation.cancel()
                 if voice:
@@ -98,6 +107,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     speaker = microphone = session = None
     conversation = _conversation(model, settings, args)
     try:
+        _catch_up(conversation)
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)

@@ -91,6 +91,12 @@ class TurnSettings:
 
 
 @dataclass(frozen=True)
+class MemorySettings:
+    learn_every_turns: int = setting(20, "in a long conversation, take notes every this many turns "
+                                         "(0 = only when the next conversation starts)", 0)
+
+
+@dataclass(frozen=True)
 class AudioSettings:
     output_device: str = setting("", "output device: name substring or index ('' = system default)")
     input_device: str = setting("", "input device: name substring or index ('' = system default)")
@@ -105,6 +111,7 @@ class Settings:
     tts: TtsSettings = field(default_factory=TtsSettings)
     vad: VadSettings = field(default_factory=VadSettings)
     turns: TurnSettings = field(default_factory=TurnSettings)
+    memory: MemorySettings = field(default_factory=MemorySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
 
 

@@ -21,7 +21,8 @@ from samantha.errors import SamanthaError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
-    id INTEGER PRIMARY KEY, started REAL NOT NULL, summary TEXT);
+    id INTEGER PRIMARY KEY, started REAL NOT NULL, summary TEXT,
+    learned_through INTEGER NOT NULL DEFAULT 0);  -- the last message its notes were taken from
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY, conversation INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     at REAL NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, interrupted INTEGER NOT NULL DEFAULT 0);
@@ -103,11 +104,32 @@ class Memory:
         else:
             self._write("DELETE FROM messages WHERE id = ?", (row[0],))
 
+    def unsay(self) -> str | None:
+        """Drop the user's last message of this conversation ("forget that"); returns what it said."""
+        row = self._db.execute("SELECT id, content FROM messages WHERE conversation = ? AND role = 'user' "
+                               "ORDER BY id DESC LIMIT 1", (self.conversation,)).fetchone()
+        if row is None:
+            return None
+        self._write("DELETE FROM messages WHERE id = ?", (row[0],))
+        return row[1]
+
     def messages(self, conversation: int | None = None) -> list[tuple[str, str, bool]]:
         """(role, content, interrupted) of a conversation (default: the current one), in order."""
         rows = self._db.execute("SELECT role, content, interrupted FROM messages WHERE conversation = ? ORDER BY id",
                                 (conversation or self.conversation,))
         return [(role, content, bool(cut)) for role, content, cut in rows]
+
+    def unlearned(self) -> list[int]:
+        """Conversations with messages no notes were taken from yet, oldest first."""
+        return [cid for cid, in self._db.execute(
+            "SELECT c.id FROM conversations c JOIN messages m ON m.conversation = c.id "
+            "GROUP BY c.id HAVING max(m.id) > c.learned_through ORDER BY c.id")]
+
+    def learned(self, conversation: int) -> None:
+        """Notes were taken from everything said so far in ``conversation``."""
+        self._write("UPDATE conversations SET learned_through = "
+                    "(SELECT coalesce(max(id), 0) FROM messages WHERE conversation = ?) WHERE id = ?",
+                    (conversation, conversation))
 
     def set_summary(self, text: str, conversation: int | None = None) -> None:
         self._write("UPDATE conversations SET summary = ? WHERE id = ?", (text, conversation or self.conversation))

@@ -53,6 +53,7 @@ class Session:
     def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
                  synthesizer: Synthesizer, speaker: Speaker, display: Display):
         self.machine = TurnTaker(settings.turns)
+        self.learn_every = settings.memory.learn_every_turns
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
@@ -214,3 +215,8 @@ class Session:
             return
         asked = "".join(said).rstrip().endswith("?")
         self.inbox.put(ReplyAudio(self.now, turn, done=True, asked=asked))
+        if self.conversation.notes_due(self.learn_every):  # a long conversation: notes now, while all is quiet
+            try:
+                self.conversation.take_notes()
+            except Exception as exc:  # notes can wait for the next conversation
+                self.display.note(f"(could not take notes: {exc})")

@@ -70,6 +70,9 @@ class ChatModel(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
+        """A reply constrained to JSON matching ``schema`` (a grammar, so a small model cannot break it)."""
+
 
 class Synthesizer(Protocol):
     sample_rate: int

@@ -50,6 +50,26 @@ class LlamaChatModel:
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
+        """One reply under a grammar made from the JSON ``schema``, parsed."""
+        import json
+
+        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+            raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
+        try:
+            out = self._llama.create_chat_completion(
+                messages=[{"role": m.role, "content": m.content} for m in messages], max_tokens=max_tokens,
+                temperature=0.0, response_format={"type": "json_object", "schema": schema})
+        except ValueError as exc:
+            raise SamanthaError(f"The notes to take no longer fit the model's context ({exc}).") from exc
+        finally:
+            self._lock.release()
+        text = out["choices"][0]["message"]["content"] or ""
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:  # only if max_tokens cut it short
+            raise SamanthaError(f"The model's notes were cut off before the JSON ended ({exc}).") from exc
+
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> "LlamaStream":
         if self._active is not None:
             self._active.close()

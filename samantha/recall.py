@@ -1,0 +1,42 @@
+"""Spoken control of memory: "what do you remember about me?", "forget that", "forget about my trip".
+
+These are answered from the memory itself, not by the model: what she says she remembers
+is exactly what is stored, and what she is told to forget is gone when she says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from samantha.memory import Memory
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: str
+    unsaid: str | None = None  # "forget that": the user's words now forgotten
+
+_WHAT = re.compile(r"\bwhat (?:do|did) you (?:remember|know) about me\b", re.I)
+_FORGET_THAT = re.compile(r"^\W*(?:please\W+)?forget (?:that|it|what i (?:just )?said)(?: please)?\W*$", re.I)
+_FORGET_ABOUT = re.compile(r"^\W*(?:please\W+)?forget (?:about |everything about )(?P<topic>.+?)(?: please)?\W*$", re.I)
+MOST = 6  # facts she lists out loud at once
+
+
+def answer(memory: Memory, text: str) -> Answer | None:
+    """Her reply if ``text`` asks about or prunes her memory of the user, else None."""
+    if _WHAT.search(text):
+        facts = memory.facts()[:MOST]
+        if not facts:
+            return Answer("Not much yet, honestly. Tell me about yourself and I'll remember.")
+        return Answer("Here's what I remember. " + " ".join(f.text for f in facts))
+    if _FORGET_THAT.match(text):
+        said = memory.unsay()
+        return Answer("Okay, I've forgotten that." if said else "There's nothing for me to forget just now.", said)
+    if match := _FORGET_ABOUT.match(text):
+        topic = re.sub(r"^(?:my|the|our)\s+", "", match["topic"].strip(), flags=re.I)
+        gone = [f for f in memory.search(topic, limit=20) if memory.forget(f.id)]
+        if not gone:
+            return Answer(f"I don't think I remember anything about {topic}.")
+        return Answer(f"Done, I've forgotten {'that' if len(gone) == 1 else f'those {len(gone)} things'} about {topic}.")
+    return None
