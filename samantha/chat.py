@@ -3,12 +3,14 @@
 ``Conversation`` owns the message history and builds each prompt: the persona and what
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
-facts that bear on them. With a ``Memory`` it records every message the moment it is final. ``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by
-chunk, so Samantha starts speaking while the model is still writing.
+facts that bear on them. With a ``Memory`` it records every message the moment it is final.
+``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by chunk, so
+Samantha starts speaking while the model is still writing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import sys
 import threading
@@ -23,6 +25,7 @@ from samantha.config import LlmSettings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
 from samantha.errors import SamanthaError
 from samantha.memory import Memory
+from samantha.onboarding import Onboarding
 from samantha.persona import Persona
 from samantha.persona import load as load_persona
 from samantha.speaker import Queued, Speaker
@@ -38,6 +41,7 @@ class Conversation:
         self.persona = persona or load_persona()
         self.name = self.persona.name
         self._system: Message | None = None
+        self.onboarding: Onboarding | None = None  # the first meeting, while it lasts
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self._tokens: dict[Message, int] = {}
@@ -61,6 +65,9 @@ class Conversation:
 
     def respond(self, user_text: str) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
+        if self.onboarding and not self.onboarding.done:
+            yield from self._onboard(user_text)
+            return
         if self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory itself:
             if control.unsaid is not None:  # answered from it, and kept out of it
                 self.history = [m for m in self.history if not (m.role == "user" and m.content == control.unsaid)]
@@ -98,6 +105,15 @@ class Conversation:
     def add_reply(self, text: str) -> None:
         """A reply that did not come from the model (a check-in, an apology)."""
         self._add(Message("assistant", text))
+
+    def _onboard(self, answer: str) -> Iterator[str]:
+        self._add(Message("user", answer))
+        for line in self.onboarding.respond(answer):
+            self._add(Message("assistant", line))
+            yield line
+        if self.onboarding.done:  # her (perhaps new) name and what she learned shape every prompt from now
+            self.persona = dataclasses.replace(self.persona, name=self.onboarding.her_name)
+            self.name, self._system = self.persona.name, None
 
     def notes_due(self, every: int) -> bool:
         """Time to take notes in a long conversation: every ``every`` turns (0: never mid-conversation)."""
@@ -201,6 +217,10 @@ class VoiceOut:
             raise error
         if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
             raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
+
+    def use(self, synthesizer: Synthesizer) -> None:
+        """Speak in another voice from the next piece on."""
+        self._synthesizer = synthesizer
 
     def pause(self) -> None:
         self._speaker.pause()

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scripted-words", action="store_true",
                        help="use the test clips' known words instead of the transcriber's (for test models)")
     bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
+    setup = sub.add_parser("setup", parents=[common], help="meet Samantha again: her first-run questions")
+    setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
     memory = sub.add_parser("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
     memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
     memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")

@@ -19,25 +19,9 @@ console = Console(stderr=True, highlight=False)
 
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
-                "doctor": doctor, "models": models, "config": config_command, "bench": bench, "memory": memory}
+                "doctor": doctor, "models": models, "config": config_command, "bench": bench, "memory": memory,
+                "setup": setup}
     return handlers[name](args, settings)
-
-
-def _conversation(model, settings: Settings, args: argparse.Namespace):
-    """A conversation with her persona and memory (which writes nothing with --incognito)."""
-    from samantha.chat import Conversation
-    from samantha.memory import Memory
-    from samantha.persona import load
-
-    p = settings.persona
-    persona = load(p.file, p.name, p.pronouns)
-    return Conversation(model, settings.llm, Memory(paths.memory_path(), getattr(args, "incognito", False)), persona)
-
-
-def _catch_up(conversation) -> None:
-    with console.status("remembering our last conversation…"):
-        if read := conversation.catch_up():
-            console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
 
 
 def _voice_out(settings: Settings):
@@ -49,22 +33,35 @@ def _voice_out(settings: Settings):
     return VoiceOut(synthesizer, Speaker(settings.audio.output_device))
 
 
-def chat(args: argparse.Namespace, settings: Settings) -> int:
+def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> int:
+    """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
+    from samantha import companion
     from samantha.chat import reply_aloud
     from samantha.engines import load_chat_model
 
     once = getattr(args, "once", None)
     if once is not None and not once.strip():
         raise SamanthaError("Nothing to reply to: the text given to --once is empty.")
+    memory = companion.open_memory(args)
+    settings = companion.as_chosen(settings, memory, args)
     model = load_chat_model(settings)
     voice = None if getattr(args, "no_audio", False) else _voice_out(settings)
-    conversation = _conversation(model, settings, args)
+    conversation = companion.conversation(model, settings, memory)
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
-        _catch_up(conversation)
-        console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, Ctrl+D leaves.")
+        companion.catch_up(conversation)
+        opening = companion.first_meeting(conversation, settings, voice, force=setup) \
+            if setup or sys.stdin.isatty() else None  # scripted use never meets her first
+        if opening is None:
+            console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, "
+                          "Ctrl+D leaves.")
+        else:
+            print(f"{conversation.name.lower()} › {opening}")
+            conversation.add_reply(opening)
+            if voice:
+                voice.say(opening)
         while True:
             try:
                 line = input("you › ").strip()
@@ -73,9 +70,12 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
             if not line:
                 continue
-            sys.stdout.write("samantha › ")
+            sys.stdout.write(f"{conversation.name.lower()} › ")
             try:
                 reply_aloud(conversation, voice, line)
+                companion.after_meeting(conversation, settings, args, voice)
+                if setup and conversation.onboarding.done:
+                    return 0
                 if conversation.notes_due(settings.memory.learn_every_turns):
                     conversation.take_notes()
             except KeyboardInterrupt:
@@ -86,15 +86,23 @@ def chat(args: argparse.Namespace, settings: Settings) -> int:
             except SamanthaError as exc:
                 console.print(f"\n[red]{exc}[/]")
     finally:
-        conversation.memory.close()
+        memory.close()
         if voice:
             voice.close()
+
+
+def setup(args: argparse.Namespace, settings: Settings) -> int:
+    """The first meeting again: her questions, by keyboard (and voice unless --no-audio)."""
+    if getattr(args, "incognito", False):
+        raise SamanthaError("samantha setup stores your answers; it cannot run --incognito.")
+    return chat(args, settings, setup=True)
 
 
 def voice(args: argparse.Namespace, settings: Settings) -> int:
     """The hands-free conversation, until Ctrl+C."""
     import threading
 
+    from samantha import companion
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
     from samantha.microphone import Microphone
     from samantha.session import Session
@@ -102,17 +110,21 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.terminal import Terminal
     from samantha.turns import State
 
+    memory = companion.open_memory(args)
+    settings = companion.as_chosen(settings, memory, args)
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
     display = Terminal(verbose=getattr(args, "verbose", False))
     speaker = microphone = session = None
-    conversation = _conversation(model, settings, args)
+    conversation = companion.conversation(model, settings, memory)
     try:
-        _catch_up(conversation)
+        companion.catch_up(conversation)
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
-        display.note("Samantha is listening. Just talk; Ctrl+C to leave.")
+        display.note(f"{conversation.name} is listening. Just talk; Ctrl+C to leave.")
         display.status(State.LISTENING)
+        if opening := companion.first_meeting(conversation, settings):
+            session.say_first(opening)
         session.run(microphone, threading.Event())
     except KeyboardInterrupt:
         display.note("bye")
@@ -123,7 +135,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
             session.close()  # closes the speaker too
         elif speaker is not None:
             speaker.close()
-        conversation.memory.close()
+        memory.close()
     return 0
 
 

@@ -21,6 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 BUILT_IN = Path(__file__).with_name("persona.toml")
+OWN_SETTINGS = {"her_name", "voice"}  # profile entries about her, not about the user
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Persona:
 
     def system_prompt(self, profile: dict[str, str] | None = None, summary: str | None = None) -> str:
         text = self.instructions.format(name=self.name, pronouns=self.pronouns).strip()
+        profile = {k: v for k, v in (profile or {}).items() if k not in OWN_SETTINGS}
         if profile:
             about = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in sorted(profile.items()))
             text += f"\n\nAbout the person you are talking with: {about}."

@@ -96,6 +96,12 @@ class Session:
                 break
         self._handle(Tick(self.now))
 
+    def say_first(self, text: str) -> None:
+        """She speaks before anyone has said anything (the first meeting's opening line)."""
+        self.conversation.add_reply(text)
+        self.display.assistant(text + "\n")
+        self.voice.say(text)
+
     def close(self) -> None:
         """Stop speaking and thinking, and let the workers finish before the streams close."""
         self.voice.stop()

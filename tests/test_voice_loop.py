@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from pulse import as_device_wav, load_recording, play_into, recording
+from samantha.memory import Memory
 
 pytestmark = pytest.mark.audio
 
@@ -52,6 +53,9 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
     speech = load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]  # "And so my fellow Americans"
     utterance = as_device_wav(speech, tmp_path / "utterance.wav")
     (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to talk over
+    met = Memory(tmp_path / "data" / "memory.sqlite3")  # they have met before: no first meeting
+    met.set_profile("name", "Theo")
+    met.close()
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
         proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", "--verbose", *model_flags], env=pulse,
@@ -111,3 +115,33 @@ def reply_seconds(tiny_models, said_in_full: str) -> float:
 
     voice = PiperSynthesizer(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
     return sum(c.duration_s for c in voice.synthesize(said_in_full))
+
+
+def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
+        pulse, model_flags, testdata, tmp_path, heard_text):
+    from samantha.audio_files import load_audio
+
+    answer = as_device_wav(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)], tmp_path / "answer.wav")
+    heard = tmp_path / "speaker.f32"
+    with recording(pulse, "speaker.monitor", heard):
+        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *model_flags], env=pulse,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out = Output(proc)
+            opening = out.wait_for("what should I call you", 60)  # she speaks first
+            time.sleep(2.0)
+            play_into(pulse, "mic", answer).wait(timeout=30)
+            assert heard_text in out.wait_for("you ›", 30)
+            assert "Nice to meet you" in out.wait_for("Nice to meet you", 30)
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=10)
+        finally:
+            proc.kill()
+            errors = proc.stderr.read()
+    assert proc.returncode == 0, errors
+    assert opening.startswith("samantha › Hi, I'm Samantha.")
+    assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
+    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    assert memory.profile() == {"name": heard_text.rstrip(".")}  # the tiny Whisper's words, taken as the name
+    memory.close()

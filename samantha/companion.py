@@ -1,0 +1,79 @@
+"""Samantha assembled for a conversation: her memory, her persona, the voice chosen for her,
+and the first meeting when there is no profile yet.
+
+Her name and voice follow this order: a command-line flag, then what was chosen in the
+first meeting (``samantha setup``), then the config file.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from samantha import config, paths, store
+from samantha.config import Settings
+from samantha.memory import Memory
+
+console = Console(stderr=True, highlight=False)
+
+
+def open_memory(args: argparse.Namespace) -> Memory:
+    return Memory(paths.memory_path(), incognito=getattr(args, "incognito", False))
+
+
+def as_chosen(settings: Settings, memory: Memory, args: argparse.Namespace) -> Settings:
+    """Settings with the voice chosen at setup, unless --voice says otherwise."""
+    voice = memory.profile().get("voice")
+    return config.override(settings, "models", voice=voice) if voice and not getattr(args, "voice", None) else settings
+
+
+def conversation(model, settings: Settings, memory: Memory):
+    from samantha.chat import Conversation
+    from samantha.persona import load
+
+    p = settings.persona
+    persona = load(p.file, p.name or memory.profile().get("her_name", ""), p.pronouns)
+    return Conversation(model, settings.llm, memory, persona)
+
+
+def catch_up(conversation) -> None:
+    """Take notes from earlier conversations not read yet, saying so."""
+    with console.status("remembering our last conversation…"):
+        if read := conversation.catch_up():
+            console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
+
+
+def installed_voices(settings: Settings) -> list[str]:
+    """Catalog voices that are downloaded, the configured one first."""
+    here = [e.name for e in store.load_catalog().values() if e.engine == "voice"
+            and all((e.folder() / f.path).is_file() for f in e.files)]
+    return sorted(here, key=lambda name: name != settings.models.voice)
+
+
+def first_meeting(conversation, settings: Settings, voice_out=None, force: bool = False) -> str | None:
+    """Begin the first meeting if there is no profile yet (or ``force``); returns her opening line.
+    With ``voice_out`` the user hears each installed voice and picks one."""
+    from samantha.engines import load_synthesizer
+    from samantha.onboarding import Onboarding
+
+    memory = conversation.memory
+    if memory.incognito or (not force and "name" in memory.profile()):
+        return None
+
+    def preview(voice: str) -> None:
+        voice_out.use(load_synthesizer(config.override(settings, "models", voice=voice)))
+        voice_out.say("Hi! I could sound like this.")
+        voice_out.finish()
+
+    conversation.onboarding = Onboarding(memory, conversation.name, installed_voices(settings) if voice_out else [],
+                                         preview if voice_out else None)
+    return conversation.onboarding.opening()
+
+
+def after_meeting(conversation, settings: Settings, args: argparse.Namespace, voice_out) -> None:
+    """Once the first meeting is over, speak in the voice it chose (or the configured one)."""
+    from samantha.engines import load_synthesizer
+
+    if voice_out and conversation.onboarding and conversation.onboarding.done and conversation.onboarding.voices[1:]:
+        voice_out.use(load_synthesizer(as_chosen(settings, conversation.memory, args)))
