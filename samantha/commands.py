@@ -116,6 +116,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     display = Terminal(verbose=getattr(args, "verbose", False))
     speaker = microphone = session = None
     conversation = companion.conversation(model, settings, memory)
+    settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
     try:
         companion.catch_up(conversation)
         speaker = Speaker(settings.audio.output_device)

@@ -87,7 +87,7 @@ class TurnSettings:
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)
     check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)
     sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1)
-    wake_name: str = setting("Samantha", "the name that wakes her from sleep")
+    wake_name: str = setting("", "the name that wakes her from sleep ('' = her name)")
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,17 @@ def test_notes_are_due_every_n_turns_of_a_recorded_conversation(chat_model, memo
     assert due == [False, True, False, True]
     assert not conversation.notes_due(0)
     assert json.dumps(memory.export())  # and all of it is there to export
+
+
+def test_the_memory_evaluation_runs_its_dozen_conversations(cli_env):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_memory.py"), "--tiny"], env=cli_env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert [line.split(".")[0].strip() for line in lines[:12]] == [str(i) for i in range(1, 13)]
+    assert lines[-1].startswith("recall 0/14 facts a good model keeps")  # a random model keeps none

@@ -9,7 +9,7 @@ from samantha.turns import (
     sounds_finished,
 )
 
-S = TurnSettings(end_silence_s=0.25)  # the tests read easier in quarter seconds
+S = TurnSettings(end_silence_s=0.25, wake_name="Samantha")  # quarter seconds read easier
 
 
 class Clock:
