@@ -38,6 +38,7 @@ class Conversation:
         self.settings = settings
         self.memory = memory
         self._turns = 0  # the user's turns so far
+        self._reply_id: int | None = None  # her last recorded reply, while it is the newest message
         self.persona = persona or load_persona()
         self.name = self.persona.name
         self._system: Message | None = None
@@ -55,12 +56,12 @@ class Conversation:
                                    if memory else self.persona.system_prompt())
         return self._system
 
-    def catch_up(self) -> int:
-        """Take notes from earlier conversations not yet read (before the first prompt); returns how many."""
+    def catch_up(self) -> tuple[int, list[str]]:
+        """Take notes from earlier conversations not yet read (before the first prompt); see learn.catch_up."""
         from samantha.learn import catch_up
 
         if not self.memory or self.memory.incognito:
-            return 0
+            return 0, []
         return catch_up(self.model, self.memory, self.settings.context_tokens, self.name)
 
     def respond(self, user_text: str) -> Iterator[str]:
@@ -68,10 +69,12 @@ class Conversation:
         if self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        if self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory itself:
-            if control.unsaid is not None:  # answered from it, and kept out of it
-                self.history = [m for m in self.history if not (m.role == "user" and m.content == control.unsaid)]
-            self.history += [Message("user", user_text), Message("assistant", control.reply)]
+        if self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory itself
+            if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
+                last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
+                del self.history[last:]
+            self._add(Message("user", user_text))
+            self._add(Message("assistant", control.reply))
             yield control.reply
             return
         self._turns += 1
@@ -97,8 +100,8 @@ class Conversation:
         """Her last reply was cut off: keep only what the listener heard, marked as such."""
         if self.history and self.history[-1].role == "assistant":
             self.history.pop()
-            if self.memory:
-                self.memory.amend_last_reply(heard)
+            if self.memory and self._reply_id is not None:
+                self.memory.amend_reply(self._reply_id, heard)
         if heard.strip():
             self.history.append(Message("assistant", heard.strip(), interrupted=True))
 
@@ -115,10 +118,13 @@ class Conversation:
             self.persona = dataclasses.replace(self.persona, name=self.onboarding.her_name)
             self.name, self._system = self.persona.name, None
 
+    def notes_pending(self) -> bool:
+        """Something said in this conversation has not been read for notes yet."""
+        return bool(self.memory and not self.memory.incognito and self.memory.conversation in self.memory.unlearned())
+
     def notes_due(self, every: int) -> bool:
-        """Time to take notes in a long conversation: every ``every`` turns (0: never mid-conversation)."""
-        return bool(self.memory and not self.memory.incognito and every and self._turns
-                    and self._turns % every == 0 and self.memory.conversation in self.memory.unlearned())
+        """Time to take notes in a long keyboard chat: every ``every`` turns (0: never mid-conversation)."""
+        return bool(every and self._turns and self._turns % every == 0 and self.notes_pending())
 
     def take_notes(self) -> None:
         from samantha.learn import take_notes
@@ -129,7 +135,8 @@ class Conversation:
     def _add(self, message: Message) -> None:
         self.history.append(message)
         if self.memory:
-            self.memory.add_message(message.role, message.content)
+            row = self.memory.add_message(message.role, message.content)
+            self._reply_id = row if message.role == "assistant" else None  # what an interruption amends
 
     def prompt(self) -> list[Message]:
         """The persona, the newest turns that fit, and what is remembered about the last words,

@@ -74,7 +74,7 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
             try:
                 reply_aloud(conversation, voice, line)
                 companion.after_meeting(conversation, settings, args, voice)
-                if setup and conversation.onboarding.done:
+                if setup and conversation.onboarding is None:  # the meeting is over
                     return 0
                 if conversation.notes_due(settings.memory.learn_every_turns):
                     conversation.take_notes()
@@ -272,7 +272,9 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
                 raise SamanthaError(f"No fact with ID {args.arg}; `samantha memory list` shows them.")
             console.print(f"forgot fact {args.arg}")
         elif args.action == "export":
-            Path(args.arg).write_text(json.dumps(store_.export(), indent=2, ensure_ascii=False), encoding="utf-8")
+            out = Path(args.arg)
+            out.touch(mode=0o600)  # as private as the memory itself
+            out.write_text(json.dumps(store_.export(), indent=2, ensure_ascii=False), encoding="utf-8")
             console.print(f"wrote {args.arg}")
         else:
             if not args.yes and not (sys.stdin.isatty() and input("Erase everything Samantha remembers? Type yes: ") == "yes"):

@@ -1,8 +1,8 @@
 """Samantha assembled for a conversation: her memory, her persona, the voice chosen for her,
 and the first meeting when there is no profile yet.
 
-Her name and voice follow this order: a command-line flag, then what was chosen in the
-first meeting (``samantha setup``), then the config file.
+Her voice follows this order: ``--voice``, then what was chosen in the first meeting
+(``samantha setup``), then the config file; her name: the first meeting, then the config.
 """
 
 from __future__ import annotations
@@ -33,15 +33,18 @@ def conversation(model, settings: Settings, memory: Memory):
     from samantha.persona import load
 
     p = settings.persona
-    persona = load(p.file, p.name or memory.profile().get("her_name", ""), p.pronouns)
+    persona = load(p.file, memory.profile().get("her_name") or p.name, p.pronouns)
     return Conversation(model, settings.llm, memory, persona)
 
 
 def catch_up(conversation) -> None:
     """Take notes from earlier conversations not read yet, saying so."""
     with console.status("remembering our last conversation…"):
-        if read := conversation.catch_up():
-            console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
+        read, problems = conversation.catch_up()
+    if read:
+        console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
+    for problem in problems:
+        console.print(f"[yellow]Could not take notes from {problem}; its messages are kept.[/]")
 
 
 def installed_voices(settings: Settings) -> list[str]:
@@ -75,5 +78,8 @@ def after_meeting(conversation, settings: Settings, args: argparse.Namespace, vo
     """Once the first meeting is over, speak in the voice it chose (or the configured one)."""
     from samantha.engines import load_synthesizer
 
-    if voice_out and conversation.onboarding and conversation.onboarding.done and conversation.onboarding.voices[1:]:
-        voice_out.use(load_synthesizer(as_chosen(settings, conversation.memory, args)))
+    meeting = conversation.onboarding
+    if meeting and meeting.done:
+        conversation.onboarding = None  # once
+        if voice_out and meeting.voices[1:]:
+            voice_out.use(load_synthesizer(as_chosen(settings, conversation.memory, args)))

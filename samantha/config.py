@@ -92,8 +92,8 @@ class TurnSettings:
 
 @dataclass(frozen=True)
 class MemorySettings:
-    learn_every_turns: int = setting(20, "in a long conversation, take notes every this many turns "
-                                         "(0 = only when the next conversation starts)", 0)
+    learn_every_turns: int = setting(20, "in a long keyboard chat, take notes every this many turns (0 = only "
+                                         "when the next conversation starts; by voice: when she falls asleep)", 0)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ cannot break the format. Facts are short sentences about the user (people in the
 preferences, plans, what happened); one that contradicts a known fact names its id and
 replaces it, and one already known is merged by ``Memory.remember``. Notes are taken at
 the start of the next conversation for any conversation not yet read (so leaving is instant
-and a crash loses nothing), and every ``[memory] learn_every_turns`` turns in a long one.
+and a crash loses nothing); mid-conversation, every ``[memory] learn_every_turns`` turns of
+a keyboard chat, and in the voice loop when she falls asleep after a long quiet (so notes
+never hold up a spoken reply).
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from samantha.memory import Memory
 SCHEMA = {
     "type": "object",
     "properties": {
-        "summary": {"type": "string", "maxLength": 400},
-        "facts": {"type": "array", "maxItems": 8, "items": {
+        "summary": {"type": "string", "maxLength": 300},
+        "facts": {"type": "array", "maxItems": 6, "items": {
             "type": "object",
-            "properties": {"text": {"type": "string", "maxLength": 200}, "replaces": {"type": ["integer", "null"]}},
+            "properties": {"text": {"type": "string", "maxLength": 160}, "replaces": {"type": ["integer", "null"]}},
             "required": ["text", "replaces"]}},
     },
     "required": ["summary", "facts"],
@@ -34,7 +36,7 @@ INSTRUCTIONS = (
     "If a fact changes one you already know, set replaces to that fact's id; otherwise null. "
     "Do not repeat facts you already know."
 )
-MAX_TOKENS = 400  # the notes' own length; the prompt gets the rest of the context
+MAX_TOKENS = 800  # room for the longest notes the schema allows (~1,300 characters of JSON)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
     known = {f.id: f.text for f in memory.facts()[:40]}
     head = INSTRUCTIONS.format(name=name) + "\n\nFacts you already know:\n" + (
         "\n".join(f"{i}: {text}" for i, text in known.items()) or "(none yet)")
-    budget = context_tokens - MAX_TOKENS - model.count_tokens(head) - 64
+    room = min(MAX_TOKENS, context_tokens // 3)  # a small context still leaves room to read
+    budget = context_tokens - room - model.count_tokens(head) - 64
     lines: list[str] = []
     for role, content, cut in reversed(memory.messages(conversation)):
         line = f"{'The user' if role == 'user' else name}: {content}{' (cut off)' if cut else ''}"
@@ -61,13 +64,13 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
         return Notes("", [])
     transcript = "\n".join(reversed(lines))
     notes = model.complete_json([Message("system", head), Message("user", f"The conversation:\n{transcript}")],
-                                SCHEMA, MAX_TOKENS)
+                                SCHEMA, room)
     stored = []
     for fact in notes.get("facts") or []:
         text = str(fact.get("text") or "").strip() if isinstance(fact, dict) else ""
         if len(text.split()) >= 2:  # a sentence, not a stray word
             replaces = fact.get("replaces")
-            stored.append(memory.remember(text, replaces=replaces if replaces in known else None))
+            stored.append(memory.remember(text, replaces if replaces in known else None, conversation))
     summary = str(notes.get("summary") or "").strip()
     if summary:
         memory.set_summary(summary, conversation)
@@ -75,9 +78,17 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
     return Notes(summary, stored)
 
 
-def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = "Samantha", most: int = 3) -> int:
-    """Take notes from up to ``most`` earlier conversations not yet read; returns how many."""
-    pending = [c for c in memory.unlearned() if c != memory.conversation][:most]  # oldest first; the rest next time
+def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = "Samantha",
+             most: int = 3) -> tuple[int, list[str]]:
+    """Take notes from up to ``most`` earlier conversations not yet read, oldest first (the rest
+    next time). Returns how many were read, and what went wrong: a conversation whose notes
+    fail is marked read, so it can never stop her from starting; its messages stay stored."""
+    pending = [c for c in memory.unlearned() if c != memory.conversation][:most]
+    problems = []
     for conversation in pending:
-        take_notes(model, memory, conversation, context_tokens, name)
-    return len(pending)
+        try:
+            take_notes(model, memory, conversation, context_tokens, name)
+        except Exception as exc:  # noqa: BLE001 - any engine failure: report, skip, go on
+            problems.append(f"conversation {conversation}: {exc}")
+            memory.learned(conversation)
+    return len(pending) - len(problems), problems

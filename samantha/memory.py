@@ -64,7 +64,8 @@ class Memory:
         self._readonly = incognito and Path(path).is_file()
         try:
             if incognito:  # read what is there, if anything; write nothing to disk
-                uri = f"file:{path}?mode=ro" if self._readonly else "file::memory:"
+                settled = not Path(f"{path}-wal").exists()  # else an unfinished journal holds the newest pages
+                uri = f"file:{path}?mode=ro{'&immutable=1' if settled else ''}" if self._readonly else "file::memory:"
                 self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
                 if not self._readonly:
                     self._db.executescript(SCHEMA)
@@ -74,12 +75,17 @@ class Memory:
             os.chmod(path, 0o600)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # autocommit
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA secure_delete=ON")  # what is forgotten is overwritten, not just unlinked
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
+        except sqlite3.OperationalError as exc:
+            raise SamanthaError(f"The memory file {path} is busy or cannot be opened ({exc}). Is another samantha "
+                                "running? Close it and try again.") from exc
         except sqlite3.DatabaseError as exc:
-            raise SamanthaError(f"The memory file {path} cannot be opened ({exc}). Nothing was changed; move it "
-                                "aside to start a new memory, or run: samantha memory export FILE") from exc
+            raise SamanthaError(f"The memory file {path} is damaged ({exc}). Nothing was changed. Try to rescue it "
+                                f"with: sqlite3 {path} .recover > rescued.sql ; or move it aside to start a new "
+                                "memory.") from exc
 
     # --- conversations and messages ---
     def begin(self) -> int:
@@ -87,30 +93,28 @@ class Memory:
         self.conversation = self._write("INSERT INTO conversations(started) VALUES (?)", (time.time(),))
         return self.conversation
 
-    def add_message(self, role: str, content: str, interrupted: bool = False) -> None:
+    def add_message(self, role: str, content: str, interrupted: bool = False) -> int:
+        """Record a message now; returns its id."""
         if self.conversation is None:
             self.begin()
-        self._write("INSERT INTO messages(conversation, at, role, content, interrupted) VALUES (?, ?, ?, ?, ?)",
-                    (self.conversation, time.time(), role, content, int(interrupted)))
+        return self._write("INSERT INTO messages(conversation, at, role, content, interrupted) VALUES (?, ?, ?, ?, ?)",
+                           (self.conversation, time.time(), role, content, int(interrupted)))
 
-    def amend_last_reply(self, heard: str) -> None:
-        """Her last reply was cut off: keep what was heard, marked interrupted (or drop it if nothing was)."""
-        row = self._db.execute("SELECT id FROM messages WHERE conversation = ? AND role = 'assistant' "
-                               "ORDER BY id DESC LIMIT 1", (self.conversation,)).fetchone()
-        if row is None:
-            return
+    def amend_reply(self, message: int, heard: str) -> None:
+        """Her reply ``message`` was cut off: keep what was heard, marked interrupted (or drop it if nothing was)."""
         if heard.strip():
-            self._write("UPDATE messages SET content = ?, interrupted = 1 WHERE id = ?", (heard.strip(), row[0]))
+            self._write("UPDATE messages SET content = ?, interrupted = 1 WHERE id = ?", (heard.strip(), message))
         else:
-            self._write("DELETE FROM messages WHERE id = ?", (row[0],))
+            self._write("DELETE FROM messages WHERE id = ?", (message,))
 
     def unsay(self) -> str | None:
-        """Drop the user's last message of this conversation ("forget that"); returns what it said."""
+        """Drop the user's last message of this conversation and her answer ("forget that");
+        returns what the user had said."""
         row = self._db.execute("SELECT id, content FROM messages WHERE conversation = ? AND role = 'user' "
                                "ORDER BY id DESC LIMIT 1", (self.conversation,)).fetchone()
         if row is None:
             return None
-        self._write("DELETE FROM messages WHERE id = ?", (row[0],))
+        self._write("DELETE FROM messages WHERE conversation = ? AND id >= ?", (self.conversation, row[0]))
         return row[1]
 
     def messages(self, conversation: int | None = None) -> list[tuple[str, str, bool]]:
@@ -149,30 +153,31 @@ class Memory:
                     (key, value))
 
     # --- facts ---
-    def remember(self, text: str, replaces: int | None = None) -> int:
-        """Store a fact; the same fact again only refreshes it; ``replaces`` overwrites one it contradicts."""
-        now, text = time.time(), text.strip()
+    def remember(self, text: str, replaces: int | None = None, conversation: int | None = None) -> int:
+        """Store a fact learned in ``conversation`` (default: the current one); the same fact again
+        only refreshes it; ``replaces`` overwrites one it contradicts."""
+        now, text, source = time.time(), text.strip(), conversation or self.conversation
         if replaces is not None and self._db.execute("SELECT 1 FROM facts WHERE id = ?", (replaces,)).fetchone():
             self._write("UPDATE facts SET text = ?, updated = ?, conversation = ? WHERE id = ?",
-                        (text, now, self.conversation, replaces))
+                        (text, now, source, replaces))
             return replaces
         for fact in self.facts():
             if _key(fact.text) == _key(text):
                 self._write("UPDATE facts SET updated = ? WHERE id = ?", (now, fact.id))
                 return fact.id
         return self._write("INSERT INTO facts(text, learned, updated, conversation) VALUES (?, ?, ?, ?)",
-                           (text, now, now, self.conversation))
+                           (text, now, now, source))
 
     def facts(self) -> list[Fact]:
         return [Fact(*row) for row in self._db.execute(
             "SELECT id, text, learned, updated, conversation FROM facts ORDER BY updated DESC, id DESC")]
 
-    def search(self, text: str, limit: int = 5) -> list[Fact]:
-        """The facts that share the most words with ``text``, best first (FTS5, bm25)."""
-        words = [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP]
+    def search(self, text: str, limit: int = 5, every_word: bool = False) -> list[Fact]:
+        """The facts that share the most words with ``text`` (or, ``every_word``, all of them), best first."""
+        words = [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP and len(w) > 2]
         if not words:
             return []
-        query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+        query = (" AND " if every_word else " OR ").join(f'"{w}"' for w in dict.fromkeys(words))
         rows = self._db.execute(
             "SELECT f.id, f.text, f.learned, f.updated, f.conversation FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid "
             "WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT ?", (query, limit))
@@ -189,9 +194,13 @@ class Memory:
         return {"profile": self.profile(), "facts": [asdict(f) for f in self.facts()], "conversations": conversations}
 
     def wipe(self) -> None:
-        for table in ("messages", "facts", "conversations", "profile"):
-            self._write(f"DELETE FROM {table}")
-        self.conversation = None
+        """Erase everything: the file and its journal are deleted (no old page survives), then begun anew."""
+        if self._readonly:
+            return
+        self._db.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.__init__(self.path)
 
     def close(self) -> None:
         self._db.close()

@@ -15,14 +15,17 @@ from typing import Callable, Iterator
 from samantha.memory import Memory
 
 NOTHING = re.compile(r"^\W*(no|nope|nothing|not really|no thanks|nah|that's it|keep (it|that))\b", re.I)
-_NAMED = re.compile(r"\b(?:call me|i'm|i am|my name is|it's|name's|call you|be)\s+([\w'-]+(?:\s+[A-Z][\w'-]*)?)", re.I)
+_NAMED = re.compile(r"\b(?:call me|i'm|i am|my name is|name's|how about|what about|maybe)\s+"
+                    r"([\w'-]+(?:\s+(?-i:[A-Z])[\w'-]*)?)", re.I)  # a second word only if capitalised
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
 def a_name(answer: str) -> str:
-    """'Call me Theo.' -> 'Theo'; a bare answer is taken as the name itself."""
-    match = _NAMED.search(answer)
-    return (match.group(1) if match else answer).strip(" .,!?\"'")[:40]
+    """'Call me Theo.' -> 'Theo'; a bare answer of one or two words is the name itself; else ''."""
+    if match := _NAMED.search(answer):
+        return match.group(1).strip(" .,!?\"'")[:40]
+    bare = answer.strip(" .,!?\"'")
+    return bare[:40] if 0 < len(bare.split()) <= 2 else ""
 
 
 class Onboarding:
@@ -36,6 +39,7 @@ class Onboarding:
             self._steps.append(self._got_voice)
         self._steps.append(self._got_her_name)
         self.done = False
+        self._asked_again = False
 
     def opening(self) -> str:
         return (f"Hi, I'm {self.her_name}. I'll be right here whenever you want to talk. "
@@ -49,7 +53,12 @@ class Onboarding:
         yield said
 
     def _got_name(self, answer: str) -> str:
-        self.user = a_name(answer) or "friend"
+        self.user = a_name(answer)
+        if not self.user and not self._asked_again:  # once more, then a kind default
+            self._asked_again = True
+            self._steps.insert(0, self._got_name)
+            return "Sorry, I didn't quite catch that. What name should I use for you?"
+        self.user = self.user or "friend"
         self.memory.set_profile("name", self.user)
         return f"Nice to meet you, {self.user}. Do you like long chats, or should I keep things short?"
 
@@ -81,8 +90,9 @@ class Onboarding:
         return f"One last thing. I'm {self.her_name}, but I could go by another name. What would you like to call me?"
 
     def _got_her_name(self, answer: str) -> str:
-        if answer and not NOTHING.match(answer) and not re.search(rf"\b{re.escape(self.her_name)}\b", answer, re.I) \
-                and not re.search(r"\b(fine|good|like it|love it|stay|same)\b", answer, re.I):
-            self.her_name = a_name(answer) or self.her_name
+        keep = NOTHING.match(answer) or re.search(rf"\b{re.escape(self.her_name)}\b", answer, re.I) \
+            or re.search(r"\b(fine|good|like it|love it|stay|same|don't mind)\b", answer, re.I)
+        if not keep and (name := a_name(answer)):
+            self.her_name = name
             self.memory.set_profile("her_name", self.her_name)
         return f"{self.her_name} it is. So, {self.user}, what's on your mind?"

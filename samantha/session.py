@@ -53,7 +53,6 @@ class Session:
     def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
                  synthesizer: Synthesizer, speaker: Speaker, display: Display):
         self.machine = TurnTaker(settings.turns)
-        self.learn_every = settings.memory.learn_every_turns
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
@@ -142,6 +141,8 @@ class Session:
             self.display.note(f"(interrupted; she had said: \"{heard}\")")
         elif isinstance(action, FallAsleep):
             self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
+            if self.conversation.notes_pending():  # a long quiet: the time to take notes, unnoticed
+                threading.Thread(target=self._take_notes, name="notes", daemon=True).start()
 
     def _first_audio(self, generation: int, item: Queued) -> None:
         current, turn = self._voicing
@@ -149,6 +150,12 @@ class Session:
         self.inbox.put(ReplyAudio(self.now, turn if generation == current else -1, done=False))
 
     # --- workers ---
+    def _take_notes(self) -> None:
+        try:
+            self.conversation.take_notes()
+        except Exception as exc:  # they can wait for the next conversation
+            self.display.note(f"(could not take notes now: {exc})")
+
     def _transcribe_jobs(self) -> None:
         while (job := self._newest_job()) is not None:
             turn, pause, audio = job
@@ -221,8 +228,3 @@ class Session:
             return
         asked = "".join(said).rstrip().endswith("?")
         self.inbox.put(ReplyAudio(self.now, turn, done=True, asked=asked))
-        if self.conversation.notes_due(self.learn_every):  # a long conversation: notes now, while all is quiet
-            try:
-                self.conversation.take_notes()
-            except Exception as exc:  # notes can wait for the next conversation
-                self.display.note(f"(could not take notes: {exc})")

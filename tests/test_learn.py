@@ -95,8 +95,8 @@ def test_catch_up_reads_earlier_conversations_oldest_first_but_not_the_current_o
     model = Scripted({"summary": "Read.", "facts": []}, chat_model)
     memory.begin()
     memory.add_message("user", "Now.")
-    assert catch_up(model, memory, 2048, most=1) == 1 and memory.unlearned() == [second, memory.conversation]
-    assert catch_up(model, memory, 2048) == 1 and memory.unlearned() == [memory.conversation]
+    assert catch_up(model, memory, 2048, most=1) == (1, []) and memory.unlearned() == [second, memory.conversation]
+    assert catch_up(model, memory, 2048) == (1, []) and memory.unlearned() == [memory.conversation]
     assert "One." in model.seen[0][1].content and "Two." in model.seen[1][1].content
 
 
@@ -125,3 +125,16 @@ def test_the_memory_evaluation_runs_its_dozen_conversations(cli_env):
     lines = done.stdout.strip().splitlines()
     assert [line.split(".")[0].strip() for line in lines[:12]] == [str(i) for i in range(1, 13)]
     assert lines[-1].startswith("recall 0/14 facts a good model keeps")  # a random model keeps none
+
+
+class Failing(Scripted):
+    def complete_json(self, messages, schema, max_tokens=512):
+        raise RuntimeError("the model fell over")
+
+
+def test_notes_that_fail_are_reported_and_never_block_the_next_start(chat_model, memory):
+    conversation = chat(memory, "One.")
+    memory.begin()  # the next start
+    read, problems = catch_up(Failing({}, chat_model), memory, 2048)
+    assert read == 0 and problems == [f"conversation {conversation}: the model fell over"]
+    assert memory.unlearned() == [] and memory.messages(conversation) == [("user", "One.", False)]

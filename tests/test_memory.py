@@ -24,8 +24,11 @@ def path(tmp_path):
 
 
 def rows(path, sql):
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path)
+    try:
         return db.execute(sql).fetchall()
+    finally:
+        db.close()
 
 
 def test_the_file_is_private_and_journaled(path):
@@ -82,6 +85,8 @@ def test_export_holds_everything_and_wipe_erases_it(path):
     memory.wipe()
     assert memory.export() == {"profile": {}, "facts": [], "conversations": []}
     memory.close()
+    on_disk = b"".join(p.read_bytes() for p in path.parent.iterdir())
+    assert b"Theo" not in on_disk and b"letters" not in on_disk  # gone from the file and its journal too
 
 
 def test_the_last_summary_is_the_previous_conversations(path):
@@ -102,6 +107,9 @@ def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
     assert [f.text for f in secret.facts()] == ["Theo writes letters."]
     secret.add_message("user", "a secret")
     secret.remember("a secret fact")
+    secret.wipe()
+    assert [f.text for f in secret.facts()] == ["Theo writes letters."]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["memory.sqlite3"]  # not even a journal file
     secret.close()
     assert (rows(path, "SELECT count(*) FROM messages"), path.stat().st_mtime_ns) == before
     nowhere = tmp_path / "none" / "memory.sqlite3"
@@ -114,7 +122,7 @@ def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
 def test_a_corrupt_memory_file_is_named_and_left_alone(path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not a database, it is a diary page" * 100)
-    with pytest.raises(SamanthaError, match=f"The memory file {path} cannot be opened"):
+    with pytest.raises(SamanthaError, match=f"The memory file {path} is damaged .* sqlite3 {path} .recover"):
         Memory(path)
     assert path.read_bytes().startswith(b"this is not a database")
 

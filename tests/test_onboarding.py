@@ -29,7 +29,9 @@ def meet(onboarding, *answers):
 
 
 @pytest.mark.parametrize("answer, name", [
-    ("Call me Theo.", "Theo"), ("theo", "theo"), ("My name is Theo Twombly", "Theo Twombly"), ("I'm Ana!", "Ana")])
+    ("Call me Theo.", "Theo"), ("theo", "theo"), ("My name is Theo Twombly", "Theo Twombly"), ("I'm Ana!", "Ana"),
+    ("I'm Theo and you?", "Theo"), ("Call me Theo please", "Theo"), ("How about Ava?", "Ava"),
+    ("I think Ava would be nice", ""), ("Hmm, I don't really mind", ""), ("This is the tiny test transcript.", "")])
 def test_a_name_is_found_in_what_people_say(answer, name):
     assert a_name(answer) == name
 
@@ -40,6 +42,13 @@ def test_the_answers_land_in_the_profile_and_she_may_take_a_new_name(memory):
     assert onboarding.done and said[-1] == "Ava it is. So, Theo, what's on your mind?"
     assert memory.profile() == {"name": "Theo", "likes_to_talk": "briefly", "her_name": "Ava"}
     assert [f.text for f in memory.facts()] == ["Theo said about themselves: I write letters for a living."]
+
+
+def test_a_name_she_cannot_make_out_is_asked_again_once(memory):
+    onboarding = Onboarding(memory, "Samantha")
+    said = meet(onboarding, "Well, it's complicated, you know", "Uh, hard to say really")
+    assert said[1].startswith("Sorry, I didn't quite catch that") and said[2].startswith("Nice to meet you, friend.")
+    assert memory.profile() == {"name": "friend"}
 
 
 def test_nothing_to_add_and_keeping_her_name_store_nothing_more(memory):

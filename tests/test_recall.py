@@ -33,9 +33,42 @@ def test_forget_about_a_topic_forgets_the_facts_on_it(memory):
     assert answer(memory, "forget about the weather").reply == "I don't think I remember anything about weather."
 
 
-@pytest.mark.parametrize("text", ["Tell me about my trip", "I forget things about my trip", "Don't forget it"])
-def test_ordinary_talk_is_not_a_command(memory, text):
-    assert answer(memory, text) is None
+@pytest.mark.parametrize("text", [
+    "Tell me about my trip", "I forget things about my trip", "Don't forget it", "Forget it.",
+    "Forget about it, let's go to the movies", "Oh forget about it", "Forget about it!"])
+def test_ordinary_talk_is_not_a_command_and_deletes_nothing(memory, text):
+    memory.remember("The user loves going to the movies.")
+    memory.remember("The user's sister Anna is a nurse.")
+    assert answer(memory, text) is None or "I don't think I remember" in answer(memory, text).reply
+    assert len(memory.facts()) == 2
+
+
+def test_a_topic_must_match_a_fact_in_all_its_words(memory):
+    memory.remember("The user's sister Anna is a nurse.")
+    memory.remember("The user's brother Tom is a nurse too.")
+    assert answer(memory, "Forget what I told you about my sister Anna").reply.startswith("Done")
+    assert [f.text for f in memory.facts()] == ["The user's brother Tom is a nurse too."]
+
+
+def test_in_incognito_she_says_she_cannot_forget(tmp_path):
+    known = Memory(tmp_path / "m.sqlite3")
+    known.remember("The user is going on a trip to Porto.")
+    known.close()
+    secret = Memory(tmp_path / "m.sqlite3", incognito=True)
+    assert "incognito" in answer(secret, "Forget about my trip").reply
+    assert len(secret.facts()) == 1
+    secret.close()
+
+
+def test_talking_over_a_memory_answer_leaves_earlier_replies_alone(memory, chat_model, reply_text):
+    memory.remember("Theo likes green tea.")
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512, max_reply_tokens=16), memory, BRIEF)
+    "".join(conversation.respond("Hello"))
+    "".join(conversation.respond("What do you remember about me?"))
+    conversation.interrupted("Here's what")
+    assert memory.messages() == [("user", "Hello", False), ("assistant", reply_text, False),
+                                 ("user", "What do you remember about me?", False),
+                                 ("assistant", "Here's what", True)]
 
 
 def test_forget_that_drops_what_the_user_just_said_from_memory_and_from_the_conversation(memory, chat_model):
@@ -43,6 +76,6 @@ def test_forget_that_drops_what_the_user_just_said_from_memory_and_from_the_conv
     "".join(conversation.respond("My PIN is 1234"))
     reply = "".join(conversation.respond("Forget that!"))
     assert reply == "Okay, I've forgotten that."
-    assert [m[1] for m in memory.messages() if m[0] == "user"] == []  # neither the PIN nor the command is kept
+    assert [m[1] for m in memory.messages()] == ["Forget that!", "Okay, I've forgotten that."]  # the PIN is gone
     assert "My PIN is 1234" not in [m.content for m in conversation.history]
     assert all("1234" not in m.content for m in conversation.prompt())

@@ -244,3 +244,19 @@ def test_a_slow_transcriber_skips_the_pauses_a_later_one_has_made_stale(transcri
     time.sleep(0.2)  # room for a wrong third transcription
     assert stt.lengths == pytest.approx([0.8 * RATE, 2.3 * RATE], abs=FRAME)  # the first, then only the newest
     session.close()
+
+
+def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, chat_model, synthesizer, utterance,
+                                                                   tmp_path, reply_text):
+    from samantha.memory import Memory
+
+    memory = Memory(tmp_path / "memory.sqlite3")
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(sleep_after_s=2, wake_name="Samantha"))
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=4096), memory, BRIEF)  # room for notes
+    session = Session(settings, transcriber, conversation, synthesizer, Device(), Log())
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.SLEEPING and not memory.unlearned())
+    assert memory.export()["conversations"][0]["summary"] == reply_text  # the tiny model's notes
+    session.close()
+    memory.close()

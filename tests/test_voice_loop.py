@@ -130,10 +130,11 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
             out = Output(proc)
             opening = out.wait_for("what should I call you", 60)  # she speaks first
             time.sleep(2.0)
-            play_into(pulse, "mic", answer).wait(timeout=30)
-            assert heard_text in out.wait_for("you ›", 30)
-            assert "Nice to meet you" in out.wait_for("Nice to meet you", 30)
-            time.sleep(1.0)
+            for reply in ("didn't quite catch that", "Nice to meet you, friend"):  # the tiny Whisper's words
+                play_into(pulse, "mic", answer).wait(timeout=30)             # are no name: asked again,
+                assert heard_text in out.wait_for("you ›", 30)               # then a kind default
+                out.wait_for(reply, 30)
+                time.sleep(1.5)
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=10)
         finally:
@@ -143,5 +144,5 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
     assert opening.startswith("samantha › Hi, I'm Samantha.")
     assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
     memory = Memory(tmp_path / "data" / "memory.sqlite3")
-    assert memory.profile() == {"name": heard_text.rstrip(".")}  # the tiny Whisper's words, taken as the name
+    assert memory.profile() == {"name": "friend"}
     memory.close()
