@@ -94,6 +94,16 @@ def synthesizer(settings):
 
 
 @pytest.fixture
+def memory(tmp_path):
+    """A new, empty memory file, closed after the test."""
+    from samantha.memory import Memory
+
+    memory = Memory(tmp_path / "memory.sqlite3")
+    yield memory
+    memory.close()
+
+
+@pytest.fixture
 def testdata() -> Path:
     if not TESTDATA.is_dir():
         pytest.skip(f"shared test audio not found at {TESTDATA} (only present beside the project's checkout)")

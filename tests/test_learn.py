@@ -2,21 +2,12 @@
 
 import json
 
-import pytest
 
 from conftest import BRIEF
 from samantha.chat import Conversation
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from samantha.learn import SCHEMA, catch_up, take_notes
-from samantha.memory import Memory
-
-
-@pytest.fixture
-def memory(tmp_path):
-    memory = Memory(tmp_path / "memory.sqlite3")
-    yield memory
-    memory.close()
 
 
 def chat(memory, *lines):
@@ -91,7 +82,8 @@ def test_a_long_conversation_is_read_from_its_newest_end_within_the_context(chat
 
 
 def test_catch_up_reads_earlier_conversations_oldest_first_but_not_the_current_one(chat_model, memory):
-    first, second = chat(memory, "One."), chat(memory, "Two.")
+    chat(memory, "One.")
+    second = chat(memory, "Two.")
     model = Scripted({"summary": "Read.", "facts": []}, chat_model)
     memory.begin()
     memory.add_message("user", "Now.")

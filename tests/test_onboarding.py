@@ -3,7 +3,6 @@
 import os
 import pty
 import select
-import subprocess
 import sys
 import time
 
@@ -12,13 +11,6 @@ import pytest
 from conftest import run_cli
 from samantha.memory import Memory
 from samantha.onboarding import Onboarding, a_name
-
-
-@pytest.fixture
-def memory(tmp_path):
-    memory = Memory(tmp_path / "memory.sqlite3")
-    yield memory
-    memory.close()
 
 
 def meet(onboarding, *answers):

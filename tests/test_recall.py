@@ -10,11 +10,9 @@ from samantha.recall import answer
 
 
 @pytest.fixture
-def memory(tmp_path):
-    memory = Memory(tmp_path / "memory.sqlite3")
-    memory.begin()
-    yield memory
-    memory.close()
+def memory(memory):
+    memory.begin()  # a conversation under way
+    return memory
 
 
 def test_what_she_remembers_is_what_is_stored(memory):

@@ -3,6 +3,7 @@ speaker, talk over her, and leave with Ctrl+C. Tiny real models; PulseAudio null
 
 import queue
 import re
+from contextlib import contextmanager
 import signal
 import subprocess
 import sys
@@ -39,6 +40,21 @@ class Output:
         raise AssertionError(f"no line matching {pattern!r} within {timeout} s; got {self.lines}")
 
 
+@contextmanager
+def samantha_voice(env, *flags):
+    """``samantha voice`` running, with its output read line by line; on leaving the block it
+    must have exited 0 on Ctrl+C (it is killed if it did not)."""
+    proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *flags], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield Output(proc)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, proc.stderr.read()
+
+
 def loud(audio: np.ndarray, rate: int = 16000, block: float = 0.1) -> np.ndarray:
     """RMS per 100 ms block above a floor: where the speaker was making sound."""
     n = int(rate * block)
@@ -58,10 +74,7 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
     met.close()
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
-        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", "--verbose", *model_flags], env=pulse,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            out = Output(proc)
+        with samantha_voice(pulse, "--verbose", *model_flags) as out:
             out.wait_for("listening", 60)
             time.sleep(2.0)  # the new input stream's first second or so is dead time
             play_into(pulse, "mic", utterance).wait(timeout=30)
@@ -73,12 +86,6 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
             timing = out.wait_for(r"latency from end of speech", 10)  # --verbose: where the turn's time went
             player.wait(timeout=30)
             out.wait_for("you ›", 30)  # the interruption became the user's next turn
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=10)
-        finally:
-            proc.kill()
-            errors = proc.stderr.read()
-    assert proc.returncode == 0, errors
     assert re.search(r"transcript \+\d+ ms · end of turn \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
                      r"\(interrupted\)", timing), timing
     said = re.search(r'she had said: "(.*)"\)', cut).group(1)
@@ -124,10 +131,7 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
     answer = as_device_wav(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)], tmp_path / "answer.wav")
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
-        proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *model_flags], env=pulse,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            out = Output(proc)
+        with samantha_voice(pulse, *model_flags) as out:
             opening = out.wait_for("what should I call you", 60)  # she speaks first
             time.sleep(2.0)
             for reply in ("didn't quite catch that", "Nice to meet you, friend"):  # the tiny Whisper's words
@@ -135,12 +139,6 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
                 assert heard_text in out.wait_for("you ›", 30)               # then a kind default
                 out.wait_for(reply, 30)
                 time.sleep(1.5)
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=10)
-        finally:
-            proc.kill()
-            errors = proc.stderr.read()
-    assert proc.returncode == 0, errors
     assert opening.startswith("samantha › Hi, I'm Samantha.")
     assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
     memory = Memory(tmp_path / "data" / "memory.sqlite3")
