@@ -24,6 +24,10 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--input", default=s, help="input device: name substring or index")
     p.add_argument("--verbose", action="store_true", default=s, help="voice: print where each turn's time went")
     p.add_argument("--incognito", action="store_true", default=s, help="voice, chat: remember nothing of this conversation")
+    p.add_argument("--mode", choices=["hands-free", "push-to-talk"], default=s,
+                   help="voice: whether your voice alone starts a turn, or only the talk key")
+    p.add_argument("--ptt-key", default=s, help="voice: the talk key, as pynput names it (default <ctrl_r>)")
+    p.add_argument("--toggle", action="store_true", default=s, help="voice: press the talk key to start and again to stop")
     return p
 
 
@@ -78,6 +82,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         settings, "models", stt=getattr(args, "stt_model", None),
         llm=getattr(args, "llm_model", None), voice=getattr(args, "voice", None),
     )
+    settings = config.override(settings, "turns", mode=getattr(args, "mode", None))
+    settings = config.override(settings, "ptt", key=getattr(args, "ptt_key", None), toggle=getattr(args, "toggle", None))
     return config.override(settings, "audio", output_device=getattr(args, "output", None),
                            input_device=getattr(args, "input", None))
 

@@ -104,6 +104,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
 
     from samantha import companion
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
+    from samantha.hotkey import PushToTalk
     from samantha.microphone import Microphone
     from samantha.session import Session
     from samantha.speaker import Speaker
@@ -114,7 +115,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     settings = companion.as_chosen(settings, memory, args)
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
     display = Terminal(verbose=getattr(args, "verbose", False))
-    speaker = microphone = session = None
+    speaker = microphone = session = talk_key = None
     conversation = companion.conversation(model, settings, memory)
     settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
     try:
@@ -122,7 +123,11 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
-        display.note(f"{conversation.name} is listening. Just talk; Ctrl+C to leave.")
+        talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
+        display.note(talk_key.start())
+        hands_free = settings.turns.mode == "hands-free"
+        display.note(f"{conversation.name} is listening. {'Just talk' if hands_free else 'Use the talk key'}; "
+                     "Ctrl+C to leave.")
         display.status(State.LISTENING)
         if opening := companion.first_meeting(conversation, settings):
             session.say_first(opening)
@@ -130,6 +135,8 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     except KeyboardInterrupt:
         display.note("bye")
     finally:
+        if talk_key is not None:
+            talk_key.stop()
         if microphone is not None:
             microphone.close()
         if session is not None:

@@ -23,8 +23,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-def setting(default: Any, doc: str, minimum: float | None = None) -> Any:
-    return field(default=default, metadata={"doc": doc, "min": minimum})
+def setting(default: Any, doc: str, minimum: float | None = None, choices: tuple = ()) -> Any:
+    return field(default=default, metadata={"doc": doc, "min": minimum, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,14 @@ class TurnSettings:
     check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)
     sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1)
     wake_name: str = setting("", "the name that wakes her from sleep ('' = her name)")
+    mode: str = setting("hands-free", "'hands-free': your voice starts a turn; 'push-to-talk': only the talk key does",
+                        choices=("hands-free", "push-to-talk"))
+
+
+@dataclass(frozen=True)
+class PttSettings:
+    key: str = setting("<ctrl_r>", "the talk key, as pynput names it: '<ctrl_r>', '<f9>', '<ctrl>+<alt>+t', 'x'")
+    toggle: bool = setting(False, "press once to start talking and again to stop, instead of holding the key")
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ class Settings:
     tts: TtsSettings = field(default_factory=TtsSettings)
     vad: VadSettings = field(default_factory=VadSettings)
     turns: TurnSettings = field(default_factory=TurnSettings)
+    ptt: PttSettings = field(default_factory=PttSettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
 
@@ -128,6 +137,10 @@ def _check(section: str, f: dataclasses.Field, value: Any, source: str) -> Any:
             f"{source}: [{section}] {f.name} must be {_TYPE_NAMES[kind]} "
             f"(default: {_toml(f.default)}), got {value!r}."
         )
+    choices = f.metadata.get("choices")
+    if choices and value not in choices:
+        raise SamanthaError(f"{source}: [{section}] {f.name} must be one of {', '.join(map(repr, choices))}, "
+                            f"got {value!r}.")
     minimum = f.metadata.get("min")
     if minimum is not None and value < minimum:
         raise SamanthaError(f"{source}: [{section}] {f.name} must be at least {minimum}, got {value!r}.")

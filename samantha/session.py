@@ -1,7 +1,8 @@
 """The voice loop: microphone → VAD → turn-taking → speech-to-text → LLM → voice → speaker.
 
-One thread owns the state machine: it reads microphone frames, feeds the VAD, drains what
-the workers report and ticks the clock, and carries out the machine's actions. Slow work
+One thread owns the state machine: it takes microphone frames and what the workers and the
+talk key report from one queue, as each arrives, feeds frames to the VAD, ticks the clock,
+and carries out the machine's actions. Slow work
 runs on workers (one transcriber, one reply at a time), and everything they report carries
 the turn id it was started for, so after an interruption late results are dropped by the
 state machine instead of being spoken. Time is the microphone's stream time.
@@ -27,7 +28,8 @@ from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
 from samantha.turns import (
     CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
-    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, Tick, Transcribe, TranscriptReady, TurnTaker,
+    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady,
+    TurnTaker,
 )
 from samantha.vad import SpeechDetector
 
@@ -57,8 +59,10 @@ class Session:
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
         self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
-        self.now = 0.0
-        self.inbox: queue.Queue[Event] = queue.Queue()  # what the workers report
+        self.now = 0.0  # stream time at the end of the latest frame
+        self._frame_wall = time.monotonic()  # when that frame arrived
+        self.inbox: queue.Queue[Event | Frame] = queue.Queue()  # what the workers and the key report (and frames)
+        self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
@@ -71,29 +75,58 @@ class Session:
         self._stt.start()
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
+        """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
+        wait for the next frame)."""
+        def pump() -> None:
+            while not stop.is_set():
+                if (frame := microphone.read(0.1)) is not None:
+                    self.inbox.put(frame)
+
+        threading.Thread(target=pump, name="microphone", daemon=True).start()
         while not stop.is_set():
-            self.step(microphone.read(0.1))
+            try:
+                item = self.inbox.get(timeout=0.1)
+            except queue.Empty:
+                item = None
+            if isinstance(item, Frame):
+                self._frame(item)
+            elif item is not None:
+                self._handle(item)
+            self._handle(Tick(self.clock()))
 
     def step(self, frame: Frame | None) -> None:
-        """One pass: a frame (if any) through the VAD, then the workers' reports, then the clock.
-
-        The VAD dates events by the frames it has seen, the clock by the frames' stream time;
-        they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
+        """One pass, for driving the loop frame by frame: a frame (if any) through the VAD, then
+        the workers' reports, then the clock."""
         if frame is not None:
-            self.frames.append(frame)
-            self.now = frame.t + FRAME / RATE
-            if change := self.detector.feed(frame.audio):
-                if change.kind == "start":  # this speech's end and transcript are yet to come
-                    self._speech_end = self._transcribed = None
-                elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
-                    self._speech_end = time.monotonic() - (self.now - change.time_s)
-                self._handle(VAD_EVENTS[change.kind](change.time_s))
+            self._frame(frame)
         while True:
             try:
                 self._handle(self.inbox.get_nowait())
             except queue.Empty:
                 break
         self._handle(Tick(self.now))
+
+    def clock(self) -> float:
+        """Stream time now: the latest frame's end plus the time since it arrived (at most a frame)."""
+        return self.now + min(time.monotonic() - self._frame_wall, FRAME / RATE)
+
+    def press(self, down: bool) -> None:
+        """The talk key went down or up (from any thread)."""
+        if not down:
+            self.released_at = time.monotonic()
+        self.inbox.put(TalkKey(self.clock(), down))
+
+    def _frame(self, frame: Frame) -> None:
+        """The VAD dates events by the frames it has seen, the clock by the frames' stream time;
+        they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
+        self.frames.append(frame)
+        self.now, self._frame_wall = frame.t + FRAME / RATE, time.monotonic()
+        if change := self.detector.feed(frame.audio):
+            if change.kind == "start":  # this speech's end and transcript are yet to come
+                self._speech_end = self._transcribed = None
+            elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
+                self._speech_end = time.monotonic() - (self.now - change.time_s)
+            self._handle(VAD_EVENTS[change.kind](change.time_s))
 
     def say_first(self, text: str) -> None:
         """She speaks before anyone has said anything (the first meeting's opening line)."""
@@ -115,6 +148,8 @@ class Session:
     def _handle(self, event: Event) -> None:
         before = self.machine.state
         for action in self.machine.handle(event):
+            if isinstance(event, TalkKey) and isinstance(action, Transcribe):
+                self.decided_at = self._speech_end = time.monotonic()  # let go: the turn ended here
             self._do(action)
         if self.machine.state is not before:
             self.display.status(self.machine.state)

@@ -12,6 +12,10 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   goes on, the reply is cancelled and the speech becomes the user's new turn.
 - *Silence*: after her question, one gentle check-in; after a long quiet, sleep until she is
   called by name or the push-to-talk key is pressed.
+- *The talk key*: while it is down, everything heard is the user's turn, whatever the VAD
+  says; letting go ends the turn at once, with no silence to wait for. Pressed while she
+  talks, it interrupts her exactly as speech does (pause at once, cancel if held). In
+  push-to-talk mode (``hands_free`` off) voice alone starts nothing.
 """
 
 from __future__ import annotations
@@ -69,6 +73,12 @@ class ReplyAudio:
 
 
 @dataclass(frozen=True)
+class TalkKey:
+    t: float
+    down: bool  # pressed (True) or let go
+
+
+@dataclass(frozen=True)
 class Tick:
     t: float
 
@@ -112,7 +122,8 @@ class FallAsleep:
     pass
 
 
-Event = SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | Tick
+Event = SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey | Tick
+_VOICE = (SpeechStarted, SpeechEnded, SpeechLikely, SpeechUnlikely)
 Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
 
 _TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
@@ -135,6 +146,8 @@ def sounds_finished(text: str) -> bool:
 class TurnTaker:
     def __init__(self, settings: TurnSettings, now: float = 0.0):
         self.s = settings
+        self.hands_free = settings.mode == "hands-free"  # else only the talk key starts a turn
+        self._holding = False  # the talk key is down
         self.state = State.LISTENING
         self.turn = 0  # the current user turn; her reply to it carries the same id
         self._talking = False  # the user is speaking right now (by the VAD)
@@ -148,7 +161,31 @@ class TurnTaker:
         self._checked_in = False  # the one check-in since the user last spoke is used up
 
     def handle(self, event: Event) -> list[Action]:
+        if not self.hands_free and isinstance(event, _VOICE):
+            return []  # push-to-talk: the voice is heard only while the key is down
         return getattr(self, f"_on_{type(event).__name__}")(event)
+
+    # --- the talk key ---
+    def _on_TalkKey(self, e: TalkKey) -> list[Action]:
+        if e.down == self._holding:
+            return []
+        self._holding = e.down
+        if e.down:
+            if self.state in (State.LISTENING, State.SLEEPING):  # the key addresses her, asleep or not
+                self.state = State.LISTENING
+                return self._new_turn(e.t)
+            if self.state is State.USER_SPEAKING:
+                return []  # the turn under way is now the key's: it ends when the key is let go
+            self._speech_since = e.t  # over her: pause now, cancel if it is held
+            return self._on_SpeechLikely(e)
+        if self.state is State.USER_SPEAKING:  # let go: the turn is over, whatever it sounded like
+            self._pause += 1
+            self._heard, self._forced = None, True
+            return [Transcribe(self.turn, self._pause, self._speech_since)]
+        if self._paused_reply and not self._talking:  # a tap on it while she talked: carry on
+            self._paused_reply = False
+            return [ResumePlayback()]
+        return []
 
     # --- speech ---
     def _on_SpeechStarted(self, e: SpeechStarted) -> list[Action]:
@@ -179,8 +216,8 @@ class TurnTaker:
     def _on_SpeechEnded(self, e: SpeechEnded) -> list[Action]:
         self._talking = False
         self._quiet_since = e.t
-        if self.state is State.USER_SPEAKING and self._forced:
-            return []  # the capped turn's transcript is coming; a later pause must not make it stale
+        if self.state is State.USER_SPEAKING and (self._forced or self._holding):
+            return []  # the capped turn's transcript is coming, or the key decides the end
         if self.state in (State.USER_SPEAKING, State.SLEEPING):
             self._pause += 1
             self._heard = None
@@ -223,7 +260,7 @@ class TurnTaker:
     # --- time ---
     def _on_Tick(self, e: Tick) -> list[Action]:
         if self.state in (State.THINKING, State.SPEAKING):
-            if self._talking and _waited(self._speech_since, e.t, self.s.min_interrupt_s):
+            if (self._talking or self._holding) and _waited(self._speech_since, e.t, self.s.min_interrupt_s):
                 return self._interrupt()
             return []
         if self.state is State.USER_SPEAKING:
@@ -260,7 +297,7 @@ class TurnTaker:
         return [CancelReply(cancelled)]
 
     def _maybe_end_turn(self, t: float) -> list[Action]:
-        if self._heard is None or self._talking:
+        if self._heard is None or self._talking or self._holding:
             return []  # still talking, or the transcript of this pause is not ready
         if not self._heard:
             if _waited(self._quiet_since, t, self.s.end_silence_s):  # nothing heard: back to listening

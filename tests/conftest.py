@@ -94,6 +94,29 @@ def synthesizer(settings):
 
 
 @pytest.fixture
+def xvfb(cli_env):
+    """``cli_env`` with DISPLAY on a private virtual screen (Xvfb), for the global talk key."""
+    import shutil
+    import subprocess
+    import time
+
+    if not shutil.which("Xvfb") or not shutil.which("xdotool"):
+        pytest.skip("Xvfb and xdotool are not installed (scripts/test installs them)")
+    number = 50 + os.getpid() % 400
+    server = subprocess.Popen(["Xvfb", f":{number}", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+            time.sleep(0.05)
+        yield dict(cli_env, DISPLAY=f":{number}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
 def memory(tmp_path):
     """A new, empty memory file, closed after the test."""
     from samantha.memory import Memory
@@ -126,6 +149,8 @@ def cli_env(tmp_path) -> dict[str, str]:
         SAMANTHA_DATA_DIR=str(tmp_path / "data"),  # memory: never the user's
         PYTHONUNBUFFERED="1", PYTHONPATH=str(NETGUARD),  # offline_guard in every subprocess
     )
+    for desktop in ("DISPLAY", "WAYLAND_DISPLAY"):  # never watch the keyboard of the desktop running the tests
+        env.pop(desktop, None)
     return env
 
 

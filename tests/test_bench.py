@@ -91,6 +91,7 @@ RESULTS = {
     "overhead_ms": {"p50": 8.0, "p90": 12.0, "engines_ms": 280.0},
     "ttfa_ratio": {"value": 1.01, "ttfa_200_ms": 290.0, "ttfa_10_ms": 287.0},
     "idle_cpu_pct": {"value": 4.0, "seconds": 30.0},
+    "ptt_end_of_turn_ms": {"p50": 0.2, "p90": 0.3, "n": 5},
 }
 
 
@@ -121,3 +122,4 @@ def test_the_benchmark_runs_the_real_loop_on_a_device_and_reports_every_number(p
     assert b["n"] == 1 and 0 < b["p50"] < 1000  # she fell silent long before her 200-token reply was over
     assert 280 <= o["engines_ms"] < 400 and t["ttfa_200_ms"] > o["engines_ms"] and t["ttfa_10_ms"] > o["engines_ms"]
     assert 0 < results["idle_cpu_pct"]["value"] < 100
+    assert results["ptt_end_of_turn_ms"]["n"] == 1 and 0 <= results["ptt_end_of_turn_ms"]["p50"] < 1000

@@ -5,7 +5,7 @@ import pytest
 from samantha.config import TurnSettings
 from samantha.turns import (
     CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
-    SpeechLikely, SpeechStarted, SpeechUnlikely, State, Tick, Transcribe, TranscriptReady, TurnTaker,
+    SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady, TurnTaker,
     sounds_finished,
 )
 
@@ -254,3 +254,53 @@ def test_speech_in_every_state(setup, expected_state, cancels):
 ])
 def test_sounds_finished(text, finished):
     assert sounds_finished(text) is finished
+
+
+
+def down(t):
+    return TalkKey(t, True)
+
+
+def up(t):
+    return TalkKey(t, False)
+
+
+def test_while_the_key_is_down_pauses_do_not_end_the_turn_and_letting_go_ends_it_at_once():
+    c = Clock().at(1.0, down).at(1.2, SpeechStarted).at(2.0, SpeechEnded).until(4.0)  # a long pause, key still down
+    c.at(4.1, SpeechStarted).at(4.5, SpeechEnded)
+    assert c.of(Transcribe) == [] and c.machine.state is State.USER_SPEAKING
+    c.at(4.6, up)
+    assert c.of(Transcribe) == [(4.6, Transcribe(1, 1, 1.0))]  # from the key's press, at its release
+    c.at(4.65, lambda t: TranscriptReady(t, 1, 1, "so I was thinking"))  # trailing off: no matter
+    assert c.of(Respond) == [(4.65, Respond(1, "so I was thinking"))]
+
+
+def test_the_key_pressed_while_she_talks_interrupts_like_speech_and_a_tap_does_not():
+    c = reply_in_progress().at(5.0, down)
+    assert c.of(PausePlayback) == [(5.0, PausePlayback())]
+    c.at(5.1, up)  # a tap
+    assert c.of(ResumePlayback) == [(5.1, ResumePlayback())] and c.of(CancelReply) == []
+    c.at(6.0, down).until(6.5)
+    assert c.of(CancelReply) == [(6.3, CancelReply(1))] and c.machine.state is State.USER_SPEAKING
+    c.at(7.0, up)
+    assert c.of(Transcribe)[-1] == (7.0, Transcribe(2, 1, 6.0))
+
+
+def test_push_to_talk_mode_ignores_the_voice_and_the_key_wakes_her():
+    c = Clock(TurnSettings(end_silence_s=0.25, mode="push-to-talk"))
+    c.at(1.0, SpeechStarted).at(2.0, SpeechEnded).until(4)
+    assert c.actions == [] and c.machine.state is State.LISTENING
+    c.until(S.sleep_after_s + 5)
+    assert c.machine.state is State.SLEEPING
+    c.at(c.t + 0.01, down)
+    assert c.machine.state is State.USER_SPEAKING
+    t = c.t
+    c.at(t + 1, up)
+    assert c.of(Transcribe) == [(t + 1, Transcribe(1, 1, t))]
+
+
+def test_a_repeated_press_or_a_stray_release_changes_nothing():
+    c = Clock().at(1.0, up)
+    assert c.actions == [] and c.machine.state is State.LISTENING
+    c.at(1.1, down).at(1.2, down)
+    assert c.machine.turn == 1 and c.actions == []

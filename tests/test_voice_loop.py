@@ -144,3 +144,36 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
     memory = Memory(tmp_path / "data" / "memory.sqlite3")
     assert memory.profile() == {"name": "friend"}
     memory.close()
+
+
+def test_push_to_talk_on_the_desktop_hold_speak_let_go_and_press_to_stop_her(
+        pulse, xvfb, model_flags, testdata, tmp_path, heard_text):
+    from samantha.audio_files import load_audio
+
+    speech = as_device_wav(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)], tmp_path / "speech.wav")
+    (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to stop
+    met = Memory(tmp_path / "data" / "memory.sqlite3")
+    met.set_profile("name", "Theo")
+    met.close()
+
+    def key(action):
+        subprocess.run(["xdotool", action, "Control_R"], env=xvfb, check=True, timeout=10)
+
+    with samantha_voice(xvfb, "--mode", "push-to-talk", *model_flags) as out:
+        assert "Talk key: <ctrl_r> (hold it while you talk)." in out.wait_for("Talk key", 60)
+        out.wait_for("listening", 30)
+        time.sleep(2.0)
+        play_into(pulse, "mic", speech).wait(timeout=30)  # voice alone starts nothing in this mode
+        time.sleep(1.0)
+        key("keydown")
+        play_into(pulse, "mic", speech).wait(timeout=30)
+        time.sleep(0.5)
+        key("keyup")  # letting go ends the turn
+        assert heard_text in out.wait_for("you ›", 30)
+        out.wait_for("samantha ›", 30)
+        time.sleep(1.5)  # she is speaking
+        key("keydown")
+        out.wait_for(r"\(interrupted; she had said", 10)  # held past min_interrupt_s: she stops
+        key("keyup")
+        out.wait_for("listening", 30)  # that press held only silence: nothing heard, back to listening
+    assert not [line for line in out.lines if line.startswith("you ›")]  # the speech without the key: no turn

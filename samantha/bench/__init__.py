@@ -4,7 +4,8 @@
 - ``barge_in_ms``: onset of speech over her to her last sound leaving for the device;
 - ``overhead_ms``: time to first audio less the engines' own time (engines of known cost);
 - ``ttfa_ratio``: time to first audio of a 200-token reply over that of a 10-token one;
-- ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking.
+- ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking;
+- ``ptt_end_of_turn_ms``: the talk key let go to the end-of-turn decision.
 
 The last four run the real voice loop in real time on the configured output device
 (``live.py``). Every figure is about our own code: the engines' speed is
@@ -20,7 +21,8 @@ import numpy as np
 from samantha.config import Settings
 
 MAX_INNER_PAUSE_MS = 600  # a pause up to this long must never end the turn
-GOALS = {"endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1, "idle_cpu_pct": 5}
+GOALS = {"endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1, "idle_cpu_pct": 5,
+         "ptt_end_of_turn_ms": 20}
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
         "ttfa_ratio": {"value": round(long_ / short, 3), "ttfa_200_ms": round(long_ * 1000, 1),
                        "ttfa_10_ms": round(short * 1000, 1)},
         "idle_cpu_pct": {"value": round(idle, 2), "seconds": options.idle_s},
+        "ptt_end_of_turn_ms": {"p50": p(loop.ptt_end_s, 50), "p90": p(loop.ptt_end_s, 90), "n": len(loop.ptt_end_s)},
     }
 
 
@@ -77,12 +80,13 @@ def met(results: dict) -> dict[str, bool]:
         "overhead_ms": results["overhead_ms"]["p50"] <= GOALS["overhead_ms"],
         "ttfa_ratio": results["ttfa_ratio"]["value"] <= GOALS["ttfa_ratio"],
         "idle_cpu_pct": results["idle_cpu_pct"]["value"] <= GOALS["idle_cpu_pct"],
+        "ptt_end_of_turn_ms": results["ptt_end_of_turn_ms"]["p50"] <= GOALS["ptt_end_of_turn_ms"],
     }
 
 
 def report(results: dict) -> str:
     e, b, o = results["endpoint_delay_ms"], results["barge_in_ms"], results["overhead_ms"]
-    t, i, ok = results["ttfa_ratio"], results["idle_cpu_pct"], met(results)
+    t, i, k, ok = results["ttfa_ratio"], results["idle_cpu_pct"], results["ptt_end_of_turn_ms"], met(results)
     words = "the clips' known words" if e["scripted_words"] else "the transcriber's words"
     rows = [
         ("endpoint_delay_ms", f"p50 {e['p50']}  p90 {e['p90']}",
@@ -94,6 +98,7 @@ def report(results: dict) -> str:
         ("overhead_ms", f"p50 {o['p50']}  p90 {o['p90']}", f"on top of the engines' own {o['engines_ms']} ms (p50), measured"),
         ("ttfa_ratio", f"{t['value']}", f"200-token reply {t['ttfa_200_ms']} ms / 10-token reply {t['ttfa_10_ms']} ms"),
         ("idle_cpu_pct", f"{i['value']}", f"of one core, {i['seconds']:.0f} s of listening"),
+        ("ptt_end_of_turn_ms", f"p50 {k['p50']}  p90 {k['p90']}", f"{k['n']} push-to-talk turns"),
     ]
     lines = [f"{name:<18} {value:<20} {'ok  ' if ok[name] else 'MISS'} (goal {GOALS[name]})  {detail}"
              for name, value, detail in rows]

@@ -36,6 +36,7 @@ class LiveResult:
     overhead_s: list[float] = field(default_factory=list)  # time to first audio less the engines' time
     engines_s: list[float] = field(default_factory=list)  # the engines' own time to first audio
     barge_in_s: list[float] = field(default_factory=list)  # onset of talking over her -> her last sound
+    ptt_end_s: list[float] = field(default_factory=list)  # talk key let go -> the end of the turn decided
     output_latency_s: float = 0.0  # the output device's buffer, after the stream
 
 
@@ -109,6 +110,13 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
             result.barge_in_s.append(speaker.sounding_until - talk.began)  # clips start with speech
             result.ttfa_long_s.append(ttfa(cut))
             result.ttfa_short_s.append(ttfa(recorder.next()))  # her answer to the interruption
+            time.sleep(GAP_S)
+            session.press(True)  # push to talk: hold, speak, let go
+            source.say(utterance.audio).done.wait(WAIT_S)
+            session.press(False)
+            _wait(lambda: session.decided_at >= session.released_at)
+            result.ptt_end_s.append(session.decided_at - session.released_at)
+            result.ttfa_short_s.append(ttfa(recorder.next()))
             time.sleep(GAP_S)
     return result
 
