@@ -27,7 +27,8 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["hands-free", "push-to-talk"], default=s,
                    help="voice: whether your voice alone starts a turn, or only the talk key")
     p.add_argument("--ptt-key", default=s, help="voice: the talk key, as pynput names it (default <ctrl_r>)")
-    p.add_argument("--toggle", action="store_true", default=s, help="voice: press the talk key to start and again to stop")
+    p.add_argument("--toggle", action=argparse.BooleanOptionalAction, default=s,
+                   help="voice: press the talk key to start and again to stop (--no-toggle: hold it)")
     return p
 
 

@@ -124,8 +124,8 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
         talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
-        display.note(talk_key.start())
         hands_free = settings.turns.mode == "hands-free"
+        display.note(talk_key.start(required=not hands_free))
         display.note(f"{conversation.name} is listening. {'Just talk' if hands_free else 'Use the talk key'}; "
                      "Ctrl+C to leave.")
         display.status(State.LISTENING)

@@ -2,17 +2,22 @@
 
 pynput's global listener sees the key while another window has focus. Where no global hook
 is possible (no display, Wayland without an X server, a terminal over SSH) that is said
-once, and Enter in this terminal toggles talking instead.
+once, and Enter in this terminal toggles talking instead. A held ordinary key (F9, say)
+repeats as release-press pairs on X11, so a release only counts once no press follows it
+within ``REPEAT_S``.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import sys
 import threading
 from typing import Callable, TextIO
 
 from samantha.errors import SamanthaError
+
+REPEAT_S = 0.06  # a release followed this soon by a press is the keyboard's auto-repeat
 
 
 class PushToTalk:
@@ -22,9 +27,12 @@ class PushToTalk:
         self._terminal = terminal if terminal is not None else sys.stdin
         self._talking, self._down, self._pressed = False, False, set()
         self._listener = None
+        self._stopped = threading.Event()
+        self._reader: threading.Thread | None = None
 
-    def start(self) -> str:
-        """Start listening; returns what to tell the user (how to talk, or why the terminal is used)."""
+    def start(self, required: bool = False) -> str:
+        """Start listening; returns what to tell the user (how to talk, or why the terminal is used).
+        ``required``: with no key at all (push-to-talk mode), that is an error, not a note."""
         why = self._no_global_hook()
         if why is None:
             try:
@@ -36,13 +44,20 @@ class PushToTalk:
             except Exception as exc:  # noqa: BLE001 - any backend failure means: no global hook here
                 why = f"the desktop's keyboard cannot be watched ({exc})"
         if not self._terminal.isatty():
+            if required:
+                raise SamanthaError(f"Push-to-talk needs a talk key, and there is none: {why}, and there is no "
+                                    "terminal to press Enter in. Run in a terminal, or use --mode hands-free.")
             return f"No talk key: {why}, and there is no terminal to press Enter in."
-        threading.Thread(target=self._read_terminal, name="talk-key", daemon=True).start()
+        self._reader = threading.Thread(target=self._read_terminal, name="talk-key", daemon=True)
+        self._reader.start()
         return f"No global talk key: {why}. Press Enter here to start talking, and Enter again to stop."
 
     def stop(self) -> None:
+        self._stopped.set()
         if self._listener is not None:
             self._listener.stop()
+        if self._reader is not None:
+            self._reader.join(timeout=1)
 
     @staticmethod
     def _no_global_hook() -> str | None:
@@ -59,6 +74,7 @@ class PushToTalk:
             key = key.value if isinstance(key, keyboard.Key) else key
             return ("char", key.char.lower()) if getattr(key, "char", None) else ("vk", getattr(key, "vk", None))
 
+        generic = {ident(k) for k in (keyboard.Key.ctrl, keyboard.Key.shift, keyboard.Key.alt, keyboard.Key.cmd)}
         try:
             keys = {ident(k) for k in keyboard.HotKey.parse(self.spec)}
         except ValueError as exc:
@@ -66,25 +82,43 @@ class PushToTalk:
                                 "'<ctrl_r>', '<f9>', '<ctrl>+<alt>+t' or 'x'.") from exc
 
         def matches(key) -> tuple | None:
-            for k in (ident(key), ident(listener.canonical(key))):  # as pressed, and as the spec may name it
-                if k in keys:
-                    return k
-            return None
+            if (k := ident(key)) in keys:
+                return k
+            k = ident(listener.canonical(key))  # Right Ctrl is also "<ctrl>", 'T' is also 't'
+            return k if k in keys and (k in generic or k[0] == "char") else None
+
+        modifiers = {ident(getattr(keyboard.Key, n)) for n in (
+            "ctrl", "ctrl_l", "ctrl_r", "shift", "shift_l", "shift_r", "alt", "alt_l", "alt_r", "alt_gr", "cmd",
+            "cmd_l", "cmd_r")}  # they do not auto-repeat: their release counts at once
+        pending: dict[tuple, threading.Timer] = {}
 
         def on_press(key) -> None:
-            if (k := matches(key)) is not None:
-                self._pressed.add(k)
-                if self._pressed >= keys and not self._down:
-                    self._down = True
-                    self._set(not self._talking if self.toggle else True)
+            if (k := matches(key)) is None:
+                return
+            if (repeat := pending.pop(k, None)) is not None:
+                repeat.cancel()  # auto-repeat: the key never really went up
+                return
+            self._pressed.add(k)
+            if self._pressed >= keys and not self._down:
+                self._down = True
+                self._set(not self._talking if self.toggle else True)
+
+        def released(k) -> None:
+            pending.pop(k, None)
+            self._pressed.discard(k)
+            if self._down:
+                self._down = False
+                if not self.toggle:
+                    self._set(False)
 
         def on_release(key) -> None:
-            if (k := matches(key)) is not None:
-                self._pressed.discard(k)
-                if self._down:
-                    self._down = False
-                    if not self.toggle:
-                        self._set(False)
+            if (k := matches(key)) is None:
+                return
+            if k in modifiers:
+                released(k)
+            else:
+                pending[k] = threading.Timer(REPEAT_S, released, (k,))
+                pending[k].start()
 
         listener = keyboard.Listener(on_press=on_press, on_release=on_release)
         listener.start()
@@ -92,9 +126,17 @@ class PushToTalk:
         self._listener = listener
 
     def _read_terminal(self) -> None:
+        """Each Enter toggles. Raw reads with a timeout, so nothing holds the terminal's buffer
+        when Samantha exits (a thread blocked in readline() can abort the interpreter's exit)."""
+        fd = self._terminal.fileno()
         try:
-            for _ in iter(self._terminal.readline, ""):  # each Enter toggles; end of input ends it
-                self._set(not self._talking)
+            while not self._stopped.is_set():
+                if select.select([fd], [], [], 0.2)[0]:
+                    data = os.read(fd, 1024)
+                    if not data:
+                        return  # end of input
+                    for _ in range(data.count(b"\n")):
+                        self._set(not self._talking)
         except (OSError, ValueError):  # the terminal went away
             pass
 

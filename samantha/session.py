@@ -34,6 +34,7 @@ from samantha.turns import (
 from samantha.vad import SpeechDetector
 
 PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
+KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
@@ -63,6 +64,7 @@ class Session:
         self._frame_wall = time.monotonic()  # when that frame arrived
         self.inbox: queue.Queue[Event | Frame] = queue.Queue()  # what the workers and the key report (and frames)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
+        self._tail: tuple[Transcribe, float] | None = None  # a let-go turn's transcription, waiting for its audio
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
@@ -77,22 +79,29 @@ class Session:
     def run(self, microphone: Source, stop: threading.Event) -> None:
         """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
         wait for the next frame)."""
+        done = threading.Event()
+
         def pump() -> None:
-            while not stop.is_set():
+            while not (stop.is_set() or done.is_set()):
                 if (frame := microphone.read(0.1)) is not None:
                     self.inbox.put(frame)
 
-        threading.Thread(target=pump, name="microphone", daemon=True).start()
-        while not stop.is_set():
-            try:
-                item = self.inbox.get(timeout=0.1)
-            except queue.Empty:
-                item = None
-            if isinstance(item, Frame):
-                self._frame(item)
-            elif item is not None:
-                self._handle(item)
-            self._handle(Tick(self.clock()))
+        pumping = threading.Thread(target=pump, name="microphone", daemon=True)
+        pumping.start()
+        try:
+            while not stop.is_set():
+                try:
+                    item = self.inbox.get(timeout=0.1)
+                except queue.Empty:
+                    item = None
+                if isinstance(item, Frame):
+                    self._frame(item)
+                elif item is not None:
+                    self._handle(item)
+                self._handle(Tick(self.clock()))
+        finally:
+            done.set()
+            pumping.join(timeout=1)
 
     def step(self, frame: Frame | None) -> None:
         """One pass, for driving the loop frame by frame: a frame (if any) through the VAD, then
@@ -121,6 +130,9 @@ class Session:
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
         self.frames.append(frame)
         self.now, self._frame_wall = frame.t + FRAME / RATE, time.monotonic()
+        if self._tail is not None and self.now >= self._tail[1]:
+            action, self._tail = self._tail[0], None
+            self._do(action)
         if change := self.detector.feed(frame.audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
                 self._speech_end = self._transcribed = None
@@ -149,7 +161,10 @@ class Session:
         before = self.machine.state
         for action in self.machine.handle(event):
             if isinstance(event, TalkKey) and isinstance(action, Transcribe):
-                self.decided_at = self._speech_end = time.monotonic()  # let go: the turn ended here
+                self.decided_at = time.monotonic()  # let go: the turn ended here...
+                self._speech_end = self.released_at
+                self._tail = (action, event.t + KEY_TAIL_S)  # ...and is transcribed once its last words arrive
+                continue
             self._do(action)
         if self.machine.state is not before:
             self.display.status(self.machine.state)
@@ -175,7 +190,8 @@ class Session:
             self.conversation.cancel()
             self.display.note(f"(interrupted; she had said: \"{heard}\")")
         elif isinstance(action, FallAsleep):
-            self.display.note(f"(resting; say \"{self.machine.s.wake_name}\" to wake me)")
+            wake = f"say \"{self.machine.s.wake_name}\"" if self.machine.hands_free else "press the talk key"
+            self.display.note(f"(resting; {wake} to wake me)")
             if self.conversation.notes_pending():  # a long quiet: the time to take notes, unnoticed
                 threading.Thread(target=self._take_notes, name="notes", daemon=True).start()
 

@@ -246,13 +246,14 @@ class TurnTaker:
         self._paused_reply = False  # a new reply starts unpaused; a finished one needs no pause
         if not e.done:
             self.state = State.SPEAKING
-            if self._talking:  # the user is talking already: she starts paused, not over them
+            if self._talking or self._holding:  # the user is talking already: she starts paused, not over them
                 self._paused_reply = True
                 return [PausePlayback()]
             return []
         self._asked = e.asked
-        self.state = State.USER_SPEAKING if self._talking else State.LISTENING
-        if self._talking:  # she finished while being talked over: that speech is a new turn
+        talking = self._talking or self._holding
+        self.state = State.USER_SPEAKING if talking else State.LISTENING
+        if talking:  # she finished while being talked over: that speech is a new turn
             return self._new_turn(self._speech_since)
         self._quiet_since = e.t
         return []
@@ -265,7 +266,7 @@ class TurnTaker:
             return []
         if self.state is State.USER_SPEAKING:
             if not self._forced and _waited(self._speech_since, e.t, self.s.max_turn_s):
-                self._forced = True
+                self._forced, self._holding = True, False  # the cap lets go of the key for the user
                 self._pause += 1
                 self._heard = None
                 return [Transcribe(self.turn, self._pause, self._speech_since)]

@@ -6,13 +6,16 @@ import pty
 import queue
 import subprocess
 import sys
+import time
 
 import pytest
 
+from samantha.errors import SamanthaError
 from samantha.hotkey import PushToTalk
 
 WATCH = """
 import sys, time
+from samantha.errors import SamanthaError
 from samantha.hotkey import PushToTalk
 talk = PushToTalk(sys.argv[1], sys.argv[2] == "toggle", lambda down: print("down" if down else "up", flush=True))
 print(talk.start(), flush=True)
@@ -72,6 +75,15 @@ def test_hold_to_talk_on_the_desktop(watch):
     assert w.next() == "up" and w.next(1) is None
 
 
+def test_an_ordinary_key_held_down_is_one_press_whatever_the_keyboard_repeats(watch):
+    w = watch("<f9>")
+    w.keys("keydown", "F9")
+    assert w.next() == "down"
+    time.sleep(1.5)  # long enough for the X server to auto-repeat it, if it does
+    w.keys("keyup", "F9")
+    assert w.next() == "up" and w.next(1) is None
+
+
 def test_toggle_mode_and_a_key_combination(watch):
     w = watch("<ctrl>+<alt>+t", "toggle")
     w.keys("key", "t")
@@ -116,3 +128,5 @@ def test_over_ssh_it_says_why_and_with_no_terminal_that_there_is_no_key(monkeypa
     with open(os.devnull) as nothing:
         said = PushToTalk("<ctrl_r>", False, lambda down: None, terminal=nothing).start()
     assert said == "No talk key: this is a terminal over SSH, and there is no terminal to press Enter in."
+    with open(os.devnull) as nothing, pytest.raises(SamanthaError, match="Push-to-talk needs a talk key"):
+        PushToTalk("<ctrl_r>", False, lambda down: None, terminal=nothing).start(required=True)

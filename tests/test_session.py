@@ -260,3 +260,21 @@ def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, 
     assert memory.export()["conversations"][0]["summary"] == reply_text  # the tiny model's notes
     session.close()
     memory.close()
+
+
+def test_letting_go_of_the_key_still_transcribes_the_words_on_their_way_in(transcriber, chat_model, synthesizer,
+                                                                         utterance):
+    stt = MidThought(transcriber)
+    session, _, log = make(stt, chat_model, synthesizer, Device())
+    feed = Feeder(session)
+    feed.audio(np.zeros(RATE, np.float32))
+    session.press(True)
+    session.step(None)
+    feed.audio(utterance[: RATE])
+    session.press(False)  # let go: the turn is over...
+    session.step(None)
+    assert session.decided_at >= session.released_at and stt.longest_s == 0
+    feed.audio(utterance[RATE : int(1.3 * RATE)])  # ...but its last 0.12 s were still in the pipeline
+    feed.silence_until(lambda: log.users)
+    assert stt.longest_s == pytest.approx(1.0 + 0.3 + 0.12, abs=0.07)  # from the press (less pre-roll) to the tail
+    session.close()

@@ -304,3 +304,19 @@ def test_a_repeated_press_or_a_stray_release_changes_nothing():
     assert c.actions == [] and c.machine.state is State.LISTENING
     c.at(1.1, down).at(1.2, down)
     assert c.machine.turn == 1 and c.actions == []
+
+
+def test_the_cap_reached_with_the_key_still_down_ends_the_turn_once():
+    settings = TurnSettings(end_silence_s=0.25, max_turn_s=10)
+    c = Clock(settings).at(1.0, down).until(11.1)
+    c.at(11.2, lambda t: TranscriptReady(t, 1, 1, "and so on and"))
+    c.until(14).at(14.5, up)
+    assert c.of(Respond) == [(11.2, Respond(1, "and so on and"))] and c.of(CancelReply) == []
+    assert len(c.of(Transcribe)) == 1
+
+
+def test_the_key_down_as_her_reply_ends_is_the_users_next_turn():
+    c = reply_in_progress().at(5.0, down).at(5.1, lambda t: ReplyAudio(t, 1, done=True))
+    assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
+    c.at(6.0, up)
+    assert c.of(Transcribe)[-1] == (6.0, Transcribe(2, 1, 5.0))
