@@ -1,34 +1,30 @@
-"""Text conversation: history within the context window, and speech that starts early.
+"""Text conversation: the history, the prompt, and replies spoken as they are written.
 
 ``Conversation`` owns the message history and builds each prompt: the persona and what
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
-``VoiceOut`` runs synthesis and playback on a worker thread, fed chunk by chunk, so
-Samantha starts speaking while the model is still writing.
+``reply_aloud`` hands each speakable piece to the voice (``voice_out.py``) as soon as it is
+complete, so Samantha starts speaking while the model is still writing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import queue
 import sys
-import threading
-import time
-from typing import Callable, Iterator, TextIO
-
-import numpy as np
+from typing import TYPE_CHECKING, Iterator, TextIO
 
 from samantha import recall
 from samantha.chunker import Chunker
 from samantha.config import LlmSettings
-from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer
-from samantha.errors import SamanthaError
+from samantha.engines.base import ChatModel, ChatStream, Message
 from samantha.memory import Memory
 from samantha.onboarding import Onboarding
 from samantha.persona import Persona
 from samantha.persona import load as load_persona
-from samantha.speaker import Queued, Speaker
+
+if TYPE_CHECKING:
+    from samantha.voice_out import VoiceOut
 
 
 class Conversation:
@@ -184,87 +180,3 @@ def reply_aloud(conversation: Conversation, voice: "VoiceOut | None", text: str,
         voice.say(piece)
     if voice:
         voice.finish()
-
-
-class VoiceOut:
-    """Text pieces in, audio out of the speaker, in order, on one worker thread.
-
-    Every piece carries the generation it was said in; ``stop()`` starts a new generation and
-    flushes the speaker under the same lock the worker holds to check-and-play, so nothing
-    said before ``stop()`` can reach the speaker after it returns.
-    """
-
-    def __init__(self, synthesizer: Synthesizer, speaker: Speaker,
-                 on_audio: Callable[[int, Queued], None] | None = None):
-        """``on_audio(generation, item)`` is called once per generation, when its first audio is
-        queued; ``item.started`` tells when it actually began to play."""
-        self._synthesizer, self._speaker, self._on_audio = synthesizer, speaker, on_audio
-        self._voiced = -1  # the last generation whose first audio went to the speaker
-        self._pieces: queue.Queue[tuple[int, str] | None] = queue.Queue()
-        self._generation = 0
-        self._lock = threading.Lock()
-        self.error: Exception | None = None
-        self._worker = threading.Thread(target=self._run, name="voice-out", daemon=True)
-        self._worker.start()
-
-    def say(self, text: str, generation: int | None = None) -> None:
-        """Queue ``text``; pass the generation its reply began in, so a cancelled reply's
-        last words are dropped rather than spoken in the next one."""
-        self._pieces.put((self._generation if generation is None else generation, text))
-
-    def finish(self, timeout: float = 120.0) -> None:
-        """Wait until everything said so far has been synthesized and played."""
-        deadline = time.monotonic() + timeout
-        with self._pieces.all_tasks_done:
-            while self._pieces.unfinished_tasks:
-                if not self._pieces.all_tasks_done.wait(deadline - time.monotonic()):
-                    raise SamanthaError("Speech synthesis stalled; the reply was printed but not spoken.")
-        if error := self.error:
-            self.error = None
-            raise error
-        if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
-            raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
-
-    def use(self, synthesizer: Synthesizer) -> None:
-        """Speak in another voice from the next piece on."""
-        self._synthesizer = synthesizer
-
-    def pause(self) -> None:
-        self._speaker.pause()
-
-    def resume(self) -> None:
-        self._speaker.resume()
-
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    def stop(self) -> str:
-        """Drop what is queued and silence the speaker now; returns the words that were heard."""
-        with self._lock:
-            self._generation += 1
-            self.error = None  # a failure belongs to the reply it happened in
-            return self._speaker.flush()
-
-    def close(self) -> None:
-        self.stop()
-        self._pieces.put(None)
-        self._worker.join(timeout=5)
-        self._speaker.close()
-
-    def _run(self) -> None:
-        while (item := self._pieces.get()) is not None:
-            generation, text = item
-            try:
-                chunks = list(self._synthesizer.synthesize(text)) if generation == self._generation else []
-                with self._lock:  # one piece, one chunk: so its text maps onto its audio
-                    if chunks and generation == self._generation:
-                        audio = np.concatenate([c.audio for c in chunks])
-                        queued = self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
-                        if self._on_audio and self._voiced != generation:
-                            self._voiced = generation
-                            self._on_audio(generation, queued)
-            except Exception as exc:  # reported by finish(), on the caller's thread
-                self.error = exc
-            finally:
-                self._pieces.task_done()

@@ -25,7 +25,7 @@ def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _voice_out(settings: Settings):
-    from samantha.chat import VoiceOut
+    from samantha.voice_out import VoiceOut
     from samantha.engines import load_synthesizer
     from samantha.speaker import Speaker
 

@@ -2,9 +2,8 @@
 
 One thread owns the state machine: it takes microphone frames and what the workers and the
 talk key report from one queue, as each arrives, feeds frames to the VAD, ticks the clock,
-and carries out the machine's actions. Slow work
-runs on workers (one transcriber, one reply at a time), and everything they report carries
-the turn id it was started for, so after an interruption late results are dropped by the
+and carries out the machine's actions. Slow work runs on workers (one transcriber, one
+reply at a time), and everything they report carries the turn id it was started for, so after an interruption late results are dropped by the
 state machine instead of being spoken. Time is the microphone's stream time.
 """
 
@@ -19,7 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-from samantha.chat import Conversation, VoiceOut
+from samantha.chat import Conversation
+from samantha.voice_out import VoiceOut
 from samantha.chunker import Chunker
 from samantha.config import Settings
 from samantha.engines.base import Synthesizer, Transcriber

@@ -3,7 +3,8 @@ import threading
 
 import numpy as np
 
-from samantha.chat import Conversation, VoiceOut, reply_aloud
+from samantha.chat import Conversation, reply_aloud
+from samantha.voice_out import VoiceOut
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from conftest import BRIEF
