@@ -13,7 +13,7 @@ from samantha.errors import SamanthaError
 
 def _common() -> argparse.ArgumentParser:
     """Options every command takes, before or after the command name."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     s = argparse.SUPPRESS  # so a subcommand's defaults never overwrite what came before it
     p.add_argument("--debug", action="store_true", default=s, help="show full tracebacks")
     p.add_argument("--config", type=Path, default=s, help="config file (default: `samantha config path`)")
@@ -22,6 +22,8 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
     p.add_argument("--output", default=s, help="output device: name substring or index")
     p.add_argument("--input", default=s, help="input device: name substring or index")
+    p.add_argument("--output-kind", choices=["auto", "headset", "speakers"], default=s,
+                   help="voice: speakers (she listens past her own echo) or headset; auto tells from the name")
     p.add_argument("--verbose", action="store_true", default=s, help="voice: print where each turn's time went")
     p.add_argument("--incognito", action="store_true", default=s, help="voice, chat: remember nothing of this conversation")
     p.add_argument("--mode", choices=["hands-free", "push-to-talk"], default=s,
@@ -35,7 +37,7 @@ def _common() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
-        prog="samantha", parents=[common],
+        prog="samantha", parents=[common], allow_abbrev=False,  # "say --out" is not "--output-kind"
         description="An offline voice companion. With no command, starts a spoken conversation.",
     )
     parser.add_argument("--no-audio", action="store_true", help="with no command: keyboard chat, printed only")
@@ -86,7 +88,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     settings = config.override(settings, "turns", mode=getattr(args, "mode", None))
     settings = config.override(settings, "ptt", key=getattr(args, "ptt_key", None), toggle=getattr(args, "toggle", None))
     return config.override(settings, "audio", output_device=getattr(args, "output", None),
-                           input_device=getattr(args, "input", None))
+                           input_device=getattr(args, "input", None), output_kind=getattr(args, "output_kind", None))
 
 
 def main(argv: list[str] | None = None) -> int:

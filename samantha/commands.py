@@ -123,6 +123,9 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
+        kind = session.output_kind
+        display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.output_why})"
+                     + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
         talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
         hands_free = settings.turns.mode == "hands-free"
         display.note(talk_key.start(required=not hands_free))
@@ -187,13 +190,24 @@ def transcribe(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def devices(args: argparse.Namespace, settings: Settings) -> int:
+    """Every device, the system defaults, and the ones Samantha would use (--input/--output)."""
     from samantha import devices as audio_devices
+    from samantha import output_kind
 
-    table = Table("#", "device", "in", "out", "rate", "default")
-    for d in audio_devices.list_devices():
+    listed = audio_devices.list_devices()
+    chosen = {kind: audio_devices.find(spec, kind) for kind, spec in
+              (("input", settings.audio.input_device), ("output", settings.audio.output_device))}
+    table = Table("#", "device", "in", "out", "rate", "default", "Samantha uses")
+    for d in listed:
         mark = " ".join(m for m, on in (("input", d.default_input), ("output", d.default_output)) if on)
-        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), f"{d.sample_rate:.0f}", mark)
+        uses = " ".join(kind for kind, index in chosen.items()
+                        if index == d.index or (index is None and getattr(d, f"default_{kind}")))
+        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), f"{d.sample_rate:.0f}", mark,
+                      f"[bold]{uses}[/]" if uses else "")
     Console().print(table)
+    output = audio_devices.name(chosen["output"], "output")
+    kind, why = output_kind.detect(settings.audio.output_kind, output)
+    Console().print(f"Output {output} counts as {kind} ({why}).")
     return 0
 
 

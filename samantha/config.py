@@ -108,6 +108,9 @@ class MemorySettings:
 class AudioSettings:
     output_device: str = setting("", "output device: name substring or index ('' = system default)")
     input_device: str = setting("", "input device: name substring or index ('' = system default)")
+    output_kind: str = setting("auto", "'headset', or 'speakers': her voice reaches the microphone and is listened "
+                               "past; 'auto' tells from the device's name (else headset)",
+                               choices=("auto", "headset", "speakers"))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from samantha.errors import SamanthaError
 
@@ -72,3 +72,35 @@ def default_rate(index: int | None, kind: str) -> int:
             f"No audio {kind} device is available ({exc}). Connect a headset or speakers and "
             "check `samantha devices`; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
         ) from exc
+
+
+def name(index: int | None, kind: str) -> str:
+    """The device's name as PortAudio gives it (the system default's, for None)."""
+    sd = sounddevice()
+    try:
+        return str(sd.query_devices(index, kind=kind)["name"])
+    except (sd.PortAudioError, ValueError):
+        return "the default device"
+
+
+def open_either(open_stream: Callable[[str], None], spec: str) -> bool:
+    """Open a stream on the device ``spec`` names, else on the system default; False if
+    neither can be opened now (for trying again later)."""
+    for choice in dict.fromkeys((spec, "")):
+        try:
+            open_stream(choice)
+            return True
+        except SamanthaError:
+            continue
+    return False
+
+
+def close_quietly(stream: Any) -> None:
+    """Close a stream whose device may already be gone (closing then fails, harmlessly)."""
+    if stream is None:
+        return
+    try:
+        stream.abort()
+        stream.close()
+    except Exception:
+        pass

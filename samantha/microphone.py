@@ -4,18 +4,22 @@ Devices offer what they offer (48 kHz stereo on most headsets), so capture happe
 device's own rate and channel count and is mixed and resampled here (soxr, streaming). The
 stream is opened once: every start costs over a second before audio flows. Frames carry
 their stream time, so every decision downstream is dated by the audio, not by when a
-thread happened to run.
+thread happened to run, and the time they arrived, to compare with what she was playing
+(the echo gate). If the device goes away, ``drop`` and ``reopen`` (see reconnect.py) swap
+the stream underneath; stream time carries on where it stopped.
 """
 
 from __future__ import annotations
 
 import queue
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from samantha import devices
 from samantha.errors import SamanthaError
+from samantha.reconnect import Liveness
 
 RATE = 16000
 FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
@@ -25,30 +29,55 @@ FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
 class Frame:
     audio: np.ndarray  # FRAME float32 samples, 16 kHz mono
     t: float  # stream time of its first sample, seconds since the microphone opened
+    at: float = 0.0  # monotonic time it arrived from the device
 
 
 class Microphone:
     def __init__(self, device: str = "", max_backlog_s: float = 10.0):
+        self.device = device
+        self._count = 0  # frames delivered so far
+        self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
+        self.life = Liveness()
+        self._stream = None
+        self._open(device)
+
+    def _open(self, device: str) -> None:
         import soxr
 
         sd = devices.sounddevice()
         index = devices.find(device, "input")
+        self.name = devices.name(index, "input")
         self.device_rate = devices.default_rate(index, "input")
         self.channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
         self._resampler = soxr.ResampleStream(self.device_rate, RATE, 1, dtype="float32")
         self._pending = np.zeros(0, np.float32)
-        self._count = 0  # frames delivered so far
-        self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
         try:
             self._stream = sd.InputStream(
                 device=index, samplerate=self.device_rate, channels=self.channels, dtype="float32",
                 blocksize=self.device_rate * FRAME // RATE, callback=self._on_audio,
             )
+            self.life.opened()
             self._stream.start()
         except sd.PortAudioError as exc:
+            self._stream = None
             raise SamanthaError(
                 f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
             ) from exc
+
+    # --- coming and going (see reconnect.py) ---
+    def alive(self, now: float) -> bool:
+        return self._stream is not None and self.life.alive(now)
+
+    def calling(self) -> bool:
+        return self._stream is not None and self.life.called
+
+    def drop(self) -> None:
+        stream, self._stream = self._stream, None
+        devices.close_quietly(stream)
+
+    def reopen(self) -> bool:
+        self.drop()
+        return devices.open_either(self._open, self.device)
 
     def read(self, timeout: float) -> Frame | None:
         """The next frame, or None if none arrived within ``timeout`` seconds."""
@@ -58,16 +87,17 @@ class Microphone:
             return None
 
     def close(self) -> None:
-        self._stream.abort()
-        self._stream.close()
+        self.drop()
 
     def _on_audio(self, indata: np.ndarray, _frames: int, _time, _status) -> None:
         """PortAudio callback: mix to mono, resample, cut into frames; never blocks."""
+        arrived = time.monotonic()
+        self.life.call(arrived)
         mono = indata.mean(axis=1) if indata.shape[1] > 1 else indata[:, 0]
         self._pending = np.concatenate([self._pending, self._resampler.resample_chunk(mono)])
         while len(self._pending) >= FRAME:
             frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
-            item = Frame(frame.copy(), self._count * FRAME / RATE)
+            item = Frame(frame.copy(), self._count * FRAME / RATE, arrived)
             self._count += 1
             try:
                 self.frames.put_nowait(item)

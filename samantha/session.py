@@ -3,8 +3,14 @@
 One thread owns the state machine: it takes microphone frames and what the workers and the
 talk key report from one queue, as each arrives, feeds frames to the VAD, ticks the clock,
 and carries out the machine's actions. Slow work runs on workers (one transcriber, one
-reply at a time), and everything they report carries the turn id it was started for, so after an interruption late results are dropped by the
-state machine instead of being spoken. Time is the microphone's stream time.
+reply at a time), and everything they report carries the turn id it was started for, so
+after an interruption late results are dropped by the state machine instead of being spoken.
+Time is the microphone's stream time.
+
+With speakers, frames that are only her own voice coming back reach the VAD as silence (the
+echo gate, echo.py). Devices that stop are watched from the same loop (reconnect.py): the
+loss is said in the terminal and out loud if she still has a voice, the conversation waits,
+and listening or speaking resumes when the device is back.
 """
 
 from __future__ import annotations
@@ -18,14 +24,18 @@ from typing import Protocol
 
 import numpy as np
 
+from samantha import output_kind
 from samantha.chat import Conversation
 from samantha.voice_out import VoiceOut
 from samantha.chunker import Chunker
 from samantha.config import Settings
+from samantha.echo import EchoGate
 from samantha.engines.base import Synthesizer, Transcriber
 from samantha.latency import TurnTimes
 from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
+from samantha.reconnect import RETRY_S, Kept, Keeper
+from samantha.sound_server import Placement, ServerWatch, default_source_is_own_monitor
 from samantha.turns import (
     CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
     SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady,
@@ -38,6 +48,11 @@ KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is 
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
+SILENCE = np.zeros(FRAME, np.float32)
+DEVICE_NEWS = {  # (kind, back): what she says out loud, if she can
+    ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
+    ("microphone", True): "I can hear you again.",
+}
 
 
 class Display(Protocol):
@@ -59,10 +74,17 @@ class Session:
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
+        self._kind_setting = settings.audio.output_kind
+        self.output_kind, self.output_why = output_kind.detect(self._kind_setting, getattr(speaker, "name", ""))
+        self.echo = EchoGate(speaker.levels) if self.output_kind == "speakers" else None
+        self._names: dict[str, str] = {}  # what the sound server calls her devices, when it says
+        self._keepers = [Keeper("speaker", speaker, self._device_news)] if isinstance(speaker, Kept) else []
         self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
         self.now = 0.0  # stream time at the end of the latest frame
         self._frame_wall = time.monotonic()  # when that frame arrived
-        self.inbox: queue.Queue[Event | Frame] = queue.Queue()  # what the workers and the key report (and frames)
+        self.inbox: queue.Queue[Event | Frame | Placement] = queue.Queue()  # what the workers, the key and
+        # the sound server report (and frames)
+        self._place = Placement()  # where the sound server has her streams (when there is one)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
         self._tail: tuple[Transcribe, float] | None = None  # a let-go turn's transcription, waiting for its audio
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
@@ -88,6 +110,11 @@ class Session:
 
         pumping = threading.Thread(target=pump, name="microphone", daemon=True)
         pumping.start()
+        watch = None
+        if isinstance(microphone, Kept):
+            watch = ServerWatch.start(self.inbox.put)
+            ready = (lambda: not default_source_is_own_monitor(self._place.sink)) if watch else (lambda: True)
+            self._keepers.append(Keeper("microphone", microphone, self._device_news, ready))
         try:
             while not stop.is_set():
                 try:
@@ -96,12 +123,18 @@ class Session:
                     item = None
                 if isinstance(item, Frame):
                     self._frame(item)
+                elif isinstance(item, Placement):
+                    self._placed(item)
                 elif item is not None:
                     self._handle(item)
                 self._handle(Tick(self.clock()))
+                for keeper in self._keepers:
+                    keeper.check(time.monotonic())
         finally:
             done.set()
             pumping.join(timeout=1)
+            if watch is not None:
+                watch.close()
 
     def step(self, frame: Frame | None) -> None:
         """One pass, for driving the loop frame by frame: a frame (if any) through the VAD, then
@@ -133,12 +166,56 @@ class Session:
         if self._tail is not None and self.now >= self._tail[1]:
             action, self._tail = self._tail[0], None
             self._do(action)
-        if change := self.detector.feed(frame.audio):
+        audio = frame.audio
+        if self.echo is not None and not self.detector.speaking and not self.echo.admit(audio, frame.at):
+            audio = SILENCE  # only her own voice, coming back from the speakers
+        if change := self.detector.feed(audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
                 self._speech_end = self._transcribed = None
             elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
                 self._speech_end = time.monotonic() - (self.now - change.time_s)
             self._handle(VAD_EVENTS[change.kind](change.time_s))
+
+    def _placed(self, now: Placement) -> None:
+        """The sound server moved her streams: to a new default (say so), or the microphone onto
+        her own speaker's monitor (it is gone: her keeper takes it from there)."""
+        before, self._place = self._place, now
+        for keeper in self._keepers:
+            if keeper.kind == "microphone":
+                keeper.misplaced = now.hears_herself
+        if now.source and not now.hears_herself:
+            self._names["microphone"] = now.source_about or now.source
+            if before.source and now.source != before.source:
+                self.display.note(f"(the microphone is now {self._names['microphone']})")
+        if now.sink:
+            self._names["speaker"] = now.sink_about or now.sink
+            if before.sink and now.sink != before.sink:
+                self._moved_speaker()
+
+    def _moved_speaker(self) -> None:
+        """She now plays somewhere else: maybe from a headset to speakers, where her echo needs the gate."""
+        kind, why = output_kind.detect(self._kind_setting, "default")
+        if kind != self.output_kind:
+            self.output_kind, self.output_why = kind, why
+            self.echo = EchoGate(self.voice.levels) if kind == "speakers" else None
+        self.display.note(f"(the speaker is now {self._names['speaker']}, as {kind}: {why})")
+
+    def _device_news(self, keeper: Keeper, back: bool) -> None:
+        """A device went away or came back (on the loop thread, from its keeper)."""
+        kind, name = keeper.kind, self._names.get(keeper.kind, keeper.device.name)
+        if back:
+            self.display.note(f"(the {kind} is back: {name})")
+        elif kind == "microphone":
+            self.display.note(f"(the microphone is gone: {name}. Trying again every {RETRY_S:.0f} s; "
+                              "nothing is lost.)")
+            if change := self.detector.lost(self.now):  # what was being said ended there
+                self._handle(VAD_EVENTS[change.kind](change.time_s))
+        else:
+            self.display.note(f"(the speaker is gone: {name}. Replies are shown here until it is back; "
+                              f"trying again every {RETRY_S:.0f} s.)")
+        if (words := DEVICE_NEWS.get((kind, back))) and not any(k.lost for k in self._keepers if k.kind == "speaker"):
+            self.display.assistant(words + "\n")  # said out loud, but no part of the conversation
+            self.voice.say(words)
 
     def say_first(self, text: str) -> None:
         """She speaks before anyone has said anything (the first meeting's opening line)."""

@@ -5,6 +5,10 @@ opened once and kept running, writing zeros when idle. Stopping speech (barge-in
 just emptying the queue: the tail is one output block. Each chunk keeps its text and how
 many of its frames have gone out, so after a flush the caller knows which words were
 actually heard (frames still in the device buffer are not counted as heard).
+
+If the device goes away, ``drop`` closes the dead stream and, until ``reopen`` succeeds,
+whatever she says is discarded at once (the words still reach the terminal), so nothing
+waits on a speaker that is not there.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from samantha import devices
+from samantha.echo import PlayedLevels
 from samantha.engines.base import AudioChunk
 from samantha.errors import SamanthaError
+from samantha.reconnect import Liveness
 
 
 @dataclass
@@ -37,9 +43,7 @@ def heard_words(text: str, fraction: float) -> str:
 
 class Speaker:
     def __init__(self, device: str = "", block_ms: int = 10):
-        sd = devices.sounddevice()
-        index = devices.find(device, "output")
-        self.sample_rate = devices.default_rate(index, "output")
+        self.device, self.block_ms = device, block_ms
         self._queue: deque[Queued] = deque()
         self._lock = threading.Lock()
         self._idle = threading.Event()
@@ -49,18 +53,47 @@ class Speaker:
         self.sounding_until = 0.0  # when the last frame of speech went into the output stream
         # (both stamps: the callback's clock plus the frame's place in its block; the device
         # plays it ``latency`` seconds later)
+        self.levels = PlayedLevels()  # how loud each block she played was, for the echo gate
+        self.life = Liveness()
+        self._stream = None
+        self._open(device)
+
+    def _open(self, device: str) -> None:
+        sd = devices.sounddevice()
+        index = devices.find(device, "output")
+        self.name = devices.name(index, "output")
+        self.sample_rate = devices.default_rate(index, "output")
         try:
             self._stream = sd.OutputStream(
                 device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
-                blocksize=self.sample_rate * block_ms // 1000, callback=self._fill,
-                latency=2 * block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
+                blocksize=self.sample_rate * self.block_ms // 1000, callback=self._fill,
+                latency=2 * self.block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
             )
+            self.life.opened()
             self._stream.start()
         except sd.PortAudioError as exc:
+            self._stream = None
             raise SamanthaError(
                 f"Cannot open the audio output device ({exc}). Check `samantha devices` and choose "
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
+
+    # --- coming and going (see reconnect.py) ---
+    def alive(self, now: float) -> bool:
+        return self._stream is not None and self.life.alive(now)
+
+    def calling(self) -> bool:
+        return self._stream is not None and self.life.called
+
+    def drop(self) -> None:
+        with self._lock:
+            stream, self._stream = self._stream, None
+        self.flush()
+        devices.close_quietly(stream)
+
+    def reopen(self) -> bool:
+        self.drop()
+        return devices.open_either(self._open, self.device)
 
     def play(self, chunk: AudioChunk, text: str = "") -> Queued:
         """Queue a chunk; it plays after whatever is already queued. The returned item tells
@@ -72,6 +105,8 @@ class Speaker:
             audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
         item = Queued(np.asarray(audio, dtype=np.float32), text)
         with self._lock:
+            if self._stream is None:  # no device: said, and gone
+                return item
             self._queue.append(item)
             self._idle.clear()
         return item
@@ -79,7 +114,7 @@ class Speaker:
     @property
     def latency(self) -> float:
         """Seconds between a frame leaving the callback and being heard (the device's buffer)."""
-        return float(self._stream.latency)
+        return float(self._stream.latency) if self._stream is not None else 0.0
 
     def pause(self) -> None:
         """Silence from the next block on, keeping the queue (``resume`` carries on)."""
@@ -112,15 +147,14 @@ class Speaker:
         return True
 
     def close(self) -> None:
-        self.flush()
-        self._stream.abort()
-        self._stream.close()
+        self.drop()
 
     def _fill(self, out: np.ndarray, frames: int, _time, _status) -> None:
         """PortAudio callback: copy queued audio into ``out``, zeros where there is none."""
         filled = 0
         with self._lock:
-            now = time.monotonic() if self._queue and not self._paused else 0.0  # idle: no clock read
+            now = time.monotonic()
+            self.life.call(now)
             while filled < frames and self._queue and not self._paused:
                 head = self._queue[0]
                 if head.written == 0:
@@ -139,3 +173,5 @@ class Speaker:
             if filled:
                 self.sounding_until = now + filled / self.sample_rate
         out[filled:, 0] = 0.0
+        if filled:
+            self.levels.add(now, float(np.sqrt(np.mean(np.square(out[:, 0])))))

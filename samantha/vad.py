@@ -102,3 +102,13 @@ class SpeechDetector:
         self.speaking, self._run = not self.speaking, 0
         began = (self._frames - needed) * FRAME / SAMPLE_RATE
         return VadEvent("start" if self.speaking else "end", began)
+
+    def lost(self, t: float) -> VadEvent | None:
+        """The audio stopped (its device went away) at stream time ``t``: speech under way ended
+        there, speech that only might have begun did not, and the model starts afresh."""
+        was_speaking, maybe = self.speaking, self._run > 0
+        self.speaking, self._run = False, 0
+        self.vad.reset()
+        if was_speaking:
+            return VadEvent("end", t)
+        return VadEvent("no", t) if maybe and self.settings.start_frames > 1 else None

@@ -1,5 +1,7 @@
 """Real PortAudio output on a PulseAudio null sink: what Samantha says is recorded and checked."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -49,3 +51,46 @@ def test_no_audio_device_is_reported_and_chat_works_without_audio(cli_env, model
     assert silent.returncode == 0 and silent.stdout.strip()
     doctor = run_cli(["doctor", *model_flags], cli_env, timeout=60)
     assert doctor.returncode == 1 and "✗ output device" in doctor.stdout and "Traceback" not in doctor.stdout
+
+
+SPEAKER_AWAY_AND_BACK = """
+import time
+import numpy as np
+from samantha.engines.base import AudioChunk
+from samantha.speaker import Speaker
+tone = AudioChunk((0.3 * np.sin(np.arange(24000) * 2 * np.pi * 440 / 48000)).astype(np.float32), 48000)
+speaker = Speaker()
+speaker.play(tone)
+assert speaker.wait(10)
+speaker.drop()  # gone: what she says is dropped at once, and nothing waits for it
+started = time.monotonic()
+item = speaker.play(tone)
+assert speaker.wait(10) and item.written == 0 and time.monotonic() - started < 0.2
+assert not speaker.alive(time.monotonic()) and speaker.reopen()
+speaker.play(tone)
+assert speaker.wait(10) and speaker.calling()
+speaker.close()
+"""
+
+
+def test_a_dropped_speaker_drops_what_is_said_and_plays_again_once_reopened(pulse, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "heard.f32"
+    with recording(pulse, "speaker.monitor", out):
+        result = subprocess.run([sys.executable, "-c", SPEAKER_AWAY_AND_BACK], env=pulse, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert 0.8 < voiced_seconds(load_recording(out)) < 1.2  # the two tones played, not the dropped one
+
+
+def test_devices_marks_the_ones_samantha_uses(pulse):
+    pulse["COLUMNS"] = "200"
+    default = run_cli(["devices"], pulse, timeout=30).stdout
+    chosen = run_cli(["devices", "--input", "pulse", "--output", "pulse"], pulse, timeout=30).stdout
+    uses = lambda listing, name: next(line.split("│")[-2].strip() for line in listing.splitlines()
+                                      if re.match(rf"│ \d+ +│ {name} ", line))  # its last column
+    assert uses(default, "default") == "input output" and uses(default, "pulse") == ""  # the system's, unless told
+    assert uses(chosen, "pulse") == "input output" and uses(chosen, "default") == ""
+    assert "counts as headset" in default

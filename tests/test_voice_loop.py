@@ -23,7 +23,7 @@ class Output:
     """The process's stdout, line by line, with bounded waits."""
 
     def __init__(self, proc):
-        self.lines, self._queue = [], queue.Queue()
+        self.proc, self.lines, self._queue = proc, [], queue.Queue()
         threading.Thread(target=lambda: [self._queue.put(l) for l in proc.stdout], daemon=True).start()
 
     def wait_for(self, pattern: str, timeout: float) -> str:
@@ -39,12 +39,23 @@ class Output:
                 pass
         raise AssertionError(f"no line matching {pattern!r} within {timeout} s; got {self.lines}")
 
+    def collect(self, seconds: float) -> list[str]:
+        """Every line printed from now for ``seconds`` (lines seen before are dropped)."""
+        self.lines, deadline = [], time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.lines.append(self._queue.get(timeout=min(0.1, left)))
+            except queue.Empty:
+                pass
+        seen, self.lines = self.lines, []
+        return seen
+
 
 @contextmanager
-def samantha_voice(env, *flags):
+def samantha_voice(env, *flags, program=("-m", "samantha")):
     """``samantha voice`` running, with its output read line by line; on leaving the block it
     must have exited 0 on Ctrl+C (it is killed if it did not)."""
-    proc = subprocess.Popen([sys.executable, "-m", "samantha", "voice", *flags], env=env,
+    proc = subprocess.Popen([sys.executable, *program, "voice", *flags], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         yield Output(proc)

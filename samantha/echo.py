@@ -1,0 +1,86 @@
+"""Speakers: her own voice leaks into the microphone, and she must not take it for the user's.
+
+The choice is an *echo gate*, not an echo canceller. While she is playing (and for
+``WINDOW_S`` after, the longest her sound takes to come back through the device buffers and
+the room), a microphone frame counts as the user only if it is clearly louder, ``MARGIN``
+times, than her echo could be: the loudest she played in that window times the *coupling*
+(how loud her voice arrives at the microphone, relative to what she plays). The coupling is
+measured as she talks, a high percentile of microphone/playback loudness over her last few
+seconds of speech; until a second of it has been heard it is assumed to be 1, so a new
+setup can only make her harder, never easier, to interrupt. Frames the gate holds back reach
+the VAD as silence; the transcriber still gets the real audio.
+
+Why a gate: the maintained cancellers (WebRTC's, Speex's) need their own native builds and
+a delay estimate that shifts with every device change, and a cancelled residue still makes
+the VAD fire on loud speakers. The cost of a gate is stated in the README: over her voice,
+the user must speak up (or use the talk key, which always works); a quiet "mm-hmm" over her
+is not heard, and her echo is part of the audio transcribed after an interruption.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+import numpy as np
+
+FRAME_S = 0.032  # a microphone frame
+WINDOW_S = 0.5  # her sound is back in the microphone within this (output + input buffers, room)
+MARGIN = 2.0  # the user must be this much louder than her echo could be (6 dB)
+PRIOR_COUPLING = 1.0  # until measured: her echo as loud at the microphone as she plays it
+LEARN_FRAMES = 30  # microphone frames of her speech before the measured coupling is used
+HISTORY_FRAMES = 300  # ~10 s of her speech to measure it from
+PERCENTILE = 90  # of the frames' microphone/playback ratios: near the loudest her echo gets
+SILENT = 1e-4  # she is not playing (RMS)
+SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
+HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
+
+
+class PlayedLevels:
+    """What she played, block by block: (monotonic time it went out, RMS). Written by the
+    speaker's callback, read by the gate on the loop thread."""
+
+    def __init__(self, seconds: float = 2 * WINDOW_S, block_s: float = 0.01):
+        self._blocks: deque[tuple[float, float]] = deque(maxlen=int(seconds / block_s) + 1)
+        self._lock = threading.Lock()
+
+    def add(self, t: float, rms: float) -> None:
+        with self._lock:
+            self._blocks.append((t, rms))
+
+    def loudest(self, since: float, until: float) -> float:
+        with self._lock:
+            return max((rms for t, rms in self._blocks if since <= t <= until), default=0.0)
+
+
+class EchoGate:
+    """Is this microphone frame the user, or only her own voice coming back? Pure: frames and
+    their arrival times in, yes/no out; what she played comes from ``PlayedLevels``."""
+
+    def __init__(self, played: PlayedLevels):
+        self.played = played
+        self._ratios: deque[float] = deque(maxlen=HISTORY_FRAMES)
+        self._open_until = float("-inf")
+        self._coupling = PRIOR_COUPLING
+
+    @property
+    def coupling(self) -> float:
+        """How loud her voice arrives at the microphone, relative to what she plays."""
+        return self._coupling
+
+    def admit(self, frame: np.ndarray, at: float) -> bool:
+        """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
+        her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
+        if her < SILENT:
+            return True
+        mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
+        if at < self._open_until:  # the user is talking over her: not her echo, nothing to learn
+            return True
+        if her >= SPEAKING:  # learned from every frame, or a louder setup could never raise it
+            self._ratios.append(mic / her)
+            if len(self._ratios) >= LEARN_FRAMES and len(self._ratios) % 5 == 0:
+                self._coupling = float(np.percentile(self._ratios, PERCENTILE))
+        if mic > MARGIN * self._coupling * her:
+            self._open_until = at + HOLD_S
+            return True
+        return False

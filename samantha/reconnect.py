@@ -1,0 +1,82 @@
+"""Devices that come and go: notice a stream that stopped, say so, reopen it every few seconds.
+
+A running PortAudio stream calls back every 10–32 ms, whatever the device hears or plays; a
+headset pulled out (or a sound server that drops a device) simply stops the calls, or fails
+them. So a device is lost after ``STALL_S`` without a call, and is tried again every
+``RETRY_S``: on the same device name first, else on the system default. It is back when the
+new stream has actually called back. The conversation itself is untouched throughout.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Protocol, runtime_checkable
+
+STALL_S = 1.0  # no callback for this long: the device is gone
+FIRST_CALL_S = 3.0  # a stream just opened may take over a second to start calling back
+RETRY_S = 2.0
+
+
+class Liveness:
+    """When a stream was opened and last called back (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.opened_at = self.last_call = time.monotonic()
+        self.called = False
+
+    def opened(self) -> None:
+        self.opened_at, self.called = time.monotonic(), False
+
+    def call(self, now: float) -> None:
+        """From the stream's callback."""
+        self.last_call, self.called = now, True
+
+    def alive(self, now: float) -> bool:
+        if self.called:
+            return now - self.last_call < STALL_S
+        return now - self.opened_at < FIRST_CALL_S
+
+
+@runtime_checkable
+class Kept(Protocol):
+    """A device stream that can be watched and reopened (the microphone, the speaker)."""
+
+    name: str  # what to call it in messages
+
+    def alive(self, now: float) -> bool: ...
+    def calling(self) -> bool: ...  # the current stream has called back at least once
+    def drop(self) -> None: ...  # close the dead stream; until reopened, the device does nothing
+    def reopen(self) -> bool: ...  # a new stream on the chosen device, else the default
+
+
+class Keeper:
+    """Watches one device from the loop thread: ``check`` is cheap and called often.
+
+    ``misplaced`` is for what the stream cannot tell: the sound server has moved it somewhere
+    useless (see sound_server.py); it counts as lost. ``ready`` says whether trying again now
+    can succeed (by default: always try).
+    """
+
+    def __init__(self, kind: str, device: Kept, report: Callable[[Keeper, bool], None],
+                 ready: Callable[[], bool] = lambda: True):
+        self.kind, self.device, self.report, self.ready = kind, device, report, ready  # report(self, back)
+        self.lost = self.misplaced = False
+        self._reopened = False  # a new stream is open, not yet heard from
+        self._retry_at = 0.0
+
+    def check(self, now: float) -> None:
+        if not self.lost:
+            if self.misplaced or not self.device.alive(now):
+                self.lost, self._retry_at = True, now + RETRY_S
+                self.device.drop()
+                self.report(self, False)
+            return
+        if self._reopened and self.device.calling() and not self.misplaced:
+            self.lost = self._reopened = False
+            self.report(self, True)
+        elif self._reopened and (self.misplaced or not self.device.alive(now)):  # nothing came, or not there
+            self._reopened = False
+            self.device.drop()
+        elif not self._reopened and now >= self._retry_at:
+            self._retry_at = now + RETRY_S
+            self._reopened = self.ready() and self.device.reopen()

@@ -1,0 +1,126 @@
+"""The sound server (PulseAudio, or PipeWire's pulse service), watched through ``pactl``.
+
+On a desktop PortAudio's default device is the sound server, and a server does not let a
+stream die when its device goes: it moves it to its fallback. That is right for the speaker
+(she goes on from the laptop's speakers when the headset is pulled out) and for a microphone
+with another one to fall back on, but with no microphone left the fallback is the *monitor*
+of her own speaker: she would hear only herself. So this watches where her two streams are
+(``pactl subscribe``: no polling, nothing when nothing changes) and reports each move; the
+session treats "listening to her own speaker" as the microphone gone. Without ``pactl`` or a
+server, nothing is watched and only a stream that stops calling back counts as lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+ENV = dict(os.environ, LC_ALL="C")  # pactl's field names, whatever the user's language
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where her streams are on the server (names and descriptions; None: no such stream)."""
+
+    source: str | None = None
+    source_about: str = ""
+    source_monitors: str | None = None  # the sink whose monitor the source is, if it is one
+    sink: str | None = None
+    sink_about: str = ""
+
+    @property
+    def hears_herself(self) -> bool:
+        """The microphone stream is on the monitor of the sink she plays to."""
+        return self.source is not None and self.source_monitors is not None and self.source_monitors == self.sink
+
+
+def _pactl(*args: str) -> str:
+    try:
+        return subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=3, env=ENV).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _blocks(listing: str) -> list[dict[str, str]]:
+    """``pactl list X`` as one dict per object: its #index, fields and properties."""
+    found = []
+    for block in re.split(r"\n(?=\S)", listing.strip()):
+        head = re.match(r"\S.*#(\d+)", block)
+        if not head:
+            continue
+        fields = {"index": head.group(1)}
+        for key, value in re.findall(r"^\t([\w ]+): (.*)$", block, re.M):
+            fields[key] = value.strip()
+        for key, value in re.findall(r"^\t\t([\w.]+) = \"(.*)\"$", block, re.M):
+            fields[key] = value
+        found.append(fields)
+    return found
+
+
+def placement(pid: int | None = None) -> Placement:
+    """Where this process's capture and playback streams are now."""
+    pid = str(pid or os.getpid())
+    sources = {b["index"]: b for b in _blocks(_pactl("list", "sources"))}
+    sinks = {b["index"]: b for b in _blocks(_pactl("list", "sinks"))}
+    ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == pid]
+    source = next((sources.get(b.get("Source", "")) for b in ours("source-outputs")), None)
+    sink = next((sinks.get(b.get("Sink", "")) for b in ours("sink-inputs")), None)
+    monitors = source.get("Monitor of Sink") if source else None
+    return Placement(
+        source["Name"] if source else None, source.get("Description", "") if source else "",
+        None if monitors in (None, "n/a") else monitors,
+        sink["Name"] if sink else None, sink.get("Description", "") if sink else "",
+    )
+
+
+def default_source_is_own_monitor(sink: str | None) -> bool:
+    """Would a new microphone stream land on the monitor of ``sink`` (hers)?"""
+    wanted = os.environ.get("PULSE_SOURCE") or _pactl("get-default-source").strip()
+    return sink is not None and wanted == f"{sink}.monitor"
+
+
+class ServerWatch:
+    """Calls ``on_move(placement)`` (from its own thread) whenever her streams' places change."""
+
+    def __init__(self, on_move: Callable[[Placement], None]):
+        self.on_move = on_move
+        self.now = Placement()
+        self._proc = subprocess.Popen(["pactl", "subscribe"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      env=ENV)
+        self._thread = threading.Thread(target=self._watch, name="sound-server", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, on_move: Callable[[Placement], None]) -> ServerWatch | None:
+        """A watch, or None where there is no pactl or no server answering it."""
+        if not shutil.which("pactl") or not _pactl("info"):
+            return None
+        return cls(on_move)
+
+    def _watch(self) -> None:
+        """Each burst of events (a device plugged in makes a dozen) is one look, 0.1 s after it."""
+        relevant = re.compile(rb"on (source|sink|source-output|sink-input) #")
+        fd, rest, pending = self._proc.stdout.fileno(), b"", True  # look once at the start
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.1 if pending else None)
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    return
+                *lines, rest = (rest + chunk).split(b"\n")
+                pending = pending or any(relevant.search(line) for line in lines)
+            elif pending:
+                pending = False
+                if (now := placement()) != self.now:
+                    self.now = now
+                    self.on_move(now)
+
+    def close(self) -> None:
+        self._proc.kill()
+        self._proc.wait(timeout=5)

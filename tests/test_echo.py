@@ -1,0 +1,167 @@
+"""Speakers: her own voice comes back through the microphone and must not be taken for the
+user's. The gate on synthetic levels (a virtual clock), then the whole loop with her output
+looped back into the virtual microphone on PulseAudio."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from samantha.echo import FRAME_S, HOLD_S, EchoGate, PlayedLevels
+from samantha.output_kind import classify, detect
+
+RATE = 16000
+FRAME = 512
+
+
+def voice(rms: float, seconds: float, seed: int = 0) -> np.ndarray:
+    """Speech-like loudness: noise at ``rms``, with a 4 Hz syllable envelope."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    envelope = 0.2 + 0.8 * np.abs(np.sin(2 * np.pi * 2 * t))
+    noise = rng.standard_normal(len(t)) * envelope
+    return (noise / np.sqrt(np.mean(noise**2)) * rms).astype(np.float32)
+
+
+class Room:
+    """She plays in 10 ms blocks; the microphone hears her ``coupling`` times as loud,
+    ``delay_s`` later, plus whatever the user says. Frames come out with their arrival time."""
+
+    def __init__(self, coupling: float, delay_s: float = 0.15):
+        self.coupling, self.delay = coupling, delay_s
+        self.played = PlayedLevels()
+        self.gate = EchoGate(self.played)
+
+    def run(self, her: np.ndarray, user: np.ndarray | None = None, t0: float = 100.0) -> list[bool]:
+        """Admitted or not, frame by frame; her blocks are logged as they go out."""
+        block = RATE // 100
+        blocks = [(t0 + i / RATE, float(np.sqrt(np.mean(her[i:i + block] ** 2))))
+                  for i in range(0, len(her) - block + 1, block)]
+        lag = int(self.delay * RATE)
+        mic = np.zeros(len(her) + lag, np.float32)
+        mic[lag:] += self.coupling * her
+        if user is not None:
+            mic[: len(user)] += user[: len(mic)]
+        admitted = []
+        for i in range(0, len(mic) - FRAME + 1, FRAME):
+            at = t0 + (i + FRAME) / RATE
+            while blocks and blocks[0][0] <= at:
+                self.played.add(*blocks.pop(0))
+            admitted.append(self.gate.admit(mic[i:i + FRAME], at))
+        return admitted
+
+
+def test_her_echo_is_never_taken_for_the_user_and_its_level_is_learned():
+    room = Room(coupling=0.3)
+    admitted = room.run(voice(0.1, 6.0))
+    assert not any(admitted)
+    assert 0.2 <= room.gate.coupling <= 0.35  # measured from her own speech, not the cautious prior
+
+
+def test_before_the_level_is_known_even_an_echo_as_loud_as_her_is_held_back():
+    room = Room(coupling=0.9)
+    assert not any(room.run(voice(0.1, 0.8)))  # under a second of her speech: the prior (1.0) holds
+
+
+def test_the_user_clearly_louder_than_her_echo_is_heard_over_her_and_held_through_their_syllables():
+    room = Room(coupling=0.2)
+    room.run(voice(0.1, 3.0), t0=100.0)  # the gate has learned her echo
+    her, user = voice(0.1, 2.0, seed=1), np.zeros(int(2.0 * RATE), np.float32)
+    user[RATE // 2: RATE] = voice(0.15, 0.5, seed=2)  # 0.5 s of speech, 7.5 times her echo, from 0.5 s
+    admitted = room.run(her, user, t0=200.0)
+    start = int(0.5 / FRAME_S) + 1
+    assert all(admitted[start: start + 12])  # heard at once, and through its quieter moments
+    assert not any(admitted[start + int((0.5 + HOLD_S) / FRAME_S) + 2:])  # then her echo alone again
+
+
+def test_a_user_about_as_loud_as_her_echo_is_not_enough():
+    room = Room(coupling=0.2)
+    room.run(voice(0.1, 3.0))
+    her, user = voice(0.1, 2.0, seed=1), voice(0.02, 2.0, seed=2)  # the echo's own level
+    assert sum(room.run(her, user, t0=200.0)) <= 3
+
+
+def test_when_she_is_silent_everything_is_heard():
+    gate = EchoGate(PlayedLevels())
+    assert gate.admit(np.full(FRAME, 1e-3, np.float32), 5.0)
+
+
+def test_a_louder_setup_raises_the_learned_level():
+    room = Room(coupling=0.1)
+    room.run(voice(0.1, 3.0), t0=100.0)
+    quiet = room.gate.coupling
+    room.coupling = 0.4
+    room.run(voice(0.1, 12.0, seed=3), t0=200.0)
+    assert room.gate.coupling > 2 * quiet
+
+
+@pytest.mark.parametrize("texts, kind", [
+    (["analog-output-speaker", "internal", "Built-in Audio Analog Stereo"], "speakers"),
+    (["analog-output-headphones", "internal", "Built-in Audio Analog Stereo"], "headset"),
+    (["Jabra EVOLVE 20 MS Mono (USB headset)"], "headset"),
+    (["HDA Intel PCH: ALC256 Analog (hw:0,0)"], None),
+])
+def test_the_kind_of_output_is_told_from_what_names_it(texts, kind):
+    assert classify(texts) == kind
+
+
+def test_a_chosen_kind_is_kept_and_an_unknown_device_counts_as_a_headset():
+    assert detect("speakers", "USB headset") == ("speakers", "as set")
+    kind, why = detect("auto", "HDA Intel PCH: ALC256 Analog (hw:0,0)")
+    assert kind == "headset" and "--output-kind speakers" in why
+
+
+@pytest.fixture
+def echoing(pulse):
+    """Her speaker looped back into the virtual microphone at half volume (about -18 dB), as
+    laptop speakers leak into the laptop's microphone."""
+    from pulse import pactl
+
+    pactl(pulse, "load-module", "module-loopback", "source=speaker.monitor", "sink=mic", "latency_msec=60")
+    deadline = time.monotonic() + 10
+    while not (loops := [line.split("\t")[0] for line in pactl(pulse, "list", "short", "sink-inputs").splitlines()
+                         if "module-loopback" in line]):
+        assert time.monotonic() < deadline, "the loopback did not start"
+        time.sleep(0.1)
+    pactl(pulse, "set-sink-input-volume", loops[0], "50%")
+    return pulse
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("kind", ["speakers", "headset"])
+def test_with_speakers_she_never_answers_or_interrupts_herself_but_a_louder_voice_stops_her(
+        kind, echoing, model_flags, testdata, tmp_path, heard_text):
+    """With a headset setting the very same echo does cut her off: the echo here is real."""
+    from pulse import as_device_wav, play_into
+    from samantha.audio_files import load_audio
+    from samantha.memory import Memory
+    from test_voice_loop import samantha_voice
+
+    speech = load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]  # "And so my fellow Americans"
+    normal = as_device_wav(speech, tmp_path / "normal.wav")
+    louder = as_device_wav(speech * 4, tmp_path / "louder.wav")  # 12 dB up, clipped where it must be
+    met = Memory(tmp_path / "data" / "memory.sqlite3")
+    met.set_profile("name", "Theo")
+    met.close()
+    (tmp_path / "config.toml").write_text("[turns]\nmin_interrupt_s = 0.1\n")  # quick to take anything for the user
+    echoing["HUMAN_VOICE"] = str(testdata / "jfk.flac")  # her voice must sound like speech: see human_voice.py
+    program = (str(Path(__file__).with_name("human_voice.py")),)
+    with samantha_voice(echoing, "--output-kind", kind, *model_flags, program=program) as out:
+        assert f"as {kind} (as set)" in out.wait_for("speaking on", 60)
+        out.wait_for("· listening", 30)
+        time.sleep(2.0)
+        play_into(echoing, "mic", normal).wait(timeout=30)
+        assert heard_text in out.wait_for("you ›", 30)
+        out.wait_for("samantha ›", 30)
+        seen = out.collect(9.0)  # her 5 s reply, its echo, and 3 s more
+        herself = [line for line in seen if "you ›" in line or "interrupted" in line]
+        if kind == "headset":
+            assert herself, seen
+            return
+        assert not herself and "· listening\n" in seen, seen  # she finished, and took no turn from her echo
+        play_into(echoing, "mic", normal).wait(timeout=30)
+        out.wait_for("samantha ›", 30)
+        time.sleep(1.0)
+        play_into(echoing, "mic", louder)
+        out.wait_for(r"\(interrupted; she had said", 10)
