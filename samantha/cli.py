@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import traceback
 from pathlib import Path
@@ -42,34 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-audio", action="store_true", help="with no command: keyboard chat, printed only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("voice", parents=[common], help="talk out loud, hands-free (what plain `samantha` does)")
-    chat = sub.add_parser("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
+    add = functools.partial(sub.add_parser, allow_abbrev=False)  # "voice --out" is neither --output nor --output-kind
+    add("voice", parents=[common], help="talk out loud, hands-free (what plain `samantha` does)")
+    chat = add("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
     chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
     chat.add_argument("--no-audio", action="store_true", help="print replies only, do not speak")
-    say = sub.add_parser("say", parents=[common], help="speak TEXT, or write it to a wav file")
+    say = add("say", parents=[common], help="speak TEXT, or write it to a wav file")
     say.add_argument("text")
     say.add_argument("--out", type=Path, metavar="FILE.wav", help="write a wav file instead of playing")
-    transcribe = sub.add_parser("transcribe", parents=[common], help="print what is said in an audio file")
+    transcribe = add("transcribe", parents=[common], help="print what is said in an audio file")
     transcribe.add_argument("file", type=Path)
-    sub.add_parser("devices", parents=[common], help="list audio devices (defaults marked)")
-    sub.add_parser("doctor", parents=[common], help="check models, PortAudio and devices")
-    models = sub.add_parser("models", parents=[common], help="list, download, verify or locate models")
+    add("devices", parents=[common], help="list audio devices (defaults marked)")
+    add("doctor", parents=[common], help="check models, PortAudio and devices")
+    models = add("models", parents=[common], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
     models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
-    bench = sub.add_parser("bench", parents=[common], help="measure turn-taking, barge-in and latency")
+    bench = add("bench", parents=[common], help="measure turn-taking, barge-in and latency")
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
     bench.add_argument("--rounds", type=int, default=5, help="interrupted replies to measure (default 5)")
     bench.add_argument("--idle-seconds", type=float, default=30.0, help="listening time for idle CPU (default 30)")
     bench.add_argument("--scripted-words", action="store_true",
                        help="use the test clips' known words instead of the transcriber's (for test models)")
     bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
-    setup = sub.add_parser("setup", parents=[common], help="meet Samantha again: her first-run questions")
+    setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")
     setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
-    memory = sub.add_parser("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
+    memory = add("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
     memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
     memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
     memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
-    cfg = sub.add_parser("config", parents=[common], help="show, locate or create the config file")
+    cfg = add("config", parents=[common], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
     return parser

@@ -123,8 +123,8 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
-        kind = session.output_kind
-        display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.output_why})"
+        kind = session.devices.kind
+        display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
                      + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
         talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
         hands_free = settings.turns.mode == "hands-free"
@@ -195,8 +195,13 @@ def devices(args: argparse.Namespace, settings: Settings) -> int:
     from samantha import output_kind
 
     listed = audio_devices.list_devices()
-    chosen = {kind: audio_devices.find(spec, kind) for kind, spec in
-              (("input", settings.audio.input_device), ("output", settings.audio.output_device))}
+    chosen: dict[str, int | None] = {}
+    for kind, spec in (("input", settings.audio.input_device), ("output", settings.audio.output_device)):
+        try:
+            chosen[kind] = audio_devices.find(spec, kind)
+        except SamanthaError as exc:  # the list is what helps then: show it, and say what is wrong
+            console.print(f"[yellow]{exc}[/]")
+            chosen[kind] = -1
     table = Table("#", "device", "in", "out", "rate", "default", "Samantha uses")
     for d in listed:
         mark = " ".join(m for m, on in (("input", d.default_input), ("output", d.default_output)) if on)
@@ -205,9 +210,10 @@ def devices(args: argparse.Namespace, settings: Settings) -> int:
         table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), f"{d.sample_rate:.0f}", mark,
                       f"[bold]{uses}[/]" if uses else "")
     Console().print(table)
-    output = audio_devices.name(chosen["output"], "output")
-    kind, why = output_kind.detect(settings.audio.output_kind, output)
-    Console().print(f"Output {output} counts as {kind} ({why}).")
+    if chosen["output"] != -1:
+        output = audio_devices.name(chosen["output"], "output")
+        kind, why = output_kind.detect(settings.audio.output_kind, output)
+        Console().print(f"Output {output} counts as {kind} ({why}).")
     return 0
 
 

@@ -90,7 +90,7 @@ def open_either(open_stream: Callable[[str], None], spec: str) -> bool:
         try:
             open_stream(choice)
             return True
-        except SamanthaError:
+        except Exception:  # whatever PortAudio or the device says, it is "not yet"
             continue
     return False
 

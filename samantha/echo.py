@@ -34,10 +34,11 @@ PERCENTILE = 90  # of the frames' microphone/playback ratios: near the loudest h
 SILENT = 1e-4  # she is not playing (RMS)
 SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
+FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 
 
 class PlayedLevels:
-    """What she played, block by block: (monotonic time it went out, RMS). Written by the
+    """What she played, block by block: (monotonic time it is heard, RMS). Written by the
     speaker's callback, read by the gate on the loop thread."""
 
     def __init__(self, seconds: float = 2 * WINDOW_S, block_s: float = 0.01):
@@ -48,6 +49,11 @@ class PlayedLevels:
         with self._lock:
             self._blocks.append((t, rms))
 
+    def playing(self, at: float, within: float = 0.05) -> bool:
+        """Was she sounding just now (not paused for the user, not finished)?"""
+        with self._lock:
+            return bool(self._blocks) and self._blocks[-1][0] >= at - within
+
     def loudest(self, since: float, until: float) -> float:
         with self._lock:
             return max((rms for t, rms in self._blocks if since <= t <= until), default=0.0)
@@ -55,32 +61,50 @@ class PlayedLevels:
 
 class EchoGate:
     """Is this microphone frame the user, or only her own voice coming back? Pure: frames and
-    their arrival times in, yes/no out; what she played comes from ``PlayedLevels``."""
+    their arrival times in, yes/no out; what she played comes from ``PlayedLevels``.
+
+    The level is learned only from frames held back, so the user talking over her never
+    teaches it (a small drift up is still followed: those frames stay under the bar). A jump
+    too big for that (the speakers turned right up) shows as false alarms: she pauses for
+    what she thinks is the user, and nobody is there. Each ``false_alarm()`` raises the bar
+    at once to the level that fooled it, and that floor fades as her speech is learned again.
+    """
 
     def __init__(self, played: PlayedLevels):
         self.played = played
         self._ratios: deque[float] = deque(maxlen=HISTORY_FRAMES)
         self._open_until = float("-inf")
-        self._coupling = PRIOR_COUPLING
+        self._opened = (float("-inf"), 0.0)  # (when, microphone/playback ratio) the gate last opened
+        self._measured = PRIOR_COUPLING
+        self._floor = 0.0  # from false alarms
 
     @property
     def coupling(self) -> float:
         """How loud her voice arrives at the microphone, relative to what she plays."""
-        return self._coupling
+        return max(self._measured, self._floor)
 
     def admit(self, frame: np.ndarray, at: float) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
         her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
         if her < SILENT:
             return True
+        if at < self._open_until:  # the user is talking over her
+            return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
-        if at < self._open_until:  # the user is talking over her: not her echo, nothing to learn
+        if mic > MARGIN * self.coupling * her:
+            self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
-        if her >= SPEAKING:  # learned from every frame, or a louder setup could never raise it
+        if her >= SPEAKING and self.played.playing(at):  # her echo, while she sounds
             self._ratios.append(mic / her)
+            self._floor *= FLOOR_FADE
             if len(self._ratios) >= LEARN_FRAMES and len(self._ratios) % 5 == 0:
-                self._coupling = float(np.percentile(self._ratios, PERCENTILE))
-        if mic > MARGIN * self._coupling * her:
-            self._open_until = at + HOLD_S
-            return True
+                self._measured = float(np.percentile(self._ratios, PERCENTILE))
         return False
+
+    def false_alarm(self, at: float) -> None:
+        """What the gate let through just before ``at`` was not the user after all (she paused
+        for it, and it came to nothing): from now on that level is her echo."""
+        when, ratio = self._opened
+        if at - when <= 2 * HOLD_S + WINDOW_S:
+            self._floor = max(self._floor, ratio)
+            self._open_until = float("-inf")

@@ -59,7 +59,8 @@ class Microphone:
             self.life.opened()
             self._stream.start()
         except sd.PortAudioError as exc:
-            self._stream = None
+            stream, self._stream = self._stream, None
+            devices.close_quietly(stream)
             raise SamanthaError(
                 f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
             ) from exc
@@ -69,7 +70,7 @@ class Microphone:
         return self._stream is not None and self.life.alive(now)
 
     def calling(self) -> bool:
-        return self._stream is not None and self.life.called
+        return self._stream is not None and self.life.flowing
 
     def drop(self) -> None:
         stream, self._stream = self._stream, None

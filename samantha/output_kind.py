@@ -10,10 +10,6 @@ nothing there says, the answer is *headset*, the setup the issue assumes people 
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-
 HEADSET = ("headset", "headphone", "earphone", "earbud", "airpods", "buds", "hands-free", "handsfree", "handset")
 SPEAKERS = ("speaker", "built-in", "internal", "laptop")
 SERVERS = ("default", "pulse", "pipewire", "sysdefault")
@@ -30,31 +26,16 @@ def classify(texts: list[str]) -> str | None:
     return None
 
 
-def server_sink() -> list[str]:
-    """What the sound server says of its default sink: active port, form factor, description
-    (empty without pactl, or if it does not answer within two seconds)."""
-    if not shutil.which("pactl"):
-        return []
-    try:
-        default = subprocess.run(["pactl", "get-default-sink"], capture_output=True, text=True, timeout=2).stdout.strip()
-        listing = subprocess.run(["pactl", "list", "sinks"], capture_output=True, text=True, timeout=2).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    for block in listing.split("\n\n"):
-        if re.search(rf"^\s*Name: {re.escape(default)}$", block, re.M):
-            found = [re.search(rf"^\s*{key}\s*[:=]\s*\"?(.*?)\"?$", block, re.M)
-                     for key in ("Active Port", "device.form_factor", "Description")]
-            return [m.group(1) for m in found if m]
-    return []
-
-
-def detect(setting: str, device_name: str) -> tuple[str, str]:
-    """The kind to use, and why, for ``[audio] output_kind`` = ``setting``."""
+def detect(setting: str, device_name: str, server_says: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The kind to use, and why, for ``[audio] output_kind`` = ``setting``; ``server_says`` is
+    what the sound server already told of the device, if anything."""
     if setting != "auto":
         return setting, "as set"
-    texts = [device_name]
-    if device_name.strip().lower() in SERVERS:
-        texts = server_sink() + texts
+    texts = [t for t in server_says if t] + [device_name]
+    if device_name.strip().lower() in SERVERS and not server_says:
+        from samantha.sound_server import sink_texts
+
+        texts = sink_texts() + texts
     kind = classify(texts)
     if kind is None:
         return "headset", f"assumed: nothing in {' / '.join(texts)!r} says; use --output-kind speakers if not"

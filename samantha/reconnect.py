@@ -18,23 +18,31 @@ RETRY_S = 2.0
 
 
 class Liveness:
-    """When a stream was opened and last called back (monotonic seconds)."""
+    """When a stream was opened and last called back (monotonic seconds), and how often since.
+
+    PortAudio calls back once at the start to fill the device buffer, then often not for a
+    second or so; so a new stream has ``FIRST_CALL_S`` of grace, and only ``FLOWING`` calls
+    show that audio really flows."""
+
+    FLOWING = 10  # 100-320 ms of steady audio: by then the sound server has said where it is
 
     def __init__(self) -> None:
         self.opened_at = self.last_call = time.monotonic()
-        self.called = False
+        self.calls = 0
 
     def opened(self) -> None:
-        self.opened_at, self.called = time.monotonic(), False
+        self.opened_at, self.calls = time.monotonic(), 0
 
     def call(self, now: float) -> None:
         """From the stream's callback."""
-        self.last_call, self.called = now, True
+        self.last_call, self.calls = now, self.calls + 1
+
+    @property
+    def flowing(self) -> bool:
+        return self.calls >= self.FLOWING
 
     def alive(self, now: float) -> bool:
-        if self.called:
-            return now - self.last_call < STALL_S
-        return now - self.opened_at < FIRST_CALL_S
+        return now - self.opened_at < FIRST_CALL_S or (self.calls > 0 and now - self.last_call < STALL_S)
 
 
 @runtime_checkable
@@ -44,7 +52,7 @@ class Kept(Protocol):
     name: str  # what to call it in messages
 
     def alive(self, now: float) -> bool: ...
-    def calling(self) -> bool: ...  # the current stream has called back at least once
+    def calling(self) -> bool: ...  # audio flows on the current stream (see Liveness)
     def drop(self) -> None: ...  # close the dead stream; until reopened, the device does nothing
     def reopen(self) -> bool: ...  # a new stream on the chosen device, else the default
 

@@ -8,9 +8,8 @@ after an interruption late results are dropped by the state machine instead of b
 Time is the microphone's stream time.
 
 With speakers, frames that are only her own voice coming back reach the VAD as silence (the
-echo gate, echo.py). Devices that stop are watched from the same loop (reconnect.py): the
-loss is said in the terminal and out loud if she still has a voice, the conversation waits,
-and listening or speaking resumes when the device is back.
+echo gate, echo.py). Devices that go, come back or move are watched from the same loop
+(device_watch.py): the conversation waits, and listening or speaking resumes.
 """
 
 from __future__ import annotations
@@ -24,18 +23,16 @@ from typing import Protocol
 
 import numpy as np
 
-from samantha import output_kind
 from samantha.chat import Conversation
 from samantha.voice_out import VoiceOut
 from samantha.chunker import Chunker
 from samantha.config import Settings
-from samantha.echo import EchoGate
+from samantha.device_watch import DeviceWatch
 from samantha.engines.base import Synthesizer, Transcriber
 from samantha.latency import TurnTimes
 from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
-from samantha.reconnect import RETRY_S, Kept, Keeper
-from samantha.sound_server import Placement, ServerWatch, default_source_is_own_monitor
+from samantha.sound_server import Placement
 from samantha.turns import (
     CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
     SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady,
@@ -49,10 +46,6 @@ CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I l
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
 SILENCE = np.zeros(FRAME, np.float32)
-DEVICE_NEWS = {  # (kind, back): what she says out loud, if she can
-    ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
-    ("microphone", True): "I can hear you again.",
-}
 
 
 class Display(Protocol):
@@ -74,17 +67,13 @@ class Session:
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
-        self._kind_setting = settings.audio.output_kind
-        self.output_kind, self.output_why = output_kind.detect(self._kind_setting, getattr(speaker, "name", ""))
-        self.echo = EchoGate(speaker.levels) if self.output_kind == "speakers" else None
-        self._names: dict[str, str] = {}  # what the sound server calls her devices, when it says
-        self._keepers = [Keeper("speaker", speaker, self._device_news)] if isinstance(speaker, Kept) else []
+        self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf)
         self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
         self.now = 0.0  # stream time at the end of the latest frame
         self._frame_wall = time.monotonic()  # when that frame arrived
+        self._frame_at = 0.0  # ...by the microphone's own stamp
         self.inbox: queue.Queue[Event | Frame | Placement] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
-        self._place = Placement()  # where the sound server has her streams (when there is one)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
         self._tail: tuple[Transcribe, float] | None = None  # a let-go turn's transcription, waiting for its audio
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
@@ -110,11 +99,7 @@ class Session:
 
         pumping = threading.Thread(target=pump, name="microphone", daemon=True)
         pumping.start()
-        watch = None
-        if isinstance(microphone, Kept):
-            watch = ServerWatch.start(self.inbox.put)
-            ready = (lambda: not default_source_is_own_monitor(self._place.sink)) if watch else (lambda: True)
-            self._keepers.append(Keeper("microphone", microphone, self._device_news, ready))
+        self.devices.watch(microphone, self.inbox.put)
         try:
             while not stop.is_set():
                 try:
@@ -124,17 +109,15 @@ class Session:
                 if isinstance(item, Frame):
                     self._frame(item)
                 elif isinstance(item, Placement):
-                    self._placed(item)
+                    self.devices.placed(item)
                 elif item is not None:
                     self._handle(item)
                 self._handle(Tick(self.clock()))
-                for keeper in self._keepers:
-                    keeper.check(time.monotonic())
+                self.devices.check()
         finally:
             done.set()
             pumping.join(timeout=1)
-            if watch is not None:
-                watch.close()
+            self.devices.close()
 
     def step(self, frame: Frame | None) -> None:
         """One pass, for driving the loop frame by frame: a frame (if any) through the VAD, then
@@ -162,12 +145,13 @@ class Session:
         """The VAD dates events by the frames it has seen, the clock by the frames' stream time;
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
         self.frames.append(frame)
-        self.now, self._frame_wall = frame.t + FRAME / RATE, time.monotonic()
+        self.now, self._frame_wall, self._frame_at = frame.t + FRAME / RATE, time.monotonic(), frame.at
         if self._tail is not None and self.now >= self._tail[1]:
             action, self._tail = self._tail[0], None
             self._do(action)
         audio = frame.audio
-        if self.echo is not None and not self.detector.speaking and not self.echo.admit(audio, frame.at):
+        echo = self.devices.echo
+        if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
             audio = SILENCE  # only her own voice, coming back from the speakers
         if change := self.detector.feed(audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
@@ -176,46 +160,19 @@ class Session:
                 self._speech_end = time.monotonic() - (self.now - change.time_s)
             self._handle(VAD_EVENTS[change.kind](change.time_s))
 
-    def _placed(self, now: Placement) -> None:
-        """The sound server moved her streams: to a new default (say so), or the microphone onto
-        her own speaker's monitor (it is gone: her keeper takes it from there)."""
-        before, self._place = self._place, now
-        for keeper in self._keepers:
-            if keeper.kind == "microphone":
-                keeper.misplaced = now.hears_herself
-        if now.source and not now.hears_herself:
-            self._names["microphone"] = now.source_about or now.source
-            if before.source and now.source != before.source:
-                self.display.note(f"(the microphone is now {self._names['microphone']})")
-        if now.sink:
-            self._names["speaker"] = now.sink_about or now.sink
-            if before.sink and now.sink != before.sink:
-                self._moved_speaker()
+    def _deaf(self) -> None:
+        """The microphone went: a let-go turn need not wait for more audio, and speech under way
+        ended where the audio did."""
+        if self._tail is not None:
+            action, self._tail = self._tail[0], None
+            self._do(action)
+        if change := self.detector.lost(self.now):
+            self._handle(VAD_EVENTS[change.kind](change.time_s))
 
-    def _moved_speaker(self) -> None:
-        """She now plays somewhere else: maybe from a headset to speakers, where her echo needs the gate."""
-        kind, why = output_kind.detect(self._kind_setting, "default")
-        if kind != self.output_kind:
-            self.output_kind, self.output_why = kind, why
-            self.echo = EchoGate(self.voice.levels) if kind == "speakers" else None
-        self.display.note(f"(the speaker is now {self._names['speaker']}, as {kind}: {why})")
-
-    def _device_news(self, keeper: Keeper, back: bool) -> None:
-        """A device went away or came back (on the loop thread, from its keeper)."""
-        kind, name = keeper.kind, self._names.get(keeper.kind, keeper.device.name)
-        if back:
-            self.display.note(f"(the {kind} is back: {name})")
-        elif kind == "microphone":
-            self.display.note(f"(the microphone is gone: {name}. Trying again every {RETRY_S:.0f} s; "
-                              "nothing is lost.)")
-            if change := self.detector.lost(self.now):  # what was being said ended there
-                self._handle(VAD_EVENTS[change.kind](change.time_s))
-        else:
-            self.display.note(f"(the speaker is gone: {name}. Replies are shown here until it is back; "
-                              f"trying again every {RETRY_S:.0f} s.)")
-        if (words := DEVICE_NEWS.get((kind, back))) and not any(k.lost for k in self._keepers if k.kind == "speaker"):
-            self.display.assistant(words + "\n")  # said out loud, but no part of the conversation
-            self.voice.say(words)
+    def _announce(self, words: str) -> None:
+        """Device news, said out loud: shown as hers, but no part of the conversation."""
+        self.display.assistant(words + "\n")
+        self.voice.say(words)
 
     def say_first(self, text: str) -> None:
         """She speaks before anyone has said anything (the first meeting's opening line)."""
@@ -261,6 +218,8 @@ class Session:
             self.voice.pause()
         elif isinstance(action, ResumePlayback):
             self.voice.resume()
+            if self.devices.echo is not None:  # she paused for nothing: maybe her own echo got through
+                self.devices.echo.false_alarm(self._frame_at)
         elif isinstance(action, CancelReply):
             with self._cut:  # silence first, then stop the thinking
                 heard = self._heard[action.turn] = self.voice.stop()

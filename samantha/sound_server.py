@@ -18,6 +18,7 @@ import select
 import shutil
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,6 +34,8 @@ class Placement:
     source_monitors: str | None = None  # the sink whose monitor the source is, if it is one
     sink: str | None = None
     sink_about: str = ""
+    sink_texts: tuple[str, ...] = ()  # what tells headset from speakers: active port, form factor, description
+    default_source: str = ""  # where a new microphone stream would land (PULSE_SOURCE, else the server's default)
 
     @property
     def hears_herself(self) -> bool:
@@ -76,13 +79,21 @@ def placement(pid: int | None = None) -> Placement:
         source["Name"] if source else None, source.get("Description", "") if source else "",
         None if monitors in (None, "n/a") else monitors,
         sink["Name"] if sink else None, sink.get("Description", "") if sink else "",
+        tuple(sink.get(k, "") for k in ("Active Port", "device.form_factor", "Description")) if sink else (),
+        os.environ.get("PULSE_SOURCE") or _pactl("get-default-source").strip(),
     )
 
 
-def default_source_is_own_monitor(sink: str | None) -> bool:
-    """Would a new microphone stream land on the monitor of ``sink`` (hers)?"""
-    wanted = os.environ.get("PULSE_SOURCE") or _pactl("get-default-source").strip()
-    return sink is not None and wanted == f"{sink}.monitor"
+def sink_texts(name: str | None = None) -> list[str]:
+    """What the server says of a sink (its default one if no name): active port, form factor,
+    description; empty without pactl, or if it does not answer."""
+    if not shutil.which("pactl"):
+        return []
+    name = name or _pactl("get-default-sink").strip()
+    for block in _blocks(_pactl("list", "sinks")):
+        if block.get("Name") == name:
+            return [block[k] for k in ("Active Port", "device.form_factor", "Description") if block.get(k)]
+    return []
 
 
 class ServerWatch:
@@ -105,18 +116,19 @@ class ServerWatch:
 
     def _watch(self) -> None:
         """Each burst of events (a device plugged in makes a dozen) is one look, 0.1 s after it."""
-        relevant = re.compile(rb"on (source|sink|source-output|sink-input) #")
-        fd, rest, pending = self._proc.stdout.fileno(), b"", True  # look once at the start
+        relevant = re.compile(rb"on (server|source|sink|source-output|sink-input)\b")
+        fd, rest, since = self._proc.stdout.fileno(), b"", time.monotonic()  # look once at the start
         while True:
-            ready, _, _ = select.select([fd], [], [], 0.1 if pending else None)
+            ready, _, _ = select.select([fd], [], [], 0.1 if since else None)
             if ready:
                 chunk = os.read(fd, 4096)
                 if not chunk:
                     return
                 *lines, rest = (rest + chunk).split(b"\n")
-                pending = pending or any(relevant.search(line) for line in lines)
-            elif pending:
-                pending = False
+                if not since and any(relevant.search(line) for line in lines):
+                    since = time.monotonic()
+            if since and (not ready or time.monotonic() - since > 0.5):  # quiet again, or busy for long
+                since = 0.0
                 if (now := placement()) != self.now:
                     self.now = now
                     self.on_move(now)

@@ -56,6 +56,7 @@ class Speaker:
         self.levels = PlayedLevels()  # how loud each block she played was, for the echo gate
         self.life = Liveness()
         self._stream = None
+        self._out_latency = 0.0
         self._open(device)
 
     def _open(self, device: str) -> None:
@@ -69,10 +70,12 @@ class Speaker:
                 blocksize=self.sample_rate * self.block_ms // 1000, callback=self._fill,
                 latency=2 * self.block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
             )
+            self._out_latency = float(self._stream.latency)
             self.life.opened()
             self._stream.start()
         except sd.PortAudioError as exc:
-            self._stream = None
+            stream, self._stream = self._stream, None
+            devices.close_quietly(stream)
             raise SamanthaError(
                 f"Cannot open the audio output device ({exc}). Check `samantha devices` and choose "
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
@@ -83,7 +86,7 @@ class Speaker:
         return self._stream is not None and self.life.alive(now)
 
     def calling(self) -> bool:
-        return self._stream is not None and self.life.called
+        return self._stream is not None and self.life.flowing
 
     def drop(self) -> None:
         with self._lock:
@@ -98,14 +101,14 @@ class Speaker:
     def play(self, chunk: AudioChunk, text: str = "") -> Queued:
         """Queue a chunk; it plays after whatever is already queued. The returned item tells
         when it started playing and how much of it has."""
-        audio = chunk.audio
-        if chunk.sample_rate != self.sample_rate:
+        audio, rate = chunk.audio, self.sample_rate
+        if chunk.sample_rate != rate:
             import soxr
 
-            audio = soxr.resample(audio, chunk.sample_rate, self.sample_rate)
+            audio = soxr.resample(audio, chunk.sample_rate, rate)
         item = Queued(np.asarray(audio, dtype=np.float32), text)
         with self._lock:
-            if self._stream is None:  # no device: said, and gone
+            if self._stream is None or rate != self.sample_rate:  # no device (or a new one): said, and gone
                 return item
             self._queue.append(item)
             self._idle.clear()
@@ -114,7 +117,8 @@ class Speaker:
     @property
     def latency(self) -> float:
         """Seconds between a frame leaving the callback and being heard (the device's buffer)."""
-        return float(self._stream.latency) if self._stream is not None else 0.0
+        stream = self._stream  # read once: the device may go at any moment
+        return float(stream.latency) if stream is not None else 0.0
 
     def pause(self) -> None:
         """Silence from the next block on, keeping the queue (``resume`` carries on)."""
@@ -173,5 +177,5 @@ class Speaker:
             if filled:
                 self.sounding_until = now + filled / self.sample_rate
         out[filled:, 0] = 0.0
-        if filled:
-            self.levels.add(now, float(np.sqrt(np.mean(np.square(out[:, 0])))))
+        if filled:  # dated when it is heard, to match the microphone's frames
+            self.levels.add(now + self._out_latency, float(np.sqrt(np.mean(np.square(out[:, 0])))))

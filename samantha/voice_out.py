@@ -62,11 +62,6 @@ class VoiceOut:
         """Speak in another voice from the next piece on."""
         self._synthesizer = synthesizer
 
-    @property
-    def levels(self):
-        """How loud the speaker's recent blocks were (for the echo gate)."""
-        return self._speaker.levels
-
     def pause(self) -> None:
         self._speaker.pause()
 

@@ -133,6 +133,32 @@ def testdata() -> Path:
     return TESTDATA
 
 
+@pytest.fixture
+def phrase(testdata):
+    """Real speech, 2.4 s: "And so my fellow Americans" (16 kHz mono float)."""
+    from samantha.audio_files import load_audio
+
+    return load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]
+
+
+@pytest.fixture
+def phrase_wav(phrase, tmp_path) -> Path:
+    """The phrase as a headset would send it, ready to play into the virtual microphone."""
+    from pulse import as_device_wav
+
+    return as_device_wav(phrase, tmp_path / "phrase.wav")
+
+
+@pytest.fixture
+def met_before(tmp_path):
+    """``samantha`` in a subprocess (``cli_env``) has met the user before: no first meeting."""
+    from samantha.memory import Memory
+
+    met = Memory(tmp_path / "data" / "memory.sqlite3")
+    met.set_profile("name", "Theo")
+    met.close()
+
+
 @pytest.fixture(scope="session")
 def model_flags(tiny_models) -> list[str]:
     """Command-line flags that point ``samantha`` at the tiny models."""

@@ -18,8 +18,9 @@ import pytest
 
 
 @contextmanager
-def pulse_server(runtime: Path, sinks: tuple[str, ...] = ("speaker", "mic")):
-    """Start the server, yield the environment its clients need, always stop it."""
+def pulse_server(runtime: Path, sinks: tuple[str, ...] = ("speaker", "mic"), about: dict[str, str] | None = None):
+    """Start the server, yield the environment its clients need, always stop it. ``about``
+    gives sinks a description (one word), as real devices have."""
     if not shutil.which("pulseaudio") or not shutil.which("pactl"):
         pytest.skip("PulseAudio is not installed (scripts/test installs it)")
     runtime.mkdir(parents=True, exist_ok=True)
@@ -32,7 +33,8 @@ def pulse_server(runtime: Path, sinks: tuple[str, ...] = ("speaker", "mic")):
     )
     try:
         for name in sinks:
-            pactl(env, "load-module", "module-null-sink", f"sink_name={name}", "rate=48000")
+            described = [f"sink_properties=device.description={about[name]}"] if name in (about or {}) else []
+            pactl(env, "load-module", "module-null-sink", f"sink_name={name}", "rate=48000", *described)
         pactl(env, "set-default-sink", sinks[0])
         pactl(env, "set-default-source", f"{sinks[-1]}.monitor")
         with room_tone(env, sinks[-1]):

@@ -94,3 +94,6 @@ def test_devices_marks_the_ones_samantha_uses(pulse):
     assert uses(default, "default") == "input output" and uses(default, "pulse") == ""  # the system's, unless told
     assert uses(chosen, "pulse") == "input output" and uses(chosen, "default") == ""
     assert "counts as headset" in default
+    missing = run_cli(["devices", "--input", "USB Headset"], pulse, timeout=30)  # unplugged: the list helps most
+    assert missing.returncode == 0 and "No input device matches 'USB Headset'" in missing.stderr
+    assert uses(missing.stdout, "default") == "output"

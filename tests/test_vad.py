@@ -123,3 +123,15 @@ def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_from_a_clea
     fresh = SileroVad()
     assert vad.runs == 20 and max(gated) > 0.5
     assert gated == pytest.approx([fresh(speech[i * FRAME : (i + 1) * FRAME]) for i in range(20)], abs=0.02)
+
+
+def test_when_the_microphone_goes_speech_under_way_ends_there_and_a_maybe_is_withdrawn(jfk):
+    detector = SpeechDetector(VadSettings())
+    for i in range(int(1.5 * 16000) // FRAME):  # well into "And so my fellow..."
+        detector.feed(jfk[i * FRAME : (i + 1) * FRAME])
+    assert detector.speaking
+    gone = detector.lost(1.5)
+    assert (gone.kind, gone.time_s, detector.speaking) == ("end", 1.5, False)
+    assert detector.lost(1.6) is None  # nothing more to end
+    detector.feed(jfk[int(0.5 * 16000) : int(0.5 * 16000) + FRAME])  # one frame of speech: a "maybe"
+    assert detector.lost(2.0).kind == "no"

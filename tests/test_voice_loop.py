@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from pulse import as_device_wav, load_recording, play_into, recording
+from pulse import load_recording, play_into, recording
 from samantha.memory import Memory
 
 pytestmark = pytest.mark.audio
@@ -39,14 +39,19 @@ class Output:
                 pass
         raise AssertionError(f"no line matching {pattern!r} within {timeout} s; got {self.lines}")
 
-    def collect(self, seconds: float) -> list[str]:
-        """Every line printed from now for ``seconds`` (lines seen before are dropped)."""
+    def collect(self, seconds: float, until: str | None = None) -> list[str]:
+        """Every line printed from now for ``seconds``, or up to the first matching ``until``
+        (which must come within ``seconds``). Lines seen before are dropped."""
         self.lines, deadline = [], time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
             try:
-                self.lines.append(self._queue.get(timeout=min(0.1, left)))
+                self.lines.append(line := self._queue.get(timeout=min(0.1, left)))
             except queue.Empty:
-                pass
+                continue
+            if until and re.search(until, line):
+                break
+        else:
+            assert until is None, f"no line matching {until!r} within {seconds} s; got {self.lines}"
         seen, self.lines = self.lines, []
         return seen
 
@@ -74,15 +79,9 @@ def loud(audio: np.ndarray, rate: int = 16000, block: float = 0.1) -> np.ndarray
 
 
 def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
-        pulse, model_flags, tiny_models, testdata, tmp_path, heard_text):
-    from samantha.audio_files import load_audio
-
-    speech = load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]  # "And so my fellow Americans"
-    utterance = as_device_wav(speech, tmp_path / "utterance.wav")
+        pulse, met_before, model_flags, tiny_models, phrase_wav, tmp_path, heard_text):
+    utterance = phrase_wav
     (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to talk over
-    met = Memory(tmp_path / "data" / "memory.sqlite3")  # they have met before: no first meeting
-    met.set_profile("name", "Theo")
-    met.close()
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
         with samantha_voice(pulse, "--verbose", *model_flags) as out:
@@ -136,10 +135,8 @@ def reply_seconds(tiny_models, said_in_full: str) -> float:
 
 
 def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
-        pulse, model_flags, testdata, tmp_path, heard_text):
-    from samantha.audio_files import load_audio
-
-    answer = as_device_wav(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)], tmp_path / "answer.wav")
+        pulse, model_flags, phrase_wav, tmp_path, heard_text):
+    answer = phrase_wav
     heard = tmp_path / "speaker.f32"
     with recording(pulse, "speaker.monitor", heard):
         with samantha_voice(pulse, *model_flags) as out:
@@ -158,14 +155,9 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
 
 
 def test_push_to_talk_on_the_desktop_hold_speak_let_go_and_press_to_stop_her(
-        pulse, xvfb, model_flags, testdata, tmp_path, heard_text):
-    from samantha.audio_files import load_audio
-
-    speech = as_device_wav(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)], tmp_path / "speech.wav")
+        pulse, xvfb, met_before, model_flags, phrase_wav, tmp_path, heard_text):
+    speech = phrase_wav
     (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to stop
-    met = Memory(tmp_path / "data" / "memory.sqlite3")
-    met.set_profile("name", "Theo")
-    met.close()
 
     def key(action):
         subprocess.run(["xdotool", action, "Control_R"], env=xvfb, check=True, timeout=10)

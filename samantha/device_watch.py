@@ -1,0 +1,99 @@
+"""The voice loop's devices over time: which are lost, where the sound server moved them, and
+whether she now plays through a headset or speakers (and so needs the echo gate).
+
+All of it runs on the session's loop thread: ``check`` after every frame or report, ``placed``
+when the sound server says her streams moved. What only the session can do (end the user's
+speech when the microphone goes, speak the news) it asks through two callbacks.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from samantha import output_kind
+from samantha.echo import EchoGate
+from samantha.reconnect import RETRY_S, Kept, Keeper
+from samantha.sound_server import Placement, ServerWatch
+
+NEWS = {  # (kind, back): what she says out loud, if she can
+    ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
+    ("microphone", True): "I can hear you again.",
+}
+
+
+class DeviceWatch:
+    def __init__(self, setting: str, speaker, note: Callable[[str], None], say: Callable[[str], None],
+                 deaf: Callable[[], None]):
+        """``setting`` is ``[audio] output_kind``; ``note`` prints, ``say`` speaks, ``deaf`` tells
+        the session the microphone just went."""
+        self.setting, self.speaker, self.note, self.say, self.deaf = setting, speaker, note, say, deaf
+        self.kind, self.why = output_kind.detect(setting, getattr(speaker, "name", ""))
+        self.echo = EchoGate(speaker.levels) if self.kind == "speakers" else None
+        self.keepers = [Keeper("speaker", speaker, self._news)] if isinstance(speaker, Kept) else []
+        self.place = Placement()  # where the sound server has her streams (when there is one)
+        self._names: dict[str, str] = {}  # what the server calls her devices, when it says
+        self._server: ServerWatch | None = None
+
+    def watch(self, microphone, report: Callable[[Placement], None]) -> None:
+        """Watch the microphone too, and the sound server (its news goes to ``report``, from
+        another thread: hand it back to ``placed`` on the loop thread)."""
+        if isinstance(microphone, Kept):
+            self._server = ServerWatch.start(report)
+            self.keepers.append(Keeper("microphone", microphone, self._news, self._input_ready))
+
+    def check(self) -> None:
+        for keeper in self.keepers:
+            try:
+                keeper.check(time.monotonic())
+            except Exception as exc:  # a device's trouble must not end the conversation
+                self.note(f"(trouble with the {keeper.kind}: {exc})")
+
+    def placed(self, now: Placement) -> None:
+        """The sound server moved her streams: to a new default (say so), or the microphone onto
+        her own speaker's monitor (it is gone: its keeper takes it from there)."""
+        before, self.place = self.place, now
+        for keeper in self.keepers:
+            if keeper.kind == "microphone":
+                keeper.misplaced = now.hears_herself
+        if now.source and not now.hears_herself:
+            self._names["microphone"] = now.source_about or now.source
+            if before.source and now.source != before.source:
+                self.note(f"(the microphone is now {self._names['microphone']})")
+        if now.sink:
+            self._names["speaker"] = now.sink_about or now.sink
+            if before.sink and now.sink != before.sink:
+                self._redetect(now.sink_texts)
+                self.note(f"(the speaker is now {self._names['speaker']}, as {self.kind}: {self.why})")
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+    def _redetect(self, server_says: tuple[str, ...] = ()) -> None:
+        """Her output changed: maybe from a headset to speakers, where her echo needs the gate."""
+        kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
+        if kind != self.kind:
+            self.kind = kind
+            self.echo = EchoGate(self.speaker.levels) if kind == "speakers" else None
+
+    def _input_ready(self) -> bool:
+        """Would a new microphone stream hear something other than her own speaker? (Always
+        yes without a sound server to ask.)"""
+        return self.place.sink is None or self.place.default_source != f"{self.place.sink}.monitor"
+
+    def _news(self, keeper: Keeper, back: bool) -> None:
+        """A device went away or came back (from its keeper)."""
+        kind, name = keeper.kind, self._names.get(keeper.kind, keeper.device.name)
+        if back:
+            self.note(f"(the {kind} is back: {name})")
+            if kind == "speaker":  # perhaps as another device: the system default
+                self._redetect()
+        elif kind == "microphone":
+            self.note(f"(the microphone is gone: {name}. Trying again every {RETRY_S:.0f} s; nothing is lost.)")
+            self.deaf()
+        else:
+            self.note(f"(the speaker is gone: {name}. Replies are shown here until it is back; "
+                      f"trying again every {RETRY_S:.0f} s.)")
+        if (words := NEWS.get((kind, back))) and not any(k.lost for k in self.keepers if k.kind == "speaker"):
+            self.say(words)

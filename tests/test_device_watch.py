@@ -1,0 +1,66 @@
+"""What the voice loop does as devices come, go and move: stand-in streams (test_reconnect's)
+and sound-server reports, on the loop's side; the real thing is in test_reconnect and test_echo."""
+
+import time
+
+import pytest
+
+from samantha.device_watch import DeviceWatch
+from samantha.echo import PlayedLevels
+from samantha.sound_server import Placement
+from test_reconnect import Device
+
+
+class Speaker(Device):
+    name = "default"
+
+    def __init__(self):
+        super().__init__()
+        self.levels = PlayedLevels()
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    monkeypatch.setattr("samantha.device_watch.ServerWatch.start", lambda report: None)  # reports come from the test
+    log = {"notes": [], "said": [], "deaf": 0}
+    speaker, mic = Speaker(), Device()
+    watch = DeviceWatch("auto", speaker, log["notes"].append, log["said"].append,
+                        lambda: log.__setitem__("deaf", log["deaf"] + 1))
+    watch.watch(mic, report=None)
+    for device in (speaker, mic):
+        device.tick(time.monotonic())  # both calling back
+    return watch, log
+
+
+HEADSET = Placement("usb-mic", "USB Headset Mic", None, "usb-sink", "USB Headset", ("analog-output-headphones",),
+                    "usb-mic")
+
+
+def test_a_microphone_moved_onto_her_own_speaker_is_gone_and_said_to_be(watched):
+    watch, log = watched
+    watch.placed(HEADSET)
+    watch.placed(Placement("usb-sink.monitor", "Monitor of USB Headset", "usb-sink", "usb-sink", "USB Headset",
+                           (), "usb-sink.monitor"))
+    watch.check()
+    assert log["notes"] == ["(the microphone is gone: USB Headset Mic. Trying again every 2 s; nothing is lost.)"]
+    assert log["deaf"] == 1 and log["said"][0].startswith("I can't hear you any more")
+    assert not watch._input_ready()  # the server would only give her own speaker again: not yet
+
+
+def test_her_output_moved_to_laptop_speakers_turns_the_echo_gate_on(watched):
+    watch, log = watched
+    watch.placed(HEADSET)
+    assert watch.kind == "headset" and watch.echo is None
+    watch.placed(Placement("usb-mic", "USB Headset Mic", None, "pci-sink", "Built-in Audio Analog Stereo",
+                           ("analog-output-speaker", "internal"), "usb-mic"))
+    assert watch.kind == "speakers" and watch.echo is not None
+    assert log["notes"] == ["(the speaker is now Built-in Audio Analog Stereo, as speakers: detected from "
+                            "'analog-output-speaker / internal / default')"]
+
+
+def test_a_chosen_output_kind_is_kept_whatever_the_device(watched, monkeypatch):
+    monkeypatch.setattr("samantha.device_watch.ServerWatch.start", lambda report: None)
+    watch = DeviceWatch("headset", Speaker(), print, print, lambda: None)
+    watch.placed(HEADSET)
+    watch.placed(Placement(None, "", None, "pci-sink", "Speakers", ("analog-output-speaker",), ""))
+    assert watch.kind == "headset" and watch.echo is None
