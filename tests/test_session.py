@@ -278,3 +278,52 @@ def test_letting_go_of_the_key_still_transcribes_the_words_on_their_way_in(trans
     feed.silence_until(lambda: log.users)
     assert stt.longest_s == pytest.approx(1.0 + 0.3 + 0.12, abs=0.07)  # from the press (less pre-roll) to the tail
     session.close()
+
+
+class Speakers(Device):
+    """A recording stand-in that has been playing her voice loudly all along (for the echo gate)."""
+
+    name = "Built-in Speakers"
+
+    def __init__(self):
+        super().__init__()
+        from samantha.echo import PlayedLevels
+
+        self.levels = PlayedLevels()
+
+    def sounding(self) -> float:
+        now = time.monotonic()
+        self.levels.add(now, 0.1)
+        return now
+
+
+def test_with_speakers_a_voice_no_louder_than_her_echo_starts_nothing_but_the_talk_key_always_works(
+        transcriber, chat_model, synthesizer, utterance, heard_text):
+    from samantha.config import AudioSettings
+
+    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
+    speaker = Speakers()
+    session, _, log = make(transcriber, chat_model, synthesizer, speaker, settings=settings)
+    assert session.devices.kind == "speakers" and session.devices.echo is not None
+    quiet = utterance / np.abs(utterance).max() * 0.08  # under the gate's bar while she plays at 0.1
+
+    def feed(audio, t):
+        for i in range(len(audio) // FRAME):
+            session.step(Frame(audio[i * FRAME:(i + 1) * FRAME], t, at=speaker.sounding()))
+            t += FRAME / RATE
+        return t
+
+    t = feed(quiet, 0.0)
+    t = feed(np.zeros(RATE, np.float32), t)
+    assert not log.users and session.machine.state is State.LISTENING  # taken for her echo
+    session.press(True)
+    session.step(None)
+    t = feed(quiet, t)
+    session.press(False)
+    deadline = time.monotonic() + 30
+    while not log.users:
+        assert time.monotonic() < deadline, "timed out"
+        t = feed(np.zeros(FRAME, np.float32), t)
+        time.sleep(0.005)
+    assert log.users == [heard_text]  # the key's turn, heard through the gate
+    session.close()
