@@ -58,24 +58,29 @@ class DeviceWatch:
                 keeper.misplaced = now.hears_herself
         if now.source and not now.hears_herself:
             self._names["microphone"] = now.source_about or now.source
-            if before.source and now.source != before.source:
-                self.note(f"(the microphone is now {self._names['microphone']})")
+            if now.source != before.source:
+                self._fresh_gate()  # another microphone hears her at another level
+                if before.source:
+                    self.note(f"(the microphone is now {self._names['microphone']})")
         if now.sink:
             self._names["speaker"] = now.sink_about or now.sink
-            if before.sink and now.sink != before.sink:
+            if now.sink != before.sink:
                 self._redetect(now.sink_texts)
-                self.note(f"(the speaker is now {self._names['speaker']}, as {self.kind}: {self.why})")
+                if before.sink:
+                    self.note(f"(the speaker is now {self._names['speaker']}, as {self.kind}: {self.why})")
 
     def close(self) -> None:
         if self._server is not None:
             self._server.close()
 
-    def _redetect(self, server_says: tuple[str, ...] = ()) -> None:
-        """Her output changed: maybe from a headset to speakers, where her echo needs the gate."""
-        kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
-        if kind != self.kind:
-            self.kind = kind
-            self.echo = EchoGate(self.speaker.levels) if kind == "speakers" else None
+    def _redetect(self, server_says: tuple[str, ...]) -> None:
+        """Her output changed: maybe from a headset to speakers, where her echo needs the gate
+        (and a new device means her echo's level is to be learned again)."""
+        self.kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
+        self._fresh_gate()
+
+    def _fresh_gate(self) -> None:
+        self.echo = EchoGate(self.speaker.levels) if self.kind == "speakers" else None
 
     def _input_ready(self) -> bool:
         """Would a new microphone stream hear something other than her own speaker? (Always
@@ -87,8 +92,10 @@ class DeviceWatch:
         kind, name = keeper.kind, self._names.get(keeper.kind, keeper.device.name)
         if back:
             self.note(f"(the {kind} is back: {name})")
-            if kind == "speaker":  # perhaps as another device: the system default
-                self._redetect()
+            if self._server is None:  # perhaps on another device (the system default); with a
+                self._redetect(())  # sound server, its report on the new stream does this
+            else:
+                self._fresh_gate()
         elif kind == "microphone":
             self.note(f"(the microphone is gone: {name}. Trying again every {RETRY_S:.0f} s; nothing is lost.)")
             self.deaf()

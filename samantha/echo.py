@@ -34,6 +34,7 @@ PERCENTILE = 90  # of the frames' microphone/playback ratios: near the loudest h
 SILENT = 1e-4  # she is not playing (RMS)
 SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
+LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over her
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 
 
@@ -66,8 +67,9 @@ class EchoGate:
     The level is learned only from frames held back, so the user talking over her never
     teaches it (a small drift up is still followed: those frames stay under the bar). A jump
     too big for that (the speakers turned right up) shows as false alarms: she pauses for
-    what she thinks is the user, and nobody is there. Each ``false_alarm()`` raises the bar
-    at once to the level that fooled it, and that floor fades as her speech is learned again.
+    what she thinks is the user, and nobody is there. Each ``false_alarm()`` raises the
+    coupling at once to the level that fooled it (so the bar, twice that, is well above it),
+    and that floor fades as her speech is learned again.
     """
 
     def __init__(self, played: PlayedLevels):
@@ -94,7 +96,7 @@ class EchoGate:
         if mic > MARGIN * self.coupling * her:
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
-        if her >= SPEAKING and self.played.playing(at):  # her echo, while she sounds
+        if her >= SPEAKING and self.played.playing(at) and at - self._opened[0] > LEARN_AFTER_OPEN_S:  # her echo
             self._ratios.append(mic / her)
             self._floor *= FLOOR_FADE
             if len(self._ratios) >= LEARN_FRAMES and len(self._ratios) % 5 == 0:
@@ -105,6 +107,6 @@ class EchoGate:
         """What the gate let through just before ``at`` was not the user after all (she paused
         for it, and it came to nothing): from now on that level is her echo."""
         when, ratio = self._opened
-        if at - when <= 2 * HOLD_S + WINDOW_S:
+        if 0 <= at - when <= 2 * HOLD_S + WINDOW_S:
             self._floor = max(self._floor, ratio)
             self._open_until = float("-inf")

@@ -30,12 +30,14 @@ class Frame:
     audio: np.ndarray  # FRAME float32 samples, 16 kHz mono
     t: float  # stream time of its first sample, seconds since the microphone opened
     at: float = 0.0  # monotonic time it arrived from the device
+    stream: int = 0  # which of the microphone's streams it came from (a new one after each reopen)
 
 
 class Microphone:
     def __init__(self, device: str = "", max_backlog_s: float = 10.0):
         self.device = device
         self._count = 0  # frames delivered so far
+        self._generation = -1  # of the stream: frames of a dead one can be told apart
         self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
         self.life = Liveness()
         self._stream = None
@@ -51,15 +53,17 @@ class Microphone:
         self.channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
         self._resampler = soxr.ResampleStream(self.device_rate, RATE, 1, dtype="float32")
         self._pending = np.zeros(0, np.float32)
+        self._generation += 1
+        stream = None
         try:
-            self._stream = sd.InputStream(
+            stream = sd.InputStream(
                 device=index, samplerate=self.device_rate, channels=self.channels, dtype="float32",
                 blocksize=self.device_rate * FRAME // RATE, callback=self._on_audio,
             )
             self.life.opened()
-            self._stream.start()
+            stream.start()
+            self._stream = stream
         except sd.PortAudioError as exc:
-            stream, self._stream = self._stream, None
             devices.close_quietly(stream)
             raise SamanthaError(
                 f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
@@ -75,6 +79,11 @@ class Microphone:
     def drop(self) -> None:
         stream, self._stream = self._stream, None
         devices.close_quietly(stream)
+        while not self.frames.empty():  # not heard from the device that went: leave them
+            try:
+                self.frames.get_nowait()
+            except queue.Empty:
+                break
 
     def reopen(self) -> bool:
         self.drop()
@@ -98,7 +107,7 @@ class Microphone:
         self._pending = np.concatenate([self._pending, self._resampler.resample_chunk(mono)])
         while len(self._pending) >= FRAME:
             frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
-            item = Frame(frame.copy(), self._count * FRAME / RATE, arrived)
+            item = Frame(frame.copy(), self._count * FRAME / RATE, arrived, self._generation)
             self._count += 1
             try:
                 self.frames.put_nowait(item)

@@ -26,13 +26,13 @@ def classify(texts: list[str]) -> str | None:
     return None
 
 
-def detect(setting: str, device_name: str, server_says: tuple[str, ...] = ()) -> tuple[str, str]:
-    """The kind to use, and why, for ``[audio] output_kind`` = ``setting``; ``server_says`` is
-    what the sound server already told of the device, if anything."""
+def detect(setting: str, device_name: str, server_says: tuple[str, ...] | None = None) -> tuple[str, str]:
+    """The kind to use, and why, for ``[audio] output_kind`` = ``setting``. ``server_says`` is
+    what the sound server has already told of the device; None: ask it, if the name is its."""
     if setting != "auto":
         return setting, "as set"
-    texts = [t for t in server_says if t] + [device_name]
-    if device_name.strip().lower() in SERVERS and not server_says:
+    texts = [t for t in server_says or () if t] + [device_name]
+    if device_name.strip().lower() in SERVERS and server_says is None:
         from samantha.sound_server import sink_texts
 
         texts = sink_texts() + texts

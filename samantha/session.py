@@ -34,13 +34,14 @@ from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
 from samantha.sound_server import Placement
 from samantha.turns import (
-    CancelReply, CheckIn, Event, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback,
+    CancelReply, CheckIn, Event, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback,
     SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady,
     TurnTaker,
 )
 from samantha.vad import SpeechDetector
 
 PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
+FALSE_ALARM_S = 0.4  # a pause for "speech" that ended within this was no one speaking
 KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
@@ -72,6 +73,8 @@ class Session:
         self.now = 0.0  # stream time at the end of the latest frame
         self._frame_wall = time.monotonic()  # when that frame arrived
         self._frame_at = 0.0  # ...by the microphone's own stamp
+        self._stream, self._dead_stream = 0, -1  # the latest frame's stream; one that went away
+        self._paused_at = 0.0  # when she last paused for what may have been the user
         self.inbox: queue.Queue[Event | Frame | Placement] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
@@ -144,8 +147,11 @@ class Session:
     def _frame(self, frame: Frame) -> None:
         """The VAD dates events by the frames it has seen, the clock by the frames' stream time;
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
+        if frame.stream <= self._dead_stream:
+            return
         self.frames.append(frame)
         self.now, self._frame_wall, self._frame_at = frame.t + FRAME / RATE, time.monotonic(), frame.at
+        self._stream = frame.stream
         if self._tail is not None and self.now >= self._tail[1]:
             action, self._tail = self._tail[0], None
             self._do(action)
@@ -161,13 +167,15 @@ class Session:
             self._handle(VAD_EVENTS[change.kind](change.time_s))
 
     def _deaf(self) -> None:
-        """The microphone went: a let-go turn need not wait for more audio, and speech under way
-        ended where the audio did."""
+        """The microphone went: what was said up to now is all there is (a turn under way ends
+        with it, a let-go turn need not wait for more audio), and frames of the dead stream
+        still on their way (perhaps her own voice, from a monitor) are not listened to."""
+        self._dead_stream = self._stream
         if self._tail is not None:
             action, self._tail = self._tail[0], None
             self._do(action)
-        if change := self.detector.lost(self.now):
-            self._handle(VAD_EVENTS[change.kind](change.time_s))
+        self.detector.lost(self.now)
+        self._handle(MicrophoneLost(self.now))
 
     def _announce(self, words: str) -> None:
         """Device news, said out loud: shown as hers, but no part of the conversation."""
@@ -194,6 +202,10 @@ class Session:
     def _handle(self, event: Event) -> None:
         before = self.machine.state
         for action in self.machine.handle(event):
+            if isinstance(action, PausePlayback):
+                self._paused_at = event.t
+            elif isinstance(action, ResumePlayback) and isinstance(event, (SpeechUnlikely, SpeechEnded)):
+                self._false_alarm(event.t)
             if isinstance(event, TalkKey) and isinstance(action, Transcribe):
                 self.decided_at = time.monotonic()  # let go: the turn ended here...
                 self._speech_end = self.released_at
@@ -202,6 +214,12 @@ class Session:
             self._do(action)
         if self.machine.state is not before:
             self.display.status(self.machine.state)
+
+    def _false_alarm(self, t: float) -> None:
+        """She paused for a sound that at once came to nothing: with speakers, likely her own
+        echo got through the gate (a short "mm-hmm" lasts longer than this)."""
+        if self.devices.echo is not None and t - self._paused_at <= FALSE_ALARM_S:
+            self.devices.echo.false_alarm(self._frame_at)
 
     def _do(self, action) -> None:
         if isinstance(action, Transcribe):
@@ -218,8 +236,6 @@ class Session:
             self.voice.pause()
         elif isinstance(action, ResumePlayback):
             self.voice.resume()
-            if self.devices.echo is not None:  # she paused for nothing: maybe her own echo got through
-                self.devices.echo.false_alarm(self._frame_at)
         elif isinstance(action, CancelReply):
             with self._cut:  # silence first, then stop the thinking
                 heard = self._heard[action.turn] = self.voice.stop()

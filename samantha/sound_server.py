@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 ENV = dict(os.environ, LC_ALL="C")  # pactl's field names, whatever the user's language
+RESTART_S = 3.0  # after the server went away, watch again this often
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Placement:
 
 def _pactl(*args: str) -> str:
     try:
-        return subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=3, env=ENV).stdout
+        return subprocess.run(["pactl", *args], capture_output=True, text=True, errors="replace", timeout=3,
+                              env=ENV).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -102,9 +104,9 @@ class ServerWatch:
     def __init__(self, on_move: Callable[[Placement], None]):
         self.on_move = on_move
         self.now = Placement()
-        self._proc = subprocess.Popen(["pactl", "subscribe"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                      env=ENV)
-        self._thread = threading.Thread(target=self._watch, name="sound-server", daemon=True)
+        self._closed = False
+        self._proc: subprocess.Popen | None = None
+        self._thread = threading.Thread(target=self._run, name="sound-server", daemon=True)
         self._thread.start()
 
     @classmethod
@@ -114,10 +116,32 @@ class ServerWatch:
             return None
         return cls(on_move)
 
-    def _watch(self) -> None:
+    def _run(self) -> None:
+        """Watch until closed; if the server goes (it restarts), say nothing is known and try
+        again every few seconds."""
+        while not self._closed:
+            try:
+                self._proc = subprocess.Popen(["pactl", "subscribe"], stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL, env=ENV)
+                if self._closed:  # closed while it started
+                    self._proc.kill()
+                    return
+                self._watch(self._proc)
+            except Exception:  # never the end of the conversation; only of knowing where things are
+                pass
+            if not self._closed:
+                self._report(Placement())
+                time.sleep(RESTART_S)
+
+    def _report(self, now: Placement) -> None:
+        if now != self.now:
+            self.now = now
+            self.on_move(now)
+
+    def _watch(self, proc: subprocess.Popen) -> None:
         """Each burst of events (a device plugged in makes a dozen) is one look, 0.1 s after it."""
         relevant = re.compile(rb"on (server|source|sink|source-output|sink-input)\b")
-        fd, rest, since = self._proc.stdout.fileno(), b"", time.monotonic()  # look once at the start
+        fd, rest, since = proc.stdout.fileno(), b"", time.monotonic()  # look once at the start
         while True:
             ready, _, _ = select.select([fd], [], [], 0.1 if since else None)
             if ready:
@@ -129,10 +153,10 @@ class ServerWatch:
                     since = time.monotonic()
             if since and (not ready or time.monotonic() - since > 0.5):  # quiet again, or busy for long
                 since = 0.0
-                if (now := placement()) != self.now:
-                    self.now = now
-                    self.on_move(now)
+                self._report(placement())
 
     def close(self) -> None:
-        self._proc.kill()
-        self._proc.wait(timeout=5)
+        self._closed = True
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait(timeout=5)

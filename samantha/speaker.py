@@ -56,25 +56,29 @@ class Speaker:
         self.levels = PlayedLevels()  # how loud each block she played was, for the echo gate
         self.life = Liveness()
         self._stream = None
-        self._out_latency = 0.0
+        self.sample_rate, self._out_latency = 0, 0.0
         self._open(device)
 
     def _open(self, device: str) -> None:
         sd = devices.sounddevice()
         index = devices.find(device, "output")
         self.name = devices.name(index, "output")
-        self.sample_rate = devices.default_rate(index, "output")
+        rate = devices.default_rate(index, "output")
+        stream = None
         try:
-            self._stream = sd.OutputStream(
-                device=index, samplerate=self.sample_rate, channels=1, dtype="float32",
-                blocksize=self.sample_rate * self.block_ms // 1000, callback=self._fill,
+            stream = sd.OutputStream(
+                device=index, samplerate=rate, channels=1, dtype="float32",
+                blocksize=rate * self.block_ms // 1000, callback=self._fill,
                 latency=2 * self.block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
             )
-            self._out_latency = float(self._stream.latency)
             self.life.opened()
-            self._stream.start()
+            with self._lock:  # the stream and its rate together: play() takes the lock to read them
+                self._stream, self.sample_rate, self._out_latency = stream, rate, float(stream.latency)
+            stream.start()
         except sd.PortAudioError as exc:
-            stream, self._stream = self._stream, None
+            with self._lock:
+                self._stream = None
+            self.flush()  # anything queued meanwhile will never play
             devices.close_quietly(stream)
             raise SamanthaError(
                 f"Cannot open the audio output device ({exc}). Check `samantha devices` and choose "

@@ -79,6 +79,11 @@ class TalkKey:
 
 
 @dataclass(frozen=True)
+class MicrophoneLost:
+    t: float  # the microphone went: nothing more will be heard until it is back
+
+
+@dataclass(frozen=True)
 class Tick:
     t: float
 
@@ -122,7 +127,8 @@ class FallAsleep:
     pass
 
 
-Event = SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey | Tick
+Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
+         | MicrophoneLost | Tick)
 _VOICE = (SpeechStarted, SpeechEnded, SpeechLikely, SpeechUnlikely)
 Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
 
@@ -238,6 +244,22 @@ class TurnTaker:
         if self._forced:
             return self._end_turn()
         return self._maybe_end_turn(e.t)
+
+    def _on_MicrophoneLost(self, e: MicrophoneLost) -> list[Action]:
+        """What was being said is all there will be: a turn under way ends with it, at once (no
+        silence will come to end it), and a pause over her is lifted."""
+        talking, self._talking, self._holding = self._talking, False, False
+        self._quiet_since = e.t
+        if self.state is State.USER_SPEAKING and not self._forced:
+            self._pause += 1
+            self._heard, self._forced = None, True
+            return [Transcribe(self.turn, self._pause, self._speech_since)]
+        if self.state is State.SLEEPING and talking:  # perhaps her name: it is checked as usual
+            return self._on_SpeechEnded(SpeechEnded(e.t))
+        if self._paused_reply:
+            self._paused_reply = False
+            return [ResumePlayback()]
+        return []
 
     # --- her reply ---
     def _on_ReplyAudio(self, e: ReplyAudio) -> list[Action]:

@@ -327,3 +327,30 @@ def test_with_speakers_a_voice_no_louder_than_her_echo_starts_nothing_but_the_ta
         time.sleep(0.005)
     assert log.users == [heard_text]  # the key's turn, heard through the gate
     session.close()
+
+
+def test_when_the_microphone_goes_mid_turn_what_was_heard_is_answered_and_its_last_frames_are_ignored(
+        transcriber, chat_model, synthesizer, utterance, heard_text):
+    session, conversation, log = make(transcriber, chat_model, synthesizer, Device())
+    feed = Feeder(session)
+    feed.audio(utterance[: int(1.5 * RATE)])  # "And so my fellow..." and the microphone is pulled out
+    assert session.machine.state is State.USER_SPEAKING
+    session._deaf()  # what the device watch says when it notices
+    deadline = time.monotonic() + 30
+    while not log.users:  # no frame will come to end the turn: it ends with what was heard
+        assert time.monotonic() < deadline, "timed out"
+        session.step(None)
+        time.sleep(0.01)
+    assert log.users == [heard_text]
+    turns = session.machine.turn
+
+    def frames(stream: int):
+        for i in range(len(utterance) // FRAME):
+            session.step(Frame(utterance[i * FRAME:(i + 1) * FRAME], feed.t, stream=stream))
+            feed.t += FRAME / RATE
+
+    frames(stream=0)  # late frames of the stream that went (perhaps her own voice, from a monitor)
+    assert session.machine.turn == turns
+    frames(stream=1)  # the microphone is back: a new stream
+    assert session.machine.turn == turns + 1
+    session.close()

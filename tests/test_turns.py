@@ -320,3 +320,30 @@ def test_the_key_down_as_her_reply_ends_is_the_users_next_turn():
     assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
     c.at(6.0, up)
     assert c.of(Transcribe)[-1] == (6.0, Transcribe(2, 1, 5.0))
+
+
+def test_when_the_microphone_goes_mid_turn_what_was_said_is_the_turn_at_once():
+    from samantha.turns import MicrophoneLost
+
+    c = Clock().at(0.5, SpeechStarted).at(1.5, MicrophoneLost)  # "and so my..." and no more audio
+    assert c.of(Transcribe) == [(1.5, Transcribe(1, 1, 0.5))]
+    c.at(1.6, lambda t: TranscriptReady(t, 1, 1, "And so my fellow"))  # trailing off, yet no silence will come
+    assert c.of(Respond) == [(1.6, Respond(1, "And so my fellow"))]
+
+
+def test_when_the_microphone_goes_while_she_is_paused_for_a_maybe_she_carries_on():
+    from samantha.turns import MicrophoneLost
+
+    c = Clock().says(0.5, 1.5, "Hello.")
+    turn = c.machine.turn
+    c.at(2.0, lambda t: ReplyAudio(t, turn, done=False)).at(3.0, SpeechLikely).at(3.05, MicrophoneLost)
+    assert [a for _, a in c.actions][-2:] == [PausePlayback(), ResumePlayback()]
+    c.until(5.0)
+    assert not c.of(CancelReply) and c.machine.state is State.SPEAKING
+
+
+def test_when_the_microphone_goes_in_a_quiet_moment_nothing_happens():
+    from samantha.turns import MicrophoneLost
+
+    c = Clock().at(1.0, MicrophoneLost).until(3)
+    assert c.actions == [] and c.machine.state is State.LISTENING
