@@ -285,8 +285,8 @@ class Speakers(Device):
 
     name = "Built-in Speakers"
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, hold: bool = False):
+        super().__init__(hold)
         from samantha.echo import PlayedLevels
 
         self.levels = PlayedLevels()
@@ -353,4 +353,33 @@ def test_when_the_microphone_goes_mid_turn_what_was_heard_is_answered_and_its_la
     assert session.machine.turn == turns
     frames(stream=1)  # the microphone is back: a new stream
     assert session.machine.turn == turns + 1
+    session.close()
+
+
+def test_with_speakers_a_pause_for_what_came_to_nothing_raises_the_gates_bar_and_a_real_utterance_does_not(
+        transcriber, chat_model, synthesizer, utterance):
+    from samantha.config import AudioSettings
+    from samantha.turns import SpeechEnded, SpeechLikely, SpeechUnlikely
+
+    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
+    speaker = Speakers(hold=True)  # her reply goes on playing
+    session, _, log = make(transcriber, chat_model, synthesizer, speaker, settings=settings)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.SPEAKING)
+
+    def loud_then(end_event, after_s: float) -> float:
+        """A loud frame gets through the gate, she pauses for it, and it ends ``after_s`` later."""
+        session.devices._fresh_gate()
+        session.step(Frame(np.full(FRAME, 0.5, np.float32), feed.t, at=speaker.sounding()))
+        feed.t += FRAME / RATE
+        session._handle(SpeechLikely(session.now))
+        assert speaker.paused
+        session._handle(end_event(session.now + after_s))
+        assert not speaker.paused
+        return session.devices.echo.coupling
+
+    assert loud_then(SpeechUnlikely, 0.064) >= 4.9  # nobody: her own echo, 5 times what she plays
+    assert loud_then(SpeechEnded, 0.2) >= 4.9  # a blip just as short: the same
+    assert loud_then(SpeechEnded, 0.6) == 1.0  # an "mm-hmm": a person, nothing learned from it
     session.close()
