@@ -153,8 +153,7 @@ class Session:
         self.now, self._frame_wall, self._frame_at = frame.t + FRAME / RATE, time.monotonic(), frame.at
         self._stream = frame.stream
         if self._tail is not None and self.now >= self._tail[1]:
-            action, self._tail = self._tail[0], None
-            self._do(action)
+            self._transcribe_tail()
         audio = frame.audio
         echo = self.devices.echo
         if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
@@ -172,10 +171,14 @@ class Session:
         still on their way (perhaps her own voice, from a monitor) are not listened to."""
         self._dead_stream = self._stream
         if self._tail is not None:
-            action, self._tail = self._tail[0], None
-            self._do(action)
-        self.detector.lost(self.now)
+            self._transcribe_tail()
+        self.detector.lost()
         self._handle(MicrophoneLost(self.now))
+
+    def _transcribe_tail(self) -> None:
+        """The let-go turn's last audio is in (or will never come): transcribe it now."""
+        action, self._tail = self._tail[0], None
+        self._do(action)
 
     def _announce(self, words: str) -> None:
         """Device news, said out loud: shown as hers, but no part of the conversation."""

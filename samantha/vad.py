@@ -103,12 +103,8 @@ class SpeechDetector:
         began = (self._frames - needed) * FRAME / SAMPLE_RATE
         return VadEvent("start" if self.speaking else "end", began)
 
-    def lost(self, t: float) -> VadEvent | None:
-        """The audio stopped (its device went away) at stream time ``t``: speech under way ended
-        there, speech that only might have begun did not, and the model starts afresh."""
-        was_speaking, maybe = self.speaking, self._run > 0
+    def lost(self) -> None:
+        """The audio stopped (its device went away): whatever was under way is over (the turn-
+        taker hears of it as ``MicrophoneLost``), and the model starts afresh."""
         self.speaking, self._run = False, 0
         self.vad.reset()
-        if was_speaking:
-            return VadEvent("end", t)
-        return VadEvent("no", t) if maybe and self.settings.start_frames > 1 else None

@@ -125,13 +125,15 @@ def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_from_a_clea
     assert gated == pytest.approx([fresh(speech[i * FRAME : (i + 1) * FRAME]) for i in range(20)], abs=0.02)
 
 
-def test_when_the_microphone_goes_speech_under_way_ends_there_and_a_maybe_is_withdrawn(jfk):
+def test_when_the_microphone_goes_the_detector_starts_afresh(jfk):
     detector = SpeechDetector(VadSettings())
     for i in range(int(1.5 * 16000) // FRAME):  # well into "And so my fellow..."
         detector.feed(jfk[i * FRAME : (i + 1) * FRAME])
     assert detector.speaking
-    gone = detector.lost(1.5)
-    assert (gone.kind, gone.time_s, detector.speaking) == ("end", 1.5, False)
-    assert detector.lost(1.6) is None  # nothing more to end
-    detector.feed(jfk[int(0.5 * 16000) : int(0.5 * 16000) + FRAME])  # one frame of speech: a "maybe"
-    assert detector.lost(2.0).kind == "no"
+    detector.lost()
+    assert not detector.speaking
+    fresh = SpeechDetector(VadSettings())
+    after = jfk[int(0.3 * 16000): int(1.3 * 16000)]
+    offset = int(1.5 * 16000) // FRAME * FRAME / 16000  # its clock goes on: the stream's time
+    resumed = [(kind, round(t - offset, 3)) for kind, t in events(after, detector, ("maybe", "start"))]
+    assert resumed and resumed == [(kind, round(t, 3)) for kind, t in events(after, fresh, ("maybe", "start"))]
