@@ -19,7 +19,7 @@ import numpy as np
 
 from samantha import devices
 from samantha.errors import SamanthaError
-from samantha.reconnect import Liveness
+from samantha.reconnect import KeptStream, Liveness
 
 RATE = 16000
 FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
@@ -33,7 +33,7 @@ class Frame:
     stream: int = 0  # which of the microphone's streams it came from (a new one after each reopen)
 
 
-class Microphone:
+class Microphone(KeptStream):
     def __init__(self, device: str = "", max_backlog_s: float = 10.0):
         self.device = device
         self._count = 0  # frames delivered so far
@@ -70,24 +70,9 @@ class Microphone:
             ) from exc
 
     # --- coming and going (see reconnect.py) ---
-    def alive(self, now: float) -> bool:
-        return self._stream is not None and self.life.alive(now)
-
-    def calling(self) -> bool:
-        return self._stream is not None and self.life.flowing
-
     def drop(self) -> None:
         stream, self._stream = self._stream, None
         devices.close_quietly(stream)
-        while not self.frames.empty():  # not heard from the device that went: leave them
-            try:
-                self.frames.get_nowait()
-            except queue.Empty:
-                break
-
-    def reopen(self) -> bool:
-        self.drop()
-        return devices.open_either(self._open, self.device)
 
     def read(self, timeout: float) -> Frame | None:
         """The next frame, or None if none arrived within ``timeout`` seconds."""

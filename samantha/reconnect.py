@@ -10,7 +10,9 @@ new stream has actually called back. The conversation itself is untouched throug
 from __future__ import annotations
 
 import time
-from typing import Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, runtime_checkable
+
+from samantha import devices
 
 STALL_S = 1.0  # no callback for this long: the device is gone
 FIRST_CALL_S = 3.0  # a stream just opened may take over a second to start calling back
@@ -43,6 +45,29 @@ class Liveness:
 
     def alive(self, now: float) -> bool:
         return now - self.opened_at < FIRST_CALL_S or (self.calls > 0 and now - self.last_call < STALL_S)
+
+
+class KeptStream:
+    """What the microphone and the speaker share: one PortAudio stream (``_stream``, None while
+    its device is away) that ``_open(device)`` opens on a device name, and ``drop`` closes."""
+
+    device: str  # the name it was asked for ('' = the system default)
+    life: Liveness
+    _stream: Any
+
+    def _open(self, device: str) -> None: ...
+    def drop(self) -> None: ...
+
+    def alive(self, now: float) -> bool:
+        return self._stream is not None and self.life.alive(now)
+
+    def calling(self) -> bool:
+        return self._stream is not None and self.life.flowing
+
+    def reopen(self) -> bool:
+        """A new stream: on the device asked for, else the system default; False if neither yet."""
+        self.drop()
+        return devices.open_either(self._open, self.device)
 
 
 @runtime_checkable

@@ -24,7 +24,7 @@ from samantha import devices
 from samantha.echo import PlayedLevels
 from samantha.engines.base import AudioChunk
 from samantha.errors import SamanthaError
-from samantha.reconnect import Liveness
+from samantha.reconnect import KeptStream, Liveness
 
 
 @dataclass
@@ -41,7 +41,7 @@ def heard_words(text: str, fraction: float) -> str:
     return " ".join(words[: int(len(words) * max(0.0, min(1.0, fraction)) + 1e-9)])
 
 
-class Speaker:
+class Speaker(KeptStream):
     def __init__(self, device: str = "", block_ms: int = 10):
         self.device, self.block_ms = device, block_ms
         self._queue: deque[Queued] = deque()
@@ -86,21 +86,11 @@ class Speaker:
             ) from exc
 
     # --- coming and going (see reconnect.py) ---
-    def alive(self, now: float) -> bool:
-        return self._stream is not None and self.life.alive(now)
-
-    def calling(self) -> bool:
-        return self._stream is not None and self.life.flowing
-
     def drop(self) -> None:
         with self._lock:
             stream, self._stream = self._stream, None
         self.flush()
         devices.close_quietly(stream)
-
-    def reopen(self) -> bool:
-        self.drop()
-        return devices.open_either(self._open, self.device)
 
     def play(self, chunk: AudioChunk, text: str = "") -> Queued:
         """Queue a chunk; it plays after whatever is already queued. The returned item tells
