@@ -22,9 +22,12 @@ from samantha.memory import Memory
 from samantha.onboarding import Onboarding
 from samantha.persona import Persona
 from samantha.persona import load as load_persona
+from samantha.reply_guard import ReplyGuard
 
 if TYPE_CHECKING:
     from samantha.voice_out import VoiceOut
+
+TANGLED = "Sorry, my words got tangled there. Could you say that another way?"  # when the guard cut everything
 
 
 class Conversation:
@@ -41,6 +44,7 @@ class Conversation:
         self.onboarding: Onboarding | None = None  # the first meeting, while it lasts
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
+        self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
         self._tokens: dict[Message, int] = {}
 
     @property
@@ -76,15 +80,26 @@ class Conversation:
         self._turns += 1
         self._add(Message("user", user_text))
         stream = self.stream = self.model.stream(self.prompt())
+        guard = ReplyGuard(self.persona.system_prompt())
         parts: list[str] = []
         try:
             for delta in stream:
-                parts.append(delta)
-                yield delta
+                for clause in guard.feed(delta):
+                    parts.append(clause)
+                    yield clause
+                if guard.stopped:
+                    break
+            for clause in guard.flush():
+                parts.append(clause)
+                yield clause
+            if guard.stopped and not "".join(parts).strip():  # nothing fit to say: say so, briefly
+                parts.append(TANGLED)
+                yield TANGLED
         finally:
             stream.close()
             if self.stream is stream:  # a newer reply may have started meanwhile
                 self.stream = None
+            self.stopped = guard.stopped
             if reply := "".join(parts).strip():
                 self._add(Message("assistant", reply))
 

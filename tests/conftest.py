@@ -21,6 +21,8 @@ sys.path.insert(0, str(NETGUARD))
 import offline_guard  # noqa: E402
 from samantha.persona import Persona  # noqa: E402
 
+pytest_plugins = ["real_models"]  # the real-model tier's fixtures (tests/real)
+
 BRIEF = Persona("Samantha", "she/her", "You are {name} ({pronouns}). Be brief.")  # fits a 512-token test context
 
 

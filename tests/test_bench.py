@@ -34,10 +34,11 @@ def test_espeak_clips_hold_the_scripted_phrases_with_the_scripted_pauses(clips):
     assert np.abs(quiet).max() == 0  # the pause is really there
 
 
-def test_the_recorded_clip_is_cut_at_its_two_long_pauses(testdata):
+def test_the_recorded_clip_is_cut_at_its_three_long_pauses(testdata):
     [jfk] = corpus.recorded_clips(testdata)
-    assert [w for w, _ in jfk.segments] == list(corpus.JFK)
-    assert jfk.pauses[0] > 0.9  # the long pause after "fellow Americans,"
+    assert [w for w, _ in jfk.segments] == list(corpus.JFK) and jfk.kind == "human"
+    assert jfk.pauses[0] > 0.9 and jfk.pauses[1] > 0.9  # after "fellow Americans," and "ask not"
+    assert 3.5 < jfk.segments[1][1] < 4.5 and 6.8 < jfk.segments[2][1] < 7.8  # "ask not" | "... for you,"
     assert 1.5 < jfk.segments[0][1] < 3.0 and 9.5 < jfk.end < 11.0
 
 
@@ -83,10 +84,14 @@ def test_silence_and_noise_make_no_turn(transcriber):
     assert endpoint.measure(quiet, Settings(), transcriber, scripted=False).missed == ["silence", "noise"]
 
 
+ENDS = {"p50": 240.0, "p90": 260.0, "turns": 12, "cut_off": 1, "missed": 0, "cut_off_at_pauses_ms": [1170],
+        "longest_inner_pause_ms": 1170, "stt_ms_p50": 20.0}
 RESULTS = {
-    "endpoint_delay_ms": {"p50": 240.0, "p90": 260.0, "turns": 12, "cut_off": 1, "missed": 0,
-                          "cut_off_at_pauses_ms": [1170], "longest_inner_pause_ms": 1170, "stt_ms_p50": 20.0,
-                          "scripted_words": True},
+    "models": {"which": "configured", "stt": "whisper-base.en", "llm": "llama-3.2-3b-instruct", "voice": "jenny-medium"},
+    "voice_to_voice_ms": {"p50": 580.0, "p90": 700.0, "n": 13, "by_kind": {"human": {"p50": 560.0, "n": 1}},
+                          "steps_p50_ms": {"pause noticed": 90.0, "audible": 580.0}, "turns": [], "cut_off": [],
+                          "missed": []},
+    "endpoint_delay_ms": {**ENDS, "scripted_words": True, "by_kind": {"espeak": ENDS}},
     "barge_in_ms": {"p50": 80.0, "p90": 90.0, "n": 3, "output_latency_ms": 40.0},
     "overhead_ms": {"p50": 8.0, "p90": 12.0, "engines_ms": 280.0},
     "ttfa_ratio": {"value": 1.01, "ttfa_200_ms": 290.0, "ttfa_10_ms": 287.0},
@@ -101,9 +106,14 @@ def test_goals_count_cut_offs_only_at_pauses_up_to_600_ms():
     worse["endpoint_delay_ms"]["cut_off_at_pauses_ms"] = [600, 1170]
     worse["idle_cpu_pct"]["value"] = 5.5
     assert met(worse) == {**met(RESULTS), "endpoint_delay_ms": False, "idle_cpu_pct": False}
+    worse["voice_to_voice_ms"]["p50"] = 650.0
+    assert not met(worse)["voice_to_voice_ms"]
     lines = report(worse).splitlines()
-    assert [line.split()[0] for line in lines] == list(RESULTS)
-    assert "MISS" in lines[0] and "[600, 1170]" in lines[0] and "MISS" in lines[4] and "ok" in lines[1]
+    assert lines[0].startswith("models: configured")
+    assert [line.split()[0] for line in lines[1:8]] == list(RESULTS)[1:]
+    assert "MISS" in lines[1] and "pause noticed 90.0 → audible 580.0" in lines[1]
+    assert "MISS" in lines[2] and "[600, 1170]" in lines[2] and "MISS" in lines[6] and "ok" in lines[3]
+    assert lines[8].split()[:2] == ["endpoint,", "espeak"]
 
 
 @pytest.mark.audio

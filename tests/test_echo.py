@@ -1,9 +1,6 @@
 """Speakers: her own voice comes back through the microphone and must not be taken for the
-user's. The gate on synthetic levels (a virtual clock), then the whole loop with her output
-looped back into the virtual microphone on PulseAudio."""
-
-import time
-from pathlib import Path
+user's. The gate on synthetic levels (a virtual clock); the whole loop with her output looped
+back into the virtual microphone, in her real voice, is tests/real/test_echo_real.py."""
 
 import numpy as np
 import pytest
@@ -117,54 +114,6 @@ def test_a_chosen_kind_is_kept_and_an_unknown_device_counts_as_a_headset():
     assert detect("speakers", "USB headset") == ("speakers", "as set")
     kind, why = detect("auto", "HDA Intel PCH: ALC256 Analog (hw:0,0)")
     assert kind == "headset" and "--output-kind speakers" in why
-
-
-@pytest.fixture
-def echoing(pulse):
-    """Her speaker looped back into the virtual microphone at half volume (about -18 dB), as
-    laptop speakers leak into the laptop's microphone."""
-    from pulse import pactl
-
-    pactl(pulse, "load-module", "module-loopback", "source=speaker.monitor", "sink=mic", "latency_msec=60")
-    deadline = time.monotonic() + 10
-    while not (loops := [line.split("\t")[0] for line in pactl(pulse, "list", "short", "sink-inputs").splitlines()
-                         if "module-loopback" in line]):
-        assert time.monotonic() < deadline, "the loopback did not start"
-        time.sleep(0.1)
-    pactl(pulse, "set-sink-input-volume", loops[0], "50%")
-    return pulse
-
-
-@pytest.mark.audio
-@pytest.mark.parametrize("kind", ["speakers", "headset"])
-def test_with_speakers_she_never_answers_or_interrupts_herself_but_a_louder_voice_stops_her(
-        kind, echoing, met_before, model_flags, testdata, phrase, phrase_wav, tmp_path, heard_text):
-    """With a headset setting the very same echo does cut her off: the echo here is real."""
-    from pulse import as_device_wav, play_into
-    from test_voice_loop import samantha_voice
-
-    normal = phrase_wav
-    louder = as_device_wav(phrase * 4, tmp_path / "louder.wav")  # 12 dB up, clipped where it must be
-    (tmp_path / "config.toml").write_text("[turns]\nmin_interrupt_s = 0.1\n")  # quick to take anything for the user
-    echoing["HUMAN_VOICE"] = str(testdata / "jfk.flac")  # her voice must sound like speech: see human_voice.py
-    program = (str(Path(__file__).with_name("human_voice.py")),)
-    with samantha_voice(echoing, "--output-kind", kind, *model_flags, program=program) as out:
-        assert f"as {kind} (as set)" in out.wait_for("speaking on", 60)
-        out.wait_for("· listening", 30)
-        time.sleep(2.0)
-        play_into(echoing, "mic", normal).wait(timeout=30)
-        assert heard_text in out.wait_for("you ›", 30)
-        out.wait_for("samantha ›", 30)
-        if kind == "headset":
-            out.wait_for(r"you ›|interrupted", 30)
-            return
-        seen = out.collect(30, until="· listening") + out.collect(3.0)  # her whole reply and its echo, and 3 s more
-        assert not [line for line in seen if "you ›" in line or "interrupted" in line], seen
-        play_into(echoing, "mic", normal).wait(timeout=30)
-        out.wait_for("samantha ›", 30)
-        time.sleep(1.0)
-        play_into(echoing, "mic", louder)
-        out.wait_for(r"\(interrupted; she had said", 10)
 
 
 def test_while_she_is_paused_for_the_user_their_voice_is_not_learned_as_her_echo():

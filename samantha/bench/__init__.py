@@ -1,15 +1,19 @@
-"""``samantha bench``: how human the timing feels, in five numbers.
+"""``samantha bench``: how human the timing feels, in seven numbers.
 
-- ``endpoint_delay_ms``: true end of speech to the end-of-turn decision (``endpoint.py``);
+- ``voice_to_voice_ms``: true end of speech to her first audible sample, with the configured
+  engines (``live.voice_to_voice``), per turn broken down into its steps;
+- ``endpoint_delay_ms``: true end of speech to the end-of-turn decision (``endpoint.py``),
+  apart for each kind of speaker (espeak-ng, the neural voice, recorded people);
 - ``barge_in_ms``: onset of speech over her to her last sound leaving for the device;
 - ``overhead_ms``: time to first audio less the engines' own time (engines of known cost);
 - ``ttfa_ratio``: time to first audio of a 200-token reply over that of a 10-token one;
 - ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking;
 - ``ptt_end_of_turn_ms``: the talk key let go to the end-of-turn decision.
 
-The last four run the real voice loop in real time on the configured output device
-(``live.py``). Every figure is about our own code: the engines' speed is
-``scripts/bench_engines.py``'s subject.
+Voice to voice and the last four run the real voice loop in real time on the configured
+output device (``live.py``); voice to voice is the one figure that includes the engines, the
+others are about our own code (the engines' own speed is ``scripts/bench_engines.py``'s).
+``--real-test-models`` runs it all on the real small models PyPI packages ship.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import numpy as np
 from samantha.config import Settings
 
 MAX_INNER_PAUSE_MS = 600  # a pause up to this long must never end the turn
-GOALS = {"endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1, "idle_cpu_pct": 5,
+REPLY_TOKENS = 30  # voice to voice: her replies are capped (nothing before her first audio changes)
+GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1, "idle_cpu_pct": 5,
          "ptt_end_of_turn_ms": 20}
 
 
@@ -30,7 +35,9 @@ class Options:
     rounds: int = 5  # interrupted replies, and twice as many short ones
     idle_s: float = 30.0
     scripted: bool = False  # the clips' known words instead of the transcriber's
-    testdata: str = ""  # a folder with jfk.flac, for recorded human pauses too ("": espeak-ng clips only)
+    testdata: str = ""  # a folder with jfk.flac, for recorded human pauses too ("": synthetic clips only)
+    models: str = "configured"  # which models: "configured", or "real test models" (from PyPI packages)
+    voice_turns: int = 0  # utterances voice to voice plays, recordings first (0: all of them)
 
 
 def p(values: list[float], q: float, scale: float = 1000) -> float | None:
@@ -38,27 +45,46 @@ def p(values: list[float], q: float, scale: float = 1000) -> float | None:
 
 
 def run(settings: Settings, options: Options, progress=lambda text: None) -> dict:
+    import dataclasses
     from pathlib import Path
 
     from samantha.bench import corpus, endpoint, live
-    from samantha.engines import load_transcriber
+    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
 
-    progress("speaking the test utterances (espeak-ng)")
-    clips = corpus.espeak_clips() + (corpus.recorded_clips(Path(options.testdata)) if options.testdata else [])
+    progress("loading the speech-to-text model")
+    transcriber = load_transcriber(settings)
+    progress("speaking the test utterances (espeak-ng" + (", the neural voice)" if not options.scripted else ")"))
+    synthesizer = None if options.scripted else load_synthesizer(settings)  # a test model's voice is noise
+    human = corpus.recorded_clips(Path(options.testdata)) if options.testdata else []
+    clips = corpus.espeak_clips() + (corpus.voice_clips(synthesizer) if synthesizer else []) + human
     progress(f"end of turn: {len(clips)} utterances through the VAD, turn-taker and speech-to-text")
-    ends = endpoint.measure(clips, settings, load_transcriber(settings), options.scripted)
+    kinds = sorted({clip.kind for clip in clips})
+    ends = {kind: endpoint.measure([c for c in clips if c.kind == kind], settings, transcriber, options.scripted)
+            for kind in kinds}
+    every = endpoint.EndpointResult()
+    for result in ends.values():
+        for name in ("delays_s", "cut_off", "missed", "stt_s"):
+            getattr(every, name).extend(getattr(result, name))
+        every.longest_pause_s = max(every.longest_pause_s, result.longest_pause_s)
+    v2v = None
+    if synthesizer is not None:
+        spoken = sorted((c for c in clips if c.kind != "espeak"), key=lambda c: c.kind != "human")
+        spoken = spoken[: options.voice_turns or None]
+        progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
+        capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
+        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer)
     progress(f"the voice loop on the output device: {options.rounds} rounds")
-    by_name = {clip.name: clip for clip in clips}
+    by_name = {clip.name: clip for clip in clips if clip.kind == "espeak"}
     loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
     progress(f"listening to the microphone for {options.idle_s:.0f} s")
     idle = live.idle_cpu_pct(settings, options.idle_s)
     short, long_ = float(np.median(loop.ttfa_short_s)), float(np.median(loop.ttfa_long_s))
     return {
-        "endpoint_delay_ms": {"p50": p(ends.delays_s, 50), "p90": p(ends.delays_s, 90), "turns": len(ends.delays_s),
-                              "cut_off": len(ends.cut_off), "missed": len(ends.missed),
-                              "cut_off_at_pauses_ms": sorted(round(pause * 1000) for _, pause in ends.cut_off),
-                              "longest_inner_pause_ms": round(ends.longest_pause_s * 1000),
-                              "stt_ms_p50": p(ends.stt_s, 50), "scripted_words": options.scripted},
+        "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm,
+                   "voice": settings.models.voice},
+        "voice_to_voice_ms": _voice_to_voice(v2v),
+        "endpoint_delay_ms": {**_endpoint(every), "scripted_words": options.scripted,
+                              "by_kind": {kind: _endpoint(result) for kind, result in ends.items()}},
         "barge_in_ms": {"p50": p(loop.barge_in_s, 50), "p90": p(loop.barge_in_s, 90), "n": len(loop.barge_in_s),
                         "output_latency_ms": round(loop.output_latency_s * 1000, 1)},
         "overhead_ms": {"p50": p(loop.overhead_s, 50), "p90": p(loop.overhead_s, 90),
@@ -70,10 +96,31 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     }
 
 
+def _endpoint(ends) -> dict:
+    return {"p50": p(ends.delays_s, 50), "p90": p(ends.delays_s, 90), "turns": len(ends.delays_s),
+            "cut_off": len(ends.cut_off), "missed": len(ends.missed),
+            "cut_off_at_pauses_ms": sorted(round(pause * 1000) for _, pause in ends.cut_off),
+            "longest_inner_pause_ms": round(ends.longest_pause_s * 1000), "stt_ms_p50": p(ends.stt_s, 50)}
+
+
+def _voice_to_voice(v2v) -> dict:
+    if v2v is None:
+        return {"p50": None, "p90": None, "n": 0, "why_not": "--scripted-words: the models cannot understand speech"}
+    steps = v2v.turns[0].steps if v2v.turns else {}
+    return {"p50": p(v2v.audible_s(), 50), "p90": p(v2v.audible_s(), 90), "n": len(v2v.turns),
+            "by_kind": {kind: {"p50": p(v2v.audible_s(kind), 50), "n": len(v2v.audible_s(kind))}
+                        for kind in sorted({t.kind for t in v2v.turns})},
+            "steps_p50_ms": {step: p([t.steps[step] for t in v2v.turns if step in t.steps], 50) for step in steps},
+            "turns": [{"clip": t.clip, "kind": t.kind, **{k: round(v * 1000) for k, v in t.steps.items()}}
+                      for t in v2v.turns],
+            "cut_off": v2v.cut_off, "missed": v2v.missed}
+
+
 def met(results: dict) -> dict[str, bool]:
     """Which goals of the voice-loop issue these results reach."""
-    e = results["endpoint_delay_ms"]
+    e, v = results["endpoint_delay_ms"], results["voice_to_voice_ms"]
     return {
+        "voice_to_voice_ms": v["p50"] is not None and v["p50"] <= GOALS["voice_to_voice_ms"] and not v["missed"],
         "endpoint_delay_ms": e["p50"] is not None and e["p50"] <= GOALS["endpoint_delay_ms"] and not e["missed"]
         and all(pause > MAX_INNER_PAUSE_MS for pause in e["cut_off_at_pauses_ms"]),
         "barge_in_ms": results["barge_in_ms"]["p50"] <= GOALS["barge_in_ms"],
@@ -87,12 +134,18 @@ def met(results: dict) -> dict[str, bool]:
 def report(results: dict) -> str:
     e, b, o = results["endpoint_delay_ms"], results["barge_in_ms"], results["overhead_ms"]
     t, i, k, ok = results["ttfa_ratio"], results["idle_cpu_pct"], results["ptt_end_of_turn_ms"], met(results)
+    v, m = results["voice_to_voice_ms"], results["models"]
     words = "the clips' known words" if e["scripted_words"] else "the transcriber's words"
+    if v["n"]:
+        kinds = ", ".join(f"{kind} p50 {x['p50']} (n={x['n']})" for kind, x in v["by_kind"].items())
+        steps = " → ".join(f"{step} {ms}" for step, ms in v["steps_p50_ms"].items())
+        v_detail = (f"{v['n']} turns ({kinds}); {len(v['cut_off'])} cut off, {len(v['missed'])} missed; "
+                    f"p50 ms after the end of speech: {steps}")
+    else:
+        v_detail = f"not measured: {v.get('why_not', 'no turn was answered')}"
     rows = [
-        ("endpoint_delay_ms", f"p50 {e['p50']}  p90 {e['p90']}",
-         f"{e['turns']} turns on time; cut off at pauses of {e['cut_off_at_pauses_ms'] or 'none'} ms "
-         f"(inner pauses up to {e['longest_inner_pause_ms']} ms), {e['missed']} missed; "
-         f"speech-to-text {e['stt_ms_p50']} ms a pause; {words}"),
+        ("voice_to_voice_ms", f"p50 {v['p50']}  p90 {v['p90']}", v_detail),
+        ("endpoint_delay_ms", f"p50 {e['p50']}  p90 {e['p90']}", _endpoint_line(e, words)),
         ("barge_in_ms", f"p50 {b['p50']}  p90 {b['p90']}",
          f"{b['n']} interruptions; the device then plays what is in its {b['output_latency_ms']} ms buffer"),
         ("overhead_ms", f"p50 {o['p50']}  p90 {o['p90']}", f"on top of the engines' own {o['engines_ms']} ms (p50), measured"),
@@ -100,6 +153,15 @@ def report(results: dict) -> str:
         ("idle_cpu_pct", f"{i['value']}", f"of one core, {i['seconds']:.0f} s of listening"),
         ("ptt_end_of_turn_ms", f"p50 {k['p50']}  p90 {k['p90']}", f"{k['n']} push-to-talk turns"),
     ]
-    lines = [f"{name:<18} {value:<20} {'ok  ' if ok[name] else 'MISS'} (goal {GOALS[name]})  {detail}"
-             for name, value, detail in rows]
+    lines = [f"models: {m['which']} (speech-to-text {m['stt']}, LLM {m['llm']}, voice {m['voice']})"]
+    lines += [f"{name:<18} {value:<20} {'ok  ' if ok[name] else 'MISS'} (goal {GOALS[name]})  {detail}"
+              for name, value, detail in rows]
+    lines += [f"  endpoint, {kind:<7} p50 {x['p50']}  p90 {x['p90']}  {_endpoint_line(x, words)}"
+              for kind, x in e["by_kind"].items()]
     return "\n".join(lines)
+
+
+def _endpoint_line(e: dict, words: str) -> str:
+    return (f"{e['turns']} turns on time; cut off at pauses of {e['cut_off_at_pauses_ms'] or 'none'} ms "
+            f"(inner pauses up to {e['longest_inner_pause_ms']} ms), {e['missed']} missed; "
+            f"speech-to-text {e['stt_ms_p50']} ms a pause; {words}")

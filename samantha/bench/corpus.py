@@ -1,10 +1,11 @@
 """Utterances with known words and known timings, for measuring when a turn ends.
 
 Each clip is speech from its first voiced sample to its last, cut into the phrases a
-speaker pauses between. Most are made on the spot with espeak-ng, phrase by phrase, with
-silences of known length inserted mid-thought (after "I was thinking," or "So the thing
-is"): the pauses a turn-taker must not mistake for the end. The recorded jfk.flac, when the
-shared test audio is beside the checkout, adds real human pauses, found by their silence.
+speaker pauses between. Three kinds, reported apart: scripts spoken on the spot phrase by
+phrase, with silences of known length inserted mid-thought (after "I was thinking," or "So
+the thing is"), by espeak-ng and by the configured neural voice (whose prosody is much
+closer to a person's); and the recorded jfk.flac, when the shared test audio is beside the
+checkout, whose real human pauses are found by their silence.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Clip:
     audio: np.ndarray  # 16 kHz mono float32, trimmed to the speech
     segments: tuple[tuple[str, float], ...]  # (words, when they end in the clip, s), in order
     pauses: tuple[float, ...]  # the silences between the phrases, s
+    kind: str = "espeak"  # who speaks: "espeak" (espeak-ng), "voice" (a neural voice) or "human" (a recording)
 
     @property
     def end(self) -> float:
@@ -92,22 +94,39 @@ def espeak(text: str, voice: str = "en-us", words_per_minute: int = 170) -> np.n
 
 
 def espeak_clips() -> list[Clip]:
+    return scripted_clips(espeak, "espeak")
+
+
+def voice_clips(synthesizer) -> list[Clip]:
+    """The same scripts in a neural voice (piper): prosody much closer to a person's than espeak-ng's."""
+    import soxr
+
+    def speak(text: str) -> np.ndarray:
+        chunks = list(synthesizer.synthesize(text))
+        audio = np.concatenate([c.audio for c in chunks]) if chunks else np.zeros(0, np.float32)
+        return trim(soxr.resample(audio, chunks[0].sample_rate, RATE).astype(np.float32)) if chunks else audio
+
+    return scripted_clips(speak, "voice")
+
+
+def scripted_clips(speak, kind: str) -> list[Clip]:
+    """Each script spoken phrase by phrase by ``speak(text) -> 16 kHz audio``, with its pauses inserted."""
     clips = []
     for script in SCRIPTS:
         parts, segments, pauses, t = [], [], [], 0.0
         for words, pause in script:
-            speech = espeak(words)
+            speech = speak(words)
             t += len(speech) / RATE
             segments.append((words, round(t, 3)))
             parts += [speech, np.zeros(int(pause * RATE), np.float32)]
             t += pause
             pauses += [pause] if pause else []
-        clips.append(Clip(script[0][0], np.concatenate(parts), tuple(segments), tuple(pauses)))
+        clips.append(Clip(script[0][0], np.concatenate(parts), tuple(segments), tuple(pauses), kind))
     return clips
 
 
-JFK = ("And so my fellow Americans,", "ask not what your country can do for you,",
-       "ask what you can do for your country.")
+JFK = ("And so my fellow Americans,", "ask not", "what your country can do for you,",
+       "ask what you can do for your country.")  # he pauses for effect after "ask not"
 
 
 def recorded_clips(testdata: Path) -> list[Clip]:
@@ -129,4 +148,4 @@ def recorded_clips(testdata: Path) -> list[Clip]:
     longest = sorted(sorted(gaps, reverse=True)[: len(JFK) - 1], key=lambda gap: gap[1])
     ends = [start * WINDOW / RATE for _, start in longest] + [len(audio) / RATE]
     pauses = tuple(length * WINDOW / RATE for length, _ in longest)
-    return [Clip("jfk.flac", audio, tuple(zip(JFK, (round(e, 3) for e in ends))), pauses)]
+    return [Clip("jfk.flac", audio, tuple(zip(JFK, (round(e, 3) for e in ends))), pauses, "human")]

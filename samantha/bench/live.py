@@ -142,3 +142,54 @@ def _wait(condition) -> None:
         if time.monotonic() > deadline:
             raise SamanthaError("The benchmark's voice loop stopped answering; run it again with --debug.")
         time.sleep(0.01)
+
+
+@dataclass
+class VoiceTurn:
+    """One turn measured voice to voice, every stamp in seconds after the true end of speech."""
+
+    clip: str
+    kind: str
+    steps: dict[str, float]  # pause noticed, transcript, end of turn, first token, first audio, audible
+
+
+@dataclass
+class VoiceToVoice:
+    turns: list[VoiceTurn] = field(default_factory=list)
+    cut_off: list[str] = field(default_factory=list)  # clips whose turn ended before their speech did
+    missed: list[str] = field(default_factory=list)  # clips never answered
+
+    def audible_s(self, kind: str | None = None) -> list[float]:
+        return [t.steps["audible"] for t in self.turns if kind in (None, t.kind)]
+
+
+def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth) -> VoiceToVoice:
+    """Each clip spoken in real time into the loop, with the configured engines: from the true
+    end of its speech to her first sample leaving the output device's buffer. Her reply plays
+    out (capped at ``REPLY_TOKENS``, which changes nothing before her first audio) before the next."""
+    source, recorder, result = PacedSource(), Recorder(), VoiceToVoice()
+    with running(settings, source, model, synth, stt, recorder) as (_, speaker):
+        time.sleep(1.0)
+        for clip in clips:
+            played = source.say(clip.audio)
+            played.done.wait(WAIT_S)
+            end = played.began + clip.end
+            while True:
+                try:
+                    times = recorder.next()
+                except SamanthaError:
+                    result.missed.append(clip.name)
+                    break
+                if times.turn_end is not None and times.turn_end < end:
+                    result.cut_off.append(clip.name)  # answered at an inner pause: not a voice-to-voice turn
+                    continue
+                if times.first_audio is None:
+                    result.missed.append(clip.name)
+                    break
+                stamps = {"pause noticed": times.noticed, "transcript": times.transcript, "end of turn": times.turn_end,
+                          "first token": times.first_token, "first audio": times.first_audio,
+                          "audible": times.first_audio + speaker.latency}
+                result.turns.append(VoiceTurn(clip.name, clip.kind, {k: v - end for k, v in stamps.items() if v}))
+                break
+            time.sleep(GAP_S)
+    return result

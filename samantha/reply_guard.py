@@ -1,0 +1,118 @@
+"""A watch on her streamed reply: she never speaks her instructions and never loops.
+
+Real models of any size sometimes recite their system prompt ("You are Samantha, a
+companion who lives on this person's computer…") or loop on one phrase until the token
+limit ("Your superpower is your own superpower, …"): a minute of nonsense, out loud. The
+guard holds the reply back one clause at a time, the unit the voice needs anyway (the
+chunker never speaks less than a clause), and releases a clause only once it is clean:
+
+- **recital**: five words in a row that also stand in her instructions (across the clause
+  boundary too); a short clause that is itself a run of the instructions' words waits for
+  the next one before it is judged;
+- **a loop**: a clause of three or more words said before in this reply, one word four
+  times running, or any four words in a row for the third time.
+
+A clause that fails stops the reply there: nothing of it is shown, spoken or stored, and
+the model's stream is closed. Pure: text in, text out.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHINGLE = 5  # words in a row shared with the instructions that make a recital
+LOOP_GRAM = 4  # a run of this many words seen LOOP_TIMES times is a loop
+LOOP_TIMES = 3
+SAME_WORD = 4  # one word this many times running
+_BOUNDARY = re.compile(r"[.!?…,;:]+[\"'”’)\]]*\s+|\n")  # with the space after it: the chunker needs to see it
+_WORD = re.compile(r"[a-z0-9']+")
+# Phrases the prompt around the persona uses (persona.py, chat.py): never hers to say.
+SCAFFOLDING = ("About the person you are talking with:", "Last time you talked:", "You remember:")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def grams(seq: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)}
+
+
+class ReplyGuard:
+    """Feed deltas, get the text that is safe to show and say; ``stopped`` says why a reply was cut."""
+
+    def __init__(self, instructions: str):
+        secret = words(instructions + " " + " ".join(SCAFFOLDING))
+        self._secret = secret
+        self._shingles = grams(secret, SHINGLE)
+        self._pending = ""
+        self._said: list[str] = []  # every word released so far
+        self._clauses: set[tuple[str, ...]] = set()
+        self.stopped: str | None = None
+
+    def feed(self, delta: str) -> list[str]:
+        """Clauses now safe to release (empty while a clause is still being written, or once stopped)."""
+        if self.stopped:
+            return []
+        self._pending += delta
+        out = []
+        while (cut := self._next_cut()) is not None:
+            clause, self._pending = self._pending[:cut], self._pending[cut:]
+            if not self._accept(clause):
+                return out
+            out.append(clause)
+        return out
+
+    def flush(self) -> list[str]:
+        """The reply ended: the last clause, if it is clean."""
+        clause, self._pending = self._pending, ""
+        if self.stopped or not words(clause) or not self._accept(clause):
+            return []
+        return [clause]
+
+    def _next_cut(self) -> int | None:
+        """The end of the next clause to judge: at a boundary whose next character has arrived,
+        and past a short run of the instructions' own words ("You are Samantha,"), which is
+        judged together with what follows it."""
+        for match in _BOUNDARY.finditer(self._pending):
+            new = words(self._pending[: match.end()])
+            if new and not (len(new) < SHINGLE and self._echoes_secret(new)):
+                return match.end()
+        return None
+
+    def _echoes_secret(self, new: list[str]) -> bool:
+        return len(new) > 1 and bool(grams(new, len(new)) & grams(self._secret, len(new)))
+
+    def _accept(self, clause: str) -> bool:
+        """Release ``clause`` if it is clean; otherwise stop the reply and say why."""
+        self.stopped = self._fault(words(clause))
+        if self.stopped:
+            self._pending = ""
+            return False
+        self._release(clause)
+        return True
+
+    def _fault(self, new: list[str]) -> str | None:
+        if grams(self._said[-(SHINGLE - 1):] + new, SHINGLE) & self._shingles:
+            return "recited her instructions"
+        if len(new) >= 3 and tuple(new) in self._clauses:
+            return "repeated itself"
+        everything = self._said + new
+        run = 1
+        for a, b in zip(everything, everything[1:]):
+            run = run + 1 if a == b else 1
+            if run >= SAME_WORD:
+                return "repeated itself"
+        counts: dict[tuple[str, ...], int] = {}
+        for i in range(len(everything) - LOOP_GRAM + 1):
+            gram = tuple(everything[i:i + LOOP_GRAM])
+            counts[gram] = counts.get(gram, 0) + 1
+            if counts[gram] >= LOOP_TIMES:
+                return "repeated itself"
+        return None
+
+    def _release(self, clause: str) -> None:
+        new = words(clause)
+        self._said += new
+        if len(new) >= 3:
+            self._clauses.add(tuple(new))

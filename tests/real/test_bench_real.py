@@ -1,0 +1,32 @@
+"""``samantha bench --real-test-models`` on the virtual devices: real engines, voice to voice
+measured with its breakdown, and the end of turn reported for each kind of speaker. Checks
+what is measured, never how fast."""
+
+import json
+
+import pytest
+
+from conftest import TESTDATA, run_cli
+from real_models import WHISPER_TINY
+
+pytestmark = pytest.mark.audio
+
+
+def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_models):
+    done = run_cli(["bench", "--json", "--real-test-models", "--stt-model", str(real_models[WHISPER_TINY]),
+                    "--rounds", "1", "--idle-seconds", "2", "--voice-turns", "3"], pulse, timeout=400)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert results["models"]["which"] == "real test models (PyPI)"
+    assert results["models"]["llm"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    v = results["voice_to_voice_ms"]
+    assert v["n"] + len(v["missed"]) == 3 and v["n"] >= 2, v
+    order = ["pause noticed", "transcript", "end of turn", "first token", "first audio", "audible"]
+    for turn in v["turns"]:
+        stamps = [turn[step] for step in order if step in turn]
+        assert len(stamps) == len(order) and stamps == sorted(stamps) and stamps[-1] > 0, turn
+    if TESTDATA.is_dir():
+        assert v["turns"][0]["kind"] == "human" and v["turns"][0]["clip"] == "jfk.flac"
+    e = results["endpoint_delay_ms"]
+    assert e["scripted_words"] is False and {"espeak", "voice"} <= set(e["by_kind"])
+    assert e["by_kind"]["voice"]["turns"] + e["by_kind"]["voice"]["cut_off"] + e["by_kind"]["voice"]["missed"] == 12
