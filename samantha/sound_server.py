@@ -68,12 +68,16 @@ def _blocks(listing: str) -> list[dict[str, str]]:
     return found
 
 
+NOT_HERS = ("samantha.stream", "test-speech")  # a stream property: what `bench --through` plays is not her voice
+
+
 def placement(pid: int | None = None) -> Placement:
     """Where this process's capture and playback streams are now."""
     pid = str(pid or os.getpid())
     sources = {b["index"]: b for b in _blocks(_pactl("list", "sources"))}
     sinks = {b["index"]: b for b in _blocks(_pactl("list", "sinks"))}
-    ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == pid]
+    ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == pid
+                         and b.get(NOT_HERS[0]) != NOT_HERS[1]]
     source = next((sources.get(b.get("Source", "")) for b in ours("source-outputs")), None)
     sink = next((sinks.get(b.get("Sink", "")) for b in ours("sink-inputs")), None)
     monitors = source.get("Monitor of Sink") if source else None

@@ -38,6 +38,7 @@ class Options:
     testdata: str = ""  # a folder with jfk.flac, for recorded human pauses too ("": synthetic clips only)
     models: str = "configured"  # which models: "configured", or "real test models" (from PyPI packages)
     voice_turns: int = 0  # utterances voice to voice plays, recordings first (0: all of them)
+    through: str = ""  # an output device that feeds the input device: voice to voice plays the speech there
 
 
 def p(values: list[float], q: float, scale: float = 1000) -> float | None:
@@ -72,7 +73,7 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
         spoken = spoken[: options.voice_turns or None]
         progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
         capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
-        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer)
+        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through)
     progress(f"the voice loop on the output device: {options.rounds} rounds")
     by_name = {clip.name: clip for clip in clips if clip.kind == "espeak"}
     loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
@@ -82,7 +83,7 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     return {
         "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm,
                    "voice": settings.models.voice},
-        "voice_to_voice_ms": _voice_to_voice(v2v),
+        "voice_to_voice_ms": _voice_to_voice(v2v, options.through),
         "endpoint_delay_ms": {**_endpoint(every), "scripted_words": options.scripted,
                               "by_kind": {kind: _endpoint(result) for kind, result in ends.items()}},
         "barge_in_ms": {"p50": p(loop.barge_in_s, 50), "p90": p(loop.barge_in_s, 90), "n": len(loop.barge_in_s),
@@ -103,11 +104,12 @@ def _endpoint(ends) -> dict:
             "longest_inner_pause_ms": round(ends.longest_pause_s * 1000), "stt_ms_p50": p(ends.stt_s, 50)}
 
 
-def _voice_to_voice(v2v) -> dict:
+def _voice_to_voice(v2v, through: str) -> dict:
     if v2v is None:
         return {"p50": None, "p90": None, "n": 0, "why_not": "--scripted-words: the models cannot understand speech"}
     steps = v2v.turns[0].steps if v2v.turns else {}
     return {"p50": p(v2v.audible_s(), 50), "p90": p(v2v.audible_s(), 90), "n": len(v2v.turns),
+            "input": f"played through {through}" if through else "stand-in microphone at real-time pace",
             "by_kind": {kind: {"p50": p(v2v.audible_s(kind), 50), "n": len(v2v.audible_s(kind))}
                         for kind in sorted({t.kind for t in v2v.turns})},
             "steps_p50_ms": {step: p([t.steps[step] for t in v2v.turns if step in t.steps], 50) for step in steps},
@@ -139,7 +141,7 @@ def report(results: dict) -> str:
     if v["n"]:
         kinds = ", ".join(f"{kind} p50 {x['p50']} (n={x['n']})" for kind, x in v["by_kind"].items())
         steps = " → ".join(f"{step} {ms}" for step, ms in v["steps_p50_ms"].items())
-        v_detail = (f"{v['n']} turns ({kinds}); {len(v['cut_off'])} cut off, {len(v['missed'])} missed; "
+        v_detail = (f"{v['n']} turns ({kinds}), {v['input']}; {len(v['cut_off'])} cut off, {len(v['missed'])} missed; "
                     f"p50 ms after the end of speech: {steps}")
     else:
         v_detail = f"not measured: {v.get('why_not', 'no turn was answered')}"

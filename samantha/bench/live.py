@@ -163,15 +163,32 @@ class VoiceToVoice:
         return [t.steps["audible"] for t in self.turns if kind in (None, t.kind)]
 
 
-def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth) -> VoiceToVoice:
+def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, through: str = "") -> VoiceToVoice:
     """Each clip spoken in real time into the loop, with the configured engines: from the true
     end of its speech to her first sample leaving the output device's buffer. Her reply plays
-    out (capped at ``REPLY_TOKENS``, which changes nothing before her first audio) before the next."""
-    source, recorder, result = PacedSource(), Recorder(), VoiceToVoice()
-    with running(settings, source, model, synth, stt, recorder) as (_, speaker):
-        time.sleep(1.0)
+    out (the caller caps its length; nothing before her first audio depends on it) before the
+    next. The clips go to a stand-in microphone frame by frame at real-time pace, or, with
+    ``through``, are played into that output device and heard by the real input device."""
+    from contextlib import ExitStack
+
+    recorder, result = Recorder(), VoiceToVoice()
+    with ExitStack() as stack:
+        if through:
+            from samantha.bench.through import DevicePlayer
+            from samantha.microphone import Microphone
+
+            source = Microphone(settings.audio.input_device)
+            stack.callback(source.close)
+            player = DevicePlayer(through)
+            stack.callback(player.close)
+            say = player.say
+        else:
+            source = PacedSource()
+            say = source.say
+        _, speaker = stack.enter_context(running(settings, source, model, synth, stt, recorder))
+        time.sleep(3.0 if through else 1.0)  # a new input stream's first second or two is start-up
         for clip in clips:
-            played = source.say(clip.audio)
+            played = say(clip.audio)
             played.done.wait(WAIT_S)
             end = played.began + clip.end
             while True:

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.audio
 
 def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_models):
     done = run_cli(["bench", "--json", "--real-test-models", "--stt-model", str(real_models[WHISPER_TINY]),
-                    "--rounds", "1", "--idle-seconds", "2", "--voice-turns", "3"], pulse, timeout=400)
+                    "--rounds", "1", "--idle-seconds", "2", "--voice-turns", "3", "--through", "mic"], pulse, timeout=400)
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert results["models"]["which"] == "real test models (PyPI)"
     assert results["models"]["llm"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
     v = results["voice_to_voice_ms"]
+    assert v["input"] == "played through mic"  # into the virtual microphone: the real input path
     assert v["n"] + len(v["missed"]) == 3 and v["n"] >= 2, v
     order = ["pause noticed", "transcript", "end of turn", "first token", "first audio", "audible"]
     for turn in v["turns"]:
