@@ -88,7 +88,8 @@ ENDS = {"p50": 240.0, "p90": 260.0, "turns": 12, "cut_off": 1, "missed": 0, "cut
         "longest_inner_pause_ms": 1170, "stt_ms_p50": 20.0}
 RESULTS = {
     "models": {"which": "configured", "stt": "whisper-base.en", "llm": "llama-3.2-3b-instruct", "voice": "jenny-medium"},
-    "voice_to_voice_ms": {"p50": 580.0, "p90": 700.0, "n": 13, "by_kind": {"human": {"p50": 560.0, "n": 1}},
+    "voice_to_voice_ms": {"p50": 580.0, "p90": 700.0, "n": 13, "input": "played through mic",
+                          "by_kind": {"human": {"p50": 560.0, "n": 1}},
                           "steps_p50_ms": {"pause noticed": 90.0, "audible": 580.0}, "turns": [], "cut_off": [],
                           "missed": []},
     "endpoint_delay_ms": {**ENDS, "scripted_words": True, "by_kind": {"espeak": ENDS}},
