@@ -1,6 +1,7 @@
 """Text conversation: the history, the prompt, and replies spoken as they are written.
 
-``Conversation`` owns the message history and builds each prompt: the persona and what
+``Conversation`` owns the message history and builds each prompt, and releases the reply
+through the reply guard (``reply_guard.py``: never her instructions, never a loop): the persona and what
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from typing import TYPE_CHECKING, Iterator, TextIO
 
 from samantha import recall
@@ -45,6 +47,7 @@ class Conversation:
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
+        self.first_token: float | None = None  # when the model's first words of the last reply came (monotonic)
         self._tokens: dict[Message, int] = {}
 
     @property
@@ -66,6 +69,7 @@ class Conversation:
 
     def respond(self, user_text: str) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
+        self.first_token = None
         if self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
@@ -80,10 +84,11 @@ class Conversation:
         self._turns += 1
         self._add(Message("user", user_text))
         stream = self.stream = self.model.stream(self.prompt())
-        guard = ReplyGuard(self.persona.system_prompt())
+        guard = ReplyGuard(self.system.content)  # the persona and what memory put in the prompt
         parts: list[str] = []
         try:
             for delta in stream:
+                self.first_token = self.first_token or time.monotonic()
                 for clause in guard.feed(delta):
                     parts.append(clause)
                     yield clause

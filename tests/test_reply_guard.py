@@ -24,6 +24,11 @@ def guarded(text: str, step: int = 3) -> tuple[str, str | None]:
     "Hmm. I'm not sure, honestly. Maybe ask me again tomorrow?",
     "It was a long, long day, and I am glad it is over.",
     "Yes! Yes, it is.",
+    "If you do not know where to start, begin small.",  # everyday words the persona also uses
+    "Oh, last time you talked about your sister, remember?",
+    "No, no, no, no, I mean it.",
+    "Привет! Как дела? Я рада тебя слышать.",
+    "今日はいい天気ですね。散歩に行きましょうか？",
 ])
 def test_a_clean_reply_passes_whole_and_unchanged(reply):
     assert guarded(reply) == (reply, None)
@@ -61,7 +66,7 @@ def test_a_repeated_clause_stops_the_reply_after_its_first_time(loop):
 
 
 def test_one_word_over_and_over_or_a_phrase_a_third_time_is_a_loop():
-    assert guarded("Well well well well well, that is that.") == ("", "repeated itself")
+    assert guarded("Well well well well well well, that is that.") == ("", "repeated itself")
     text, why = guarded("I think that we can do it and I think that we should, so I think that we will.")
     assert why == "repeated itself" and text == "I think that we can do it and I think that we should,"
 
@@ -70,3 +75,27 @@ def test_nothing_comes_out_after_a_stop():
     guard = ReplyGuard(INSTRUCTIONS)
     guard.feed("You are Samantha (she/her), a companion who lives on this computer. ")
     assert guard.stopped and guard.feed("Anyway, how are you? ") == [] and guard.flush() == []
+
+
+def test_a_run_on_reply_is_released_and_judged_before_it_ends():
+    guard = ReplyGuard(INSTRUCTIONS)
+    released = []
+    for i in range(200):
+        released += guard.feed(f"word{i} ")  # no punctuation, no repetition
+    assert released and len("".join(released)) >= 700  # long before its end...
+    loop = ReplyGuard(INSTRUCTIONS)
+    out = []
+    for _ in range(30):
+        out += loop.feed("your superpower is ")
+    assert loop.stopped == "repeated itself" and len("".join(out)) < 300  # ...and a loop without commas is caught
+
+
+def test_what_she_remembers_in_her_prompt_is_not_recited_either():
+    from samantha.persona import load as persona
+
+    prompt = persona().system_prompt({"name": "Theo"}, "Theo told her about his trip to Lisbon and the old tram.")
+    guard = ReplyGuard(prompt)
+    out = guard.feed("Sure. Theo told her about his trip to Lisbon and the old tram. ") + guard.flush()
+    assert "".join(out).strip() == "Sure." and guard.stopped == "recited her instructions"
+    guard = ReplyGuard(prompt)
+    assert guard.feed("Okay. Last time you talked: we spoke of Lisbon. ") == ["Okay. "]

@@ -215,37 +215,6 @@ def test_a_minute_long_monologue_is_capped_answered_and_nothing_gets_stuck(
     session.close()
 
 
-class Gated:
-    """The real tiny Whisper, held at a gate, counting what it was asked to transcribe."""
-
-    def __init__(self, transcriber):
-        self.transcriber, self.sample_rate = transcriber, transcriber.sample_rate
-        self.gate, self.lengths = threading.Event(), []
-
-    def transcribe(self, audio):
-        assert self.gate.wait(10), "the test never opened the gate"
-        self.lengths.append(len(audio))
-        return self.transcriber.transcribe(audio)
-
-
-def test_a_slow_transcriber_skips_the_pauses_a_later_one_has_made_stale(transcriber, chat_model, synthesizer):
-    from samantha.turns import Transcribe
-
-    stt = Gated(transcriber)
-    session, _, _ = make(stt, chat_model, synthesizer, Device())
-    Feeder(session).audio(np.zeros(RATE * 3, np.float32))
-    for pause, seconds in enumerate((0.5, 1.0, 2.0), start=1):  # three pauses while the first is transcribed
-        session._do(Transcribe(1, pause, session.now - seconds))
-        time.sleep(0.05)  # the worker has taken the first job and waits at the gate
-    stt.gate.set()
-    deadline = time.monotonic() + 10
-    while len(stt.lengths) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)  # room for a wrong third transcription
-    assert stt.lengths == pytest.approx([0.8 * RATE, 2.3 * RATE], abs=FRAME)  # the first, then only the newest
-    session.close()
-
-
 def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, chat_model, synthesizer, utterance,
                                                                    tmp_path, reply_text):
     from samantha.memory import Memory

@@ -118,11 +118,12 @@ def _voice_to_voice(v2v, through: str) -> dict:
             "cut_off": v2v.cut_off, "missed": v2v.missed}
 
 
-def met(results: dict) -> dict[str, bool]:
+def met(results: dict) -> dict[str, bool | None]:
     """Which goals of the voice-loop issue these results reach."""
     e, v = results["endpoint_delay_ms"], results["voice_to_voice_ms"]
     return {
-        "voice_to_voice_ms": v["p50"] is not None and v["p50"] <= GOALS["voice_to_voice_ms"] and not v["missed"],
+        "voice_to_voice_ms": None if "why_not" in v else  # not measured: neither met nor missed
+        v["p50"] is not None and v["p50"] <= GOALS["voice_to_voice_ms"] and not v["missed"],
         "endpoint_delay_ms": e["p50"] is not None and e["p50"] <= GOALS["endpoint_delay_ms"] and not e["missed"]
         and all(pause > MAX_INNER_PAUSE_MS for pause in e["cut_off_at_pauses_ms"]),
         "barge_in_ms": results["barge_in_ms"]["p50"] <= GOALS["barge_in_ms"],
@@ -156,7 +157,8 @@ def report(results: dict) -> str:
         ("ptt_end_of_turn_ms", f"p50 {k['p50']}  p90 {k['p90']}", f"{k['n']} push-to-talk turns"),
     ]
     lines = [f"models: {m['which']} (speech-to-text {m['stt']}, LLM {m['llm']}, voice {m['voice']})"]
-    lines += [f"{name:<18} {value:<20} {'ok  ' if ok[name] else 'MISS'} (goal {GOALS[name]})  {detail}"
+    verdict = {True: "ok  ", False: "MISS", None: "n/a "}
+    lines += [f"{name:<18} {value:<20} {verdict[ok[name]]} (goal {GOALS[name]})  {detail}"
               for name, value, detail in rows]
     lines += [f"  endpoint, {kind:<7} p50 {x['p50']}  p90 {x['p90']}  {_endpoint_line(x, words)}"
               for kind, x in e["by_kind"].items()]

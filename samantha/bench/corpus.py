@@ -99,14 +99,18 @@ def espeak_clips() -> list[Clip]:
 
 def voice_clips(synthesizer) -> list[Clip]:
     """The same scripts in a neural voice (piper): prosody much closer to a person's than espeak-ng's."""
+    return scripted_clips(lambda text: spoken(synthesizer, text), "voice")
+
+
+def spoken(synthesizer, text: str) -> np.ndarray:
+    """``text`` said by ``synthesizer``, at 16 kHz, trimmed to the speech."""
     import soxr
 
-    def speak(text: str) -> np.ndarray:
-        chunks = list(synthesizer.synthesize(text))
-        audio = np.concatenate([c.audio for c in chunks]) if chunks else np.zeros(0, np.float32)
-        return trim(soxr.resample(audio, chunks[0].sample_rate, RATE).astype(np.float32)) if chunks else audio
-
-    return scripted_clips(speak, "voice")
+    chunks = list(synthesizer.synthesize(text))
+    if not chunks:
+        return np.zeros(0, np.float32)
+    audio = np.concatenate([c.audio for c in chunks])
+    return trim(soxr.resample(audio, chunks[0].sample_rate, RATE).astype(np.float32))
 
 
 def scripted_clips(speak, kind: str) -> list[Clip]:

@@ -1,9 +1,10 @@
 """When does the turn end? Clips with known timings through the real VAD and turn-taker.
 
-This runs on a virtual clock, in the order ``Session.step`` works (a frame through the VAD,
-then what the workers reported, then the clock), so a minute of speech is measured in a
-second or two. The transcriber is real and so is its cost: each transcript becomes ready
-as long after the pause as the transcriber actually took. Its words are the model's own,
+This drives the voice loop's own decisions (``loop.VoiceLoop``, the object the session runs)
+on a virtual clock, in the order the session works (a frame, its VAD change, then what the
+transcriber reported, then the clock), so a minute of speech is measured in a second or two.
+The transcriber is real and so is its cost: each transcript becomes ready as long after the
+transcription was asked for as the transcriber actually took. Its words are the model's own,
 or with ``scripted`` the clip's known words, for models that cannot understand speech (the
 tiny test models).
 """
@@ -18,8 +19,10 @@ import numpy as np
 from samantha.bench.corpus import Clip
 from samantha.config import Settings
 from samantha.engines.base import Transcriber
-from samantha.session import PREROLL_S, VAD_EVENTS
-from samantha.turns import Respond, Tick, Transcribe, TranscriptReady, TurnTaker
+from samantha.loop import Message, Transcribe, VoiceLoop
+from samantha.microphone import Frame
+from samantha.session import VAD_EVENTS
+from samantha.turns import Respond, Tick, TranscriptReady
 from samantha.vad import FRAME, SAMPLE_RATE, SpeechDetector
 
 LEAD_S = 0.5  # silence before each clip
@@ -56,28 +59,26 @@ def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scr
 
 def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcriber: Transcriber,
                    scripted: bool, stt_s: list[float]) -> float | None:
-    """Virtual time at which the turn-taker asked for a reply, or None if it never did."""
-    detector, machine = SpeechDetector(settings.vad), TurnTaker(settings.turns)
+    """Virtual time at which the loop asked for a reply, or None if it never did."""
+    detector, loop = SpeechDetector(settings.vad), VoiceLoop(settings)
     pending: list[TranscriptReady] = []  # reported by the "worker", not yet seen by the loop
-    busy_until = 0.0  # the session has one transcriber: a transcription waits for the one before
     for i in range(len(audio) // FRAME):
         now = (i + 1) * FRAME / SAMPLE_RATE
-        events = []
-        if change := detector.feed(audio[i * FRAME : (i + 1) * FRAME]):
-            events.append(VAD_EVENTS[change.kind](change.time_s))
-        events += [e for e in pending if e.t <= now]
+        chunk = audio[i * FRAME : (i + 1) * FRAME]
+        messages: list[Message] = [Frame(chunk, i * FRAME / SAMPLE_RATE)]
+        if change := detector.feed(chunk):
+            messages.append(VAD_EVENTS[change.kind](change.time_s))
+        messages += [e for e in pending if e.t <= now]
         pending = [e for e in pending if e.t > now]
-        for event in [*events, Tick(now)]:
-            for action in machine.handle(event):
-                if isinstance(action, Respond):
+        for message in [*messages, Tick(now)]:
+            for command in loop.handle(message):
+                if isinstance(command, Respond):
                     return now
-                if isinstance(action, Transcribe):
-                    heard = audio[max(0, int((action.since - PREROLL_S) * SAMPLE_RATE)) : int(now * SAMPLE_RATE)]
+                if isinstance(command, Transcribe):
                     start = time.perf_counter()
-                    transcript = transcriber.transcribe(heard)
+                    transcript = transcriber.transcribe(command.audio)
                     took = time.perf_counter() - start
                     stt_s.append(took)
                     text = clip.words_until(now - LEAD_S) if scripted else (transcript.text if transcript.heard else "")
-                    busy_until = max(now, busy_until) + took
-                    pending.append(TranscriptReady(busy_until, action.turn, action.pause, text))
+                    pending.append(TranscriptReady(now + took, command.turn, command.pause, text))
     return None

@@ -54,6 +54,10 @@ class Recorder:
     def assistant(self, delta) -> None: ...
     def note(self, text) -> None: ...
 
+    def drain(self) -> None:
+        while not self.times.empty():
+            self.times.get_nowait()
+
     def next(self) -> TurnTimes:
         try:
             return self.times.get(timeout=WAIT_S)
@@ -188,8 +192,10 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
         _, speaker = stack.enter_context(running(settings, source, model, synth, stt, recorder))
         time.sleep(3.0 if through else 1.0)  # a new input stream's first second or two is start-up
         for clip in clips:
+            recorder.drain()  # a late record of an earlier turn is not this one's
             played = say(clip.audio)
-            played.done.wait(WAIT_S)
+            if not played.done.wait(WAIT_S):
+                raise SamanthaError("The benchmark's test speech stopped playing; check the device given to --through.")
             end = played.began + clip.end
             while True:
                 try:

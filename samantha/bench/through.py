@@ -26,17 +26,14 @@ RATE = 16000
 
 @contextmanager
 def _sound_server_sink(device: str):
-    """The PortAudio device to open for ``device``: itself when PortAudio lists it; otherwise, on
+    """The PortAudio device to open for ``device``: itself when PortAudio lists it by that name; otherwise, on
     a sound server (PulseAudio, PipeWire), its "pulse" device aimed at the sink named ``device``
     (PULSE_SINK and PULSE_PROP are read when a stream connects, so only this stream goes there,
     marked as not hers for the sound-server watch)."""
-    try:
-        devices.find(device, "output")
-        yield device
+    listed = [d for d in devices.list_devices() if d.outputs]
+    if any(d.name == device for d in listed) or not any(d.name == "pulse" for d in listed):
+        yield device  # a PortAudio device by its name (or a part of it, where there is no sound server)
         return
-    except SamanthaError:
-        if not any(d.name == "pulse" and d.outputs for d in devices.list_devices()):
-            raise
     from samantha.sound_server import NOT_HERS
 
     aimed = {"PULSE_SINK": device, "PULSE_PROP": "=".join(NOT_HERS)}  # not her voice: see sound_server.placement

@@ -12,6 +12,7 @@ from real_models import WHISPER_TINY
 pytestmark = pytest.mark.audio
 
 
+@pytest.mark.timeout(480)
 def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_models):
     done = run_cli(["bench", "--json", "--real-test-models", "--stt-model", str(real_models[WHISPER_TINY]),
                     "--rounds", "1", "--idle-seconds", "2", "--voice-turns", "3", "--through", "mic"], pulse, timeout=400)

@@ -42,6 +42,6 @@ def test_recitals_and_loops_are_cut_short_and_only_the_clean_start_is_said_and_s
         if recites(raw, instructions) or loops(raw):
             faults["recital" if recites(raw, instructions) else "loop"] += 1
             assert talk.stopped, (prompt, raw)
-            assert said == TANGLED or (raw.startswith(said) and len(said) < len(raw.strip())), (said, raw)
+            assert said == TANGLED or (raw.lstrip().startswith(said) and len(said) < len(raw.strip())), (said, raw)
     memory.close()
     assert faults["recital"] >= 1 and faults["loop"] >= 1, faults  # the model did misbehave: the test could fail

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from pulse import as_device_wav, load_recording, play_into, recording
+from samantha.bench.corpus import spoken  # the real voice at 16 kHz: a second, human-sounding speaker
 from samantha.memory import Memory
 from test_voice_loop import samantha_voice
 from words import wer
@@ -21,14 +22,6 @@ def asked(testdata):
     from samantha.audio_files import load_audio
 
     return "ask what you can do for your country.", load_audio(testdata / "jfk.flac")[int(7.55 * 16000):]
-
-
-def spoken(joe, text: str) -> np.ndarray:
-    """``text`` in the real voice, at the microphone's 16 kHz: a second, human-sounding speaker."""
-    import soxr
-
-    chunks = list(joe.synthesize(text))
-    return soxr.resample(np.concatenate([c.audio for c in chunks]), chunks[0].sample_rate, 16000).astype(np.float32)
 
 
 def wait_for_sound(recorded, timeout: float) -> None:

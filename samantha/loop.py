@@ -1,0 +1,153 @@
+"""The voice loop's decisions, pure: timestamped messages in, commands out.
+
+Everything the threaded shell (``session.py``) used to decide lives here, on top of the
+turn-taker: which audio a transcription gets (the turn's speech plus a pre-roll, so its first
+syllable is not cut), one transcription at a time with only the newest waiting one kept (a
+later pause makes every earlier transcript stale, and a slow model must not fall behind),
+the talk key's tail (after the key is let go, the last words are still on their way in),
+frames of a microphone stream that went away (never listened to), and when a pause for
+"speech" that came to nothing was her own echo (a false alarm for the echo gate).
+
+No threads, clocks, audio devices or models: the shell turns microphone frames, VAD changes,
+worker reports and key presses into messages and carries out the commands; the benchmark
+and the tests drive this same object on a virtual clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from samantha.config import Settings
+from samantha.microphone import FRAME, RATE, Frame
+from samantha import turns
+from samantha.turns import (
+    CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
+    SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, TranscriptReady, TurnTaker,
+)
+
+PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
+FALSE_ALARM_S = 0.4  # a pause for "speech" that ended within this was no one speaking
+KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
+
+
+@dataclass(frozen=True)
+class Transcribe:
+    """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause)``."""
+
+    turn: int
+    pause: int
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class KeyEndedTurn:
+    """Letting go of the talk key ended ``turn`` now; its transcription follows once its last audio is in."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class EchoFalseAlarm:
+    """She paused for a sound that at once came to nothing: with speakers, her own echo likely
+    got through the gate, which should raise its bar to the level that fooled it (at ``at``)."""
+
+    at: float
+
+
+Message = (Frame | SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
+           | MicrophoneLost | Tick)
+Command = (Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
+           | EchoFalseAlarm | KeyEndedTurn)
+
+
+class VoiceLoop:
+    def __init__(self, settings: Settings):
+        self.turns = TurnTaker(settings.turns)
+        self.frames: deque[Frame] = deque(maxlen=int((settings.turns.max_turn_s + 5) * RATE / FRAME))
+        self.now = 0.0  # stream time at the end of the latest frame
+        self._frame_at = 0.0  # ...when that frame arrived (the microphone's own stamp)
+        self._stream, self._dead_stream = 0, -1  # the latest frame's stream; one that went away
+        self._paused_at = 0.0  # when she last paused for what may have been the user
+        self._tail: tuple[turns.Transcribe, float] | None = None  # a let-go turn, waiting for its last audio
+        self._busy = False  # a transcription is running
+        self._waiting: Transcribe | None = None  # the newest one asked for meanwhile
+
+    def listening(self, frame: Frame) -> bool:
+        """Whether ``frame`` is to be heard at all: not when its stream already went away."""
+        return frame.stream > self._dead_stream
+
+    def handle(self, message: Message) -> list[Command]:
+        match message:
+            case Frame():
+                return self._frame(message)
+            case MicrophoneLost():
+                return self._lost(message)
+            case TranscriptReady():
+                self._busy = False
+                commands = self._decide(message)
+                if self._waiting is not None and not self._busy:
+                    commands.insert(0, self._start(self._waiting))
+                return commands
+            case _:
+                return self._decide(message)
+
+    def _frame(self, frame: Frame) -> list[Command]:
+        if not self.listening(frame):
+            return []
+        self.frames.append(frame)
+        self.now, self._frame_at, self._stream = frame.t + FRAME / RATE, frame.at, frame.stream
+        if self._tail is not None and self.now >= self._tail[1]:
+            return self._transcribe_tail()
+        return []
+
+    def _lost(self, message: MicrophoneLost) -> list[Command]:
+        """What was said up to now is all there is: a let-go turn need not wait for more audio,
+        and frames of the dead stream still on their way (perhaps her own voice, from a
+        monitor) are not listened to."""
+        self._dead_stream = self._stream
+        commands = self._transcribe_tail() if self._tail is not None else []
+        return commands + self._decide(message)
+
+    def _decide(self, event: turns.Event) -> list[Command]:
+        commands: list[Command] = []
+        for action in self.turns.handle(event):
+            match action:
+                case PausePlayback():
+                    self._paused_at = event.t
+                    commands.append(action)
+                case ResumePlayback():
+                    commands.append(action)
+                    if isinstance(event, (SpeechUnlikely, SpeechEnded)) and event.t - self._paused_at <= FALSE_ALARM_S:
+                        commands.append(EchoFalseAlarm(self._frame_at))
+                case turns.Transcribe() if isinstance(event, TalkKey):
+                    self._tail = (action, event.t + KEY_TAIL_S)  # transcribed once its last words are in
+                    commands.append(KeyEndedTurn(action.turn))
+                case turns.Transcribe():
+                    commands += self._ask(Transcribe(action.turn, action.pause, self._audio_since(action.since)))
+                case _:
+                    commands.append(action)
+        return commands
+
+    def _transcribe_tail(self) -> list[Command]:
+        assert self._tail is not None
+        action, self._tail = self._tail[0], None
+        return self._ask(Transcribe(action.turn, action.pause, self._audio_since(action.since)))
+
+    def _ask(self, job: Transcribe) -> list[Command]:
+        """One transcription at a time: a newer request replaces any still waiting."""
+        if self._busy:
+            self._waiting = job
+            return []
+        return [self._start(job)]
+
+    def _start(self, job: Transcribe) -> Transcribe:
+        self._busy, self._waiting = True, None
+        return job
+
+    def _audio_since(self, since: float) -> np.ndarray:
+        start = since - PREROLL_S
+        audio = [f.audio for f in self.frames if f.t + FRAME / RATE > start]
+        return np.concatenate(audio) if audio else np.zeros(0, np.float32)

@@ -1,0 +1,119 @@
+"""The voice loop's decisions on a virtual clock: which audio is transcribed, one transcription
+at a time, the talk key's tail, a microphone that went away, and echo false alarms. No
+threads, no sleeps: messages in, commands out."""
+
+import numpy as np
+
+from samantha.config import Settings
+from samantha.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, EchoFalseAlarm, KeyEndedTurn, Transcribe, VoiceLoop
+from samantha.microphone import FRAME, RATE, Frame
+from samantha.turns import (
+    MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
+    SpeechUnlikely, TalkKey, Tick, TranscriptReady,
+)
+
+FRAME_S = FRAME / RATE
+
+
+class Clock:
+    """Feeds the loop frames of a steady tone (so every sample is countable) and collects commands."""
+
+    def __init__(self, loop: VoiceLoop):
+        self.loop, self.t, self.commands, self.stream = loop, 0.0, [], 0
+
+    def run(self, seconds: float, at: float = 0.0) -> list:
+        got = []
+        for _ in range(round(seconds / FRAME_S)):
+            got += self.loop.handle(Frame(np.full(FRAME, 0.1, np.float32), self.t, at=at or self.t, stream=self.stream))
+            self.t += FRAME_S
+            got += self.loop.handle(Tick(self.t))
+        self.commands += got
+        return got
+
+    def say(self, message) -> list:
+        got = self.loop.handle(message)
+        self.commands += got
+        return got
+
+
+def of(kind, commands) -> list:
+    return [c for c in commands if isinstance(c, kind)]
+
+
+def test_a_transcription_holds_the_turn_from_just_before_its_first_speech():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.run(1.0)
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    [job] = of(Transcribe, clock.say(SpeechEnded(clock.t)))
+    assert (job.turn, job.pause) == (1, 1)
+    assert abs(len(job.audio) - (1.0 + PREROLL_S) * RATE) <= FRAME  # the pre-roll keeps the first syllable
+
+
+def test_one_transcription_at_a_time_and_only_the_newest_waiting_one_runs_next():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    jobs = []
+    for _ in range(3):  # three pauses while the first is still being transcribed
+        clock.run(0.5)
+        jobs += of(Transcribe, clock.say(SpeechEnded(clock.t)))
+        clock.run(0.1)
+        clock.say(SpeechStarted(clock.t))
+    assert [j.pause for j in jobs] == [1]
+    next_jobs = of(Transcribe, clock.say(TranscriptReady(clock.t, 1, 1, "and")))
+    assert [j.pause for j in next_jobs] == [3]  # pause 2 went stale while it waited
+    assert of(Transcribe, clock.say(TranscriptReady(clock.t, 1, 3, "and so"))) == []
+
+
+def test_letting_go_of_the_talk_key_ends_the_turn_at_once_and_transcribes_once_its_last_audio_is_in():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(TalkKey(clock.t, True))
+    clock.run(1.5)
+    let_go = clock.t
+    commands = clock.say(TalkKey(let_go, False))
+    assert of(KeyEndedTurn, commands) == [KeyEndedTurn(1)] and of(Transcribe, commands) == []
+    tail = clock.run(KEY_TAIL_S + 2 * FRAME_S)
+    [job] = of(Transcribe, tail)
+    assert job.turn == 1 and len(job.audio) >= (let_go + KEY_TAIL_S - 0.1) * RATE
+
+
+def test_after_the_microphone_goes_its_late_frames_are_not_heard_and_a_waiting_tail_is_transcribed_at_once():
+    loop = VoiceLoop(Settings())
+    clock = Clock(loop)
+    clock.say(TalkKey(clock.t, True))
+    clock.run(1.0)
+    clock.say(TalkKey(clock.t, False))
+    [job] = of(Transcribe, clock.say(MicrophoneLost(clock.t)))
+    assert job.turn == 1
+    assert not loop.listening(Frame(np.zeros(FRAME, np.float32), clock.t, stream=0))  # the dead stream
+    assert loop.listening(Frame(np.zeros(FRAME, np.float32), clock.t, stream=1))  # a new one is heard
+
+
+def speaking(clock: Clock) -> None:
+    """Through one turn to her reply playing."""
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    clock.say(SpeechEnded(clock.t))
+    clock.say(TranscriptReady(clock.t, 1, 1, "What time is it?"))
+    clock.run(1.0)
+    assert of(Respond, clock.commands)
+    clock.say(ReplyAudio(clock.t, 1, done=False))
+
+
+def test_a_pause_for_speech_that_comes_to_nothing_at_once_is_an_echo_false_alarm():
+    clock = Clock(VoiceLoop(Settings()))
+    speaking(clock)
+    assert of(PausePlayback, clock.say(SpeechLikely(clock.t)))
+    clock.run(FALSE_ALARM_S / 2, at=123.0)
+    commands = clock.say(SpeechUnlikely(clock.t))
+    assert of(ResumePlayback, commands) and of(EchoFalseAlarm, commands) == [EchoFalseAlarm(123.0)]
+
+
+def test_a_pause_that_lasted_longer_is_no_false_alarm():
+    clock = Clock(VoiceLoop(Settings()))
+    speaking(clock)
+    clock.say(SpeechLikely(clock.t))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(FALSE_ALARM_S + 0.1)
+    commands = clock.say(SpeechEnded(clock.t))
+    assert of(EchoFalseAlarm, commands) == []
