@@ -1,3 +1,3 @@
-from samantha.cli import main
+from samantha.cli.parser import main
 
 raise SystemExit(main())

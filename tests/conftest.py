@@ -19,7 +19,7 @@ NETGUARD = ROOT / "tests" / "netguard"
 sys.path.insert(0, str(NETGUARD))
 
 import offline_guard  # noqa: E402
-from samantha.persona import Persona  # noqa: E402
+from samantha.conversation.persona import Persona  # noqa: E402
 
 pytest_plugins = ["real_models"]  # the real-model tier's fixtures (tests/real)
 
@@ -67,7 +67,6 @@ def reply_text(make_test_models) -> str:
 @pytest.fixture(scope="session")
 def settings(tiny_models):
     from samantha import config
-
     return config.override(
         config.Settings(), "models",
         stt=str(tiny_models["stt"]), llm=str(tiny_models["llm"]), voice=str(tiny_models["voice"]),
@@ -121,7 +120,7 @@ def xvfb(cli_env):
 @pytest.fixture
 def memory(tmp_path):
     """A new, empty memory file, closed after the test."""
-    from samantha.memory import Memory
+    from samantha.conversation.memory import Memory
 
     memory = Memory(tmp_path / "memory.sqlite3")
     yield memory
@@ -138,7 +137,7 @@ def testdata() -> Path:
 @pytest.fixture
 def phrase(testdata):
     """Real speech, 2.4 s: "And so my fellow Americans" (16 kHz mono float)."""
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     return load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)]
 
@@ -154,7 +153,7 @@ def phrase_wav(phrase, tmp_path) -> Path:
 @pytest.fixture
 def met_before(tmp_path):
     """``samantha`` in a subprocess (``cli_env``) has met the user before: no first meeting."""
-    from samantha.memory import Memory
+    from samantha.conversation.memory import Memory
 
     met = Memory(tmp_path / "data" / "memory.sqlite3")
     met.set_profile("name", "Theo")

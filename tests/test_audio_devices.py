@@ -57,7 +57,7 @@ SPEAKER_AWAY_AND_BACK = """
 import time
 import numpy as np
 from samantha.engines.base import AudioChunk
-from samantha.speaker import Speaker
+from samantha.audio.speaker import Speaker
 tone = AudioChunk((0.3 * np.sin(np.arange(24000) * 2 * np.pi * 440 / 48000)).astype(np.float32), 48000)
 speaker = Speaker()
 speaker.play(tone)

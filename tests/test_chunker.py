@@ -1,4 +1,4 @@
-from samantha.chunker import Chunker
+from samantha.core.chunker import Chunker
 
 
 def stream(text: str, chunker: Chunker | None = None, step: int = 1) -> list[str]:

@@ -120,8 +120,8 @@ def test_unspeakable_text_is_said_to_be_so(cli_env, flags):
 
 
 def test_the_config_default_models_are_the_catalogs_defaults():
-    from samantha import config, store
-
+    from samantha import config
+    from samantha.models import store
     catalog = store.load_catalog()
     for engine in store.ENGINES:
         name = getattr(config.ModelSettings(), engine)

@@ -1,14 +1,14 @@
-"""What the voice loop does as devices come, go and move: stand-in streams (test_reconnect's)
-and sound-server reports, on the loop's side; the real thing is in test_reconnect and test_echo."""
+"""What the voice loop does as devices come, go and move: stand-in streams (test_kept_stream's)
+and sound-server reports, on the loop's side; the real thing is in test_kept_stream and tests/real/test_echo_real."""
 
 import time
 
 import pytest
 
-from samantha.device_watch import DeviceWatch
-from samantha.echo import PlayedLevels
-from samantha.sound_server import Placement
-from test_reconnect import Device
+from samantha.audio.device_watch import DeviceWatch
+from samantha.core.echo_gate import PlayedLevels
+from samantha.audio.sound_server import Placement
+from test_kept_stream import Device
 
 
 class Speaker(Device):
@@ -21,7 +21,7 @@ class Speaker(Device):
 
 @pytest.fixture
 def watched(monkeypatch):
-    monkeypatch.setattr("samantha.device_watch.ServerWatch.start", lambda report: None)  # reports come from the test
+    monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)  # reports come from the test
     log = {"notes": [], "said": [], "deaf": 0}
     speaker, mic = Speaker(), Device()
     watch = DeviceWatch("auto", speaker, log["notes"].append, log["said"].append,
@@ -59,7 +59,7 @@ def test_her_output_moved_to_laptop_speakers_turns_the_echo_gate_on(watched):
 
 
 def test_a_chosen_output_kind_is_kept_whatever_the_device(watched, monkeypatch):
-    monkeypatch.setattr("samantha.device_watch.ServerWatch.start", lambda report: None)
+    monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)
     watch = DeviceWatch("headset", Speaker(), print, print, lambda: None)
     watch.placed(HEADSET)
     watch.placed(Placement(None, "", None, "pci-sink", "Speakers", ("analog-output-speaker",), ""))

@@ -11,12 +11,12 @@ import time
 import pytest
 
 from samantha.errors import SamanthaError
-from samantha.hotkey import PushToTalk
+from samantha.runtime.hotkey import PushToTalk
 
 WATCH = """
 import sys, time
 from samantha.errors import SamanthaError
-from samantha.hotkey import PushToTalk
+from samantha.runtime.hotkey import PushToTalk
 talk = PushToTalk(sys.argv[1], sys.argv[2] == "toggle", lambda down: print("down" if down else "up", flush=True))
 print(talk.start(), flush=True)
 time.sleep(30)

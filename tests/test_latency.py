@@ -1,4 +1,4 @@
-from samantha.latency import TurnTimes
+from samantha.core.latency import TurnTimes
 
 
 def test_the_line_gives_each_step_from_the_end_of_speech():

@@ -5,9 +5,9 @@ threads, no sleeps: messages in, commands out."""
 import numpy as np
 
 from samantha.config import Settings
-from samantha.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, EchoFalseAlarm, KeyEndedTurn, Transcribe, VoiceLoop
-from samantha.microphone import FRAME, RATE, Frame
-from samantha.turns import (
+from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, EchoFalseAlarm, KeyEndedTurn, Transcribe, VoiceLoop
+from samantha.audio.microphone import FRAME, RATE, Frame
+from samantha.core.turns import (
     MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
     SpeechUnlikely, TalkKey, Tick, TranscriptReady,
 )

@@ -12,10 +12,10 @@ import time
 import pytest
 
 from conftest import BRIEF, run_cli
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import LlmSettings
 from samantha.errors import SamanthaError
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_a_corrupt_memory_file_is_named_and_left_alone(path):
 
 WRITER = """
 import sys
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 memory = Memory(sys.argv[1])
 memory.begin()
 for i in range(100000):

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.audio
 LISTEN = """
 import json, sys, time
 from samantha.config import VadSettings
-from samantha.microphone import Microphone
-from samantha.vad import SpeechDetector
+from samantha.audio.microphone import Microphone
+from samantha.audio.vad import SpeechDetector
 mic = Microphone()
 while mic.read(5) is None:  # a new stream takes a moment before audio flows
     pass
@@ -49,7 +49,7 @@ def listen(env, seconds: float, play=None):
 
 
 def test_speech_into_the_microphone_is_heard_with_its_timing(pulse, testdata, tmp_path):
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     speech = as_device_wav(load_audio(testdata / "jfk.flac"), tmp_path / "jfk-48k-stereo.wav")
     opened, heard = listen(pulse, 14, play=lambda: play_into(pulse, "mic", speech))

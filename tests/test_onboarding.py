@@ -9,8 +9,8 @@ import time
 import pytest
 
 from conftest import run_cli
-from samantha.memory import Memory
-from samantha.onboarding import Onboarding, a_name
+from samantha.conversation.memory import Memory
+from samantha.conversation.onboarding import Onboarding, a_name
 
 
 def meet(onboarding, *answers):

@@ -3,11 +3,11 @@
 import pytest
 
 from conftest import BRIEF
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import LlmSettings
 from samantha.errors import SamanthaError
-from samantha.memory import Memory
-from samantha.persona import load
+from samantha.conversation.memory import Memory
+from samantha.conversation.persona import load
 
 
 def test_the_built_in_persona_is_samantha_and_name_and_pronouns_are_settings():

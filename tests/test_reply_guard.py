@@ -3,8 +3,8 @@ at the clause where they begin. (On a real model's replies: tests/real/test_repl
 
 import pytest
 
-from samantha.persona import load
-from samantha.reply_guard import ReplyGuard
+from samantha.conversation.persona import load
+from samantha.core.reply_guard import ReplyGuard
 
 INSTRUCTIONS = load().system_prompt()
 
@@ -91,7 +91,7 @@ def test_a_run_on_reply_is_released_and_judged_before_it_ends():
 
 
 def test_what_she_remembers_in_her_prompt_is_not_recited_either():
-    from samantha.persona import load as persona
+    from samantha.conversation.persona import load as persona
 
     prompt = persona().system_prompt({"name": "Theo"}, "Theo told her about his trip to Lisbon and the old tram.")
     guard = ReplyGuard(prompt)

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from conftest import BRIEF
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import LlmSettings, Settings, TurnSettings
-from samantha.microphone import FRAME, RATE, Frame
-from samantha.session import LOST_THREAD, Session
-from samantha.speaker import Queued
-from samantha.turns import State
+from samantha.audio.microphone import FRAME, RATE, Frame
+from samantha.runtime.session import LOST_THREAD, Session
+from samantha.audio.speaker import Queued
+from samantha.core.turns import State
 
 
 class Device:
@@ -90,7 +90,7 @@ class Feeder:
 
 @pytest.fixture
 def utterance(testdata):
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     return load_audio(testdata / "jfk.flac")[: int(2.4 * RATE)]  # "And so my fellow Americans"
 
@@ -195,7 +195,7 @@ class MidThought:
 
 def test_a_minute_long_monologue_is_capped_answered_and_nothing_gets_stuck(
         transcriber, chat_model, synthesizer, testdata):
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     monologue = load_audio(testdata / "multilingual.mp3")  # 60 s: the MIT licence read aloud, twice
     settings = dataclasses.replace(Settings(), turns=TurnSettings(max_turn_s=45, trailing_silence_s=5))
@@ -217,7 +217,7 @@ def test_a_minute_long_monologue_is_capped_answered_and_nothing_gets_stuck(
 
 def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, chat_model, synthesizer, utterance,
                                                                    tmp_path, reply_text):
-    from samantha.memory import Memory
+    from samantha.conversation.memory import Memory
 
     memory = Memory(tmp_path / "memory.sqlite3")
     settings = dataclasses.replace(Settings(), turns=TurnSettings(sleep_after_s=2, wake_name="Samantha"))
@@ -256,7 +256,7 @@ class Speakers(Device):
 
     def __init__(self, hold: bool = False):
         super().__init__(hold)
-        from samantha.echo import PlayedLevels
+        from samantha.core.echo_gate import PlayedLevels
 
         self.levels = PlayedLevels()
 
@@ -328,7 +328,7 @@ def test_when_the_microphone_goes_mid_turn_what_was_heard_is_answered_and_its_la
 def test_with_speakers_a_pause_for_what_came_to_nothing_raises_the_gates_bar_and_a_real_utterance_does_not(
         transcriber, chat_model, synthesizer, utterance):
     from samantha.config import AudioSettings
-    from samantha.turns import SpeechEnded, SpeechLikely, SpeechUnlikely
+    from samantha.core.turns import SpeechEnded, SpeechLikely, SpeechUnlikely
 
     settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
     speaker = Speakers(hold=True)  # her reply goes on playing

@@ -1,6 +1,6 @@
 import pytest
 
-from samantha.speech_text import clean_for_speech
+from samantha.core.speech_text import clean_for_speech
 
 
 @pytest.mark.parametrize("written, spoken", [

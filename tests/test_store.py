@@ -22,7 +22,7 @@ import pytest
 
 import offline_guard
 from fake_hub import FakeHub
-from samantha import store
+from samantha.models import store
 from samantha.errors import SamanthaError
 
 REV = hashlib.sha1(b"test revision").hexdigest()

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from samantha.config import VadSettings
-from samantha.vad import FRAME, SileroVad, SpeechDetector
+from samantha.audio.vad import FRAME, SileroVad, SpeechDetector
 
 
 def events(audio: np.ndarray, detector: SpeechDetector | None = None,

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from pulse import load_recording, play_into, recording
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 pytestmark = pytest.mark.audio
 

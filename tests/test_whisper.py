@@ -10,7 +10,7 @@ from samantha.errors import SamanthaError
 
 
 def test_transcribes_real_speech_with_the_real_engine(transcriber, testdata, heard_text):
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     audio = load_audio(testdata / "jfk.flac")
     transcript = transcriber.transcribe(audio)

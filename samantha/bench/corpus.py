@@ -138,7 +138,7 @@ def recorded_clips(testdata: Path) -> list[Clip]:
     path = testdata / "jfk.flac"
     if not path.is_file():
         raise SamanthaError(f"No jfk.flac in {testdata}: --testdata names a folder that holds it.")
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     audio = trim(load_audio(path))
     voiced = _voiced(audio, floor=0.08)

@@ -19,11 +19,11 @@ import numpy as np
 from samantha.bench.corpus import Clip
 from samantha.config import Settings
 from samantha.engines.base import Transcriber
-from samantha.loop import Message, Transcribe, VoiceLoop
-from samantha.microphone import Frame
-from samantha.session import VAD_EVENTS
-from samantha.turns import Respond, Tick, TranscriptReady
-from samantha.vad import FRAME, SAMPLE_RATE, SpeechDetector
+from samantha.core.loop import Message, Transcribe, VoiceLoop
+from samantha.audio.microphone import Frame
+from samantha.runtime.session import VAD_EVENTS
+from samantha.core.turns import Respond, Tick, TranscriptReady
+from samantha.audio.vad import FRAME, SAMPLE_RATE, SpeechDetector
 
 LEAD_S = 0.5  # silence before each clip
 

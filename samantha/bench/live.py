@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from samantha.bench.corpus import Clip
 from samantha.bench.paced import PacedChatModel, PacedSource, PacedSynthesizer, PacedTranscriber
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import Settings
 from samantha.errors import SamanthaError
-from samantha.latency import TurnTimes
-from samantha.session import Session
-from samantha.speaker import Speaker
+from samantha.core.latency import TurnTimes
+from samantha.runtime.session import Session
+from samantha.audio.speaker import Speaker
 
 SHORT, LONG = 10, 200  # reply lengths in tokens
 GAP_S = 0.5  # the user's pause after her answer, before speaking again
@@ -127,7 +127,7 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
 
 def idle_cpu_pct(settings: Settings, seconds: float) -> float:
     """CPU of the whole process, % of one core, while the loop listens to the microphone."""
-    from samantha.microphone import Microphone
+    from samantha.audio.microphone import Microphone
 
     microphone = Microphone(settings.audio.input_device)
     try:
@@ -179,7 +179,7 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
     with ExitStack() as stack:
         if through:
             from samantha.bench.through import DevicePlayer
-            from samantha.microphone import Microphone
+            from samantha.audio.microphone import Microphone
 
             source = Microphone(settings.audio.input_device)
             stack.callback(source.close)

@@ -15,9 +15,9 @@ from collections import deque
 
 import numpy as np
 
-from samantha.chunker import Chunker
+from samantha.core.chunker import Chunker
 from samantha.engines.base import AudioChunk, Transcript
-from samantha.microphone import FRAME, RATE, Frame
+from samantha.audio.microphone import FRAME, RATE, Frame
 
 
 class PacedTranscriber:

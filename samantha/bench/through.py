@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from samantha import devices
+from samantha.audio import devices
 from samantha.bench.paced import Played
 from samantha.errors import SamanthaError
 
@@ -34,7 +34,7 @@ def _sound_server_sink(device: str):
     if any(d.name == device for d in listed) or not any(d.name == "pulse" for d in listed):
         yield device  # a PortAudio device by its name (or a part of it, where there is no sound server)
         return
-    from samantha.sound_server import NOT_HERS
+    from samantha.audio.sound_server import NOT_HERS
 
     aimed = {"PULSE_SINK": device, "PULSE_PROP": "=".join(NOT_HERS)}  # not her voice: see sound_server.placement
     before = {key: os.environ.get(key) for key in aimed}

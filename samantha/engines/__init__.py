@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from samantha import store
+from samantha.models import store
 from samantha.config import Settings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer, Transcriber, Transcript
 

@@ -17,7 +17,7 @@ import numpy as np
 from samantha.config import TtsSettings
 from samantha.engines.base import AudioChunk
 from samantha.errors import model_problem
-from samantha.speech_text import clean_for_speech
+from samantha.core.speech_text import clean_for_speech
 
 PEAK_LIMIT = 0.97
 

@@ -3,9 +3,9 @@ cache kept across turns, and notes taken under the JSON grammar."""
 
 import threading
 
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.engines.base import Message
-from samantha.persona import load
+from samantha.conversation.persona import load
 
 SYSTEM = Message("system", load().system_prompt())
 
@@ -54,7 +54,7 @@ def test_the_next_turn_reuses_the_cached_prefix(smol):
 
 
 def test_notes_are_taken_under_the_json_grammar(smol, memory):
-    from samantha.learn import take_notes
+    from samantha.conversation.notes import take_notes
 
     memory.begin()
     for role, text in [("user", "My sister Ana lives in Lisbon and she loves surfing."),

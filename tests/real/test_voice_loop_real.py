@@ -9,7 +9,7 @@ import pytest
 
 from pulse import as_device_wav, load_recording, play_into, recording
 from samantha.bench.corpus import spoken  # the real voice at 16 kHz: a second, human-sounding speaker
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 from test_voice_loop import samantha_voice
 from words import wer
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.audio
 @pytest.fixture
 def asked(testdata):
     """A person saying "ask what you can do for your country." (jfk.flac from 7.55 s: its last phrase)."""
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     return "ask what you can do for your country.", load_audio(testdata / "jfk.flac")[int(7.55 * 16000):]
 

@@ -17,7 +17,7 @@ SENTENCES = (  # times, money, numbers and abbreviations, as an LLM writes them
 
 @pytest.mark.parametrize("ear", ["whisper_base", "whisper_tiny"])
 def test_real_human_speech_is_transcribed_with_few_errors(ear, request, testdata):
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
 
     transcript = request.getfixturevalue(ear).transcribe(load_audio(testdata / "jfk.flac"))
     assert transcript.heard, transcript

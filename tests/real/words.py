@@ -8,7 +8,7 @@ def normalized(text: str) -> str:
     numbers as words, no punctuation or case, and spelled-out letters joined ("p. m." = "pm")."""
     from num2words import num2words
 
-    from samantha.speech_text import clean_for_speech
+    from samantha.core.speech_text import clean_for_speech
 
     text = clean_for_speech(text).lower().replace("-", " ")
     text = re.sub(r"\d+(?:\.\d+)?", lambda m: " " + num2words(m.group()) + " ", text.replace(",", " "))

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from samantha import devices
-from samantha.echo import PlayedLevels
+from samantha.audio import devices
+from samantha.core.echo_gate import PlayedLevels
 from samantha.engines.base import AudioChunk
 from samantha.errors import SamanthaError
-from samantha.reconnect import KeptStream, Liveness
+from samantha.audio.kept_stream import KeptStream, Liveness
 
 
 @dataclass
@@ -85,7 +85,7 @@ class Speaker(KeptStream):
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
 
-    # --- coming and going (see reconnect.py) ---
+    # --- coming and going (see kept_stream.py) ---
     def drop(self) -> None:
         with self._lock:
             stream, self._stream = self._stream, None

@@ -3,8 +3,8 @@ import threading
 
 import numpy as np
 
-from samantha.chat import Conversation, reply_aloud
-from samantha.voice_out import VoiceOut
+from samantha.conversation.dialogue import Conversation, reply_aloud
+from samantha.runtime.voice_out import VoiceOut
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from conftest import BRIEF
@@ -159,7 +159,7 @@ def test_voice_out_finish_is_bounded(synthesizer):
 
 
 def test_heard_words_cuts_at_the_last_word_played():
-    from samantha.speaker import heard_words
+    from samantha.audio.speaker import heard_words
 
     text = "one two three four five six seven eight nine ten"
     assert heard_words(text, 0.0) == ""

@@ -37,7 +37,7 @@ MAX_HELD = 220  # characters held without a clause break before releasing at a w
 # at a full-width mark (no space follows those), or at a line break.
 _BOUNDARY = re.compile(r"[.!?…,;:]+[\"'”’)\]]*\s+|[。！？，、；：]|\n")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-# The headings of the prompt around the persona (persona.py, chat.py): never hers to say.
+# The headings of the prompt around the persona (persona.py, dialogue.py): never hers to say.
 SCAFFOLDING = re.compile(r"(about the person you are talking with|last time you talked|you remember)\s*:", re.I)
 
 

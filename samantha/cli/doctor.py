@@ -6,7 +6,9 @@ from typing import Callable
 
 from rich.console import Console
 
-from samantha import devices, engines, store
+from samantha import engines
+from samantha.audio import devices
+from samantha.models import store
 from samantha.config import Settings
 from samantha.errors import SamanthaError
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from samantha import output_kind
-from samantha.echo import EchoGate
-from samantha.reconnect import RETRY_S, Kept, Keeper
-from samantha.sound_server import Placement, ServerWatch
+from samantha.audio import output_kind
+from samantha.core.echo_gate import EchoGate
+from samantha.audio.kept_stream import RETRY_S, Kept, Keeper
+from samantha.audio.sound_server import Placement, ServerWatch
 
 NEWS = {  # (kind, back): what she says out loud, if she can
     ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",

@@ -1,6 +1,6 @@
 """The voice loop's decisions, pure: timestamped messages in, commands out.
 
-Everything the threaded shell (``session.py``) used to decide lives here, on top of the
+Everything the threaded shell (``runtime/session.py``) used to decide lives here, on top of the
 turn-taker: which audio a transcription gets (the turn's speech plus a pre-roll, so its first
 syllable is not cut), one transcription at a time with only the newest waiting one kept (a
 later pause makes every earlier transcript stale, and a slow model must not fall behind),
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from samantha.config import Settings
-from samantha.microphone import FRAME, RATE, Frame
-from samantha import turns
-from samantha.turns import (
+from samantha.audio.microphone import FRAME, RATE, Frame
+from samantha.core import turns
+from samantha.core.turns import (
     CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
     SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, TranscriptReady, TurnTaker,
 )

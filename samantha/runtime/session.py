@@ -8,8 +8,8 @@ after an interruption late results are dropped by the state machine instead of b
 Time is the microphone's stream time.
 
 With speakers, frames that are only her own voice coming back reach the VAD as silence (the
-echo gate, echo.py). Devices that go, come back or move are watched from the same loop
-(device_watch.py): the conversation waits, and listening or speaking resumes.
+echo gate, core/echo_gate.py). Devices that go, come back or move are watched from the same loop
+(audio/device_watch.py): the conversation waits, and listening or speaking resumes.
 """
 
 from __future__ import annotations
@@ -22,22 +22,22 @@ from typing import Protocol
 
 import numpy as np
 
-from samantha.chat import Conversation
-from samantha.voice_out import VoiceOut
-from samantha.chunker import Chunker
+from samantha.conversation.dialogue import Conversation
+from samantha.runtime.voice_out import VoiceOut
+from samantha.core.chunker import Chunker
 from samantha.config import Settings
-from samantha.device_watch import DeviceWatch
+from samantha.audio.device_watch import DeviceWatch
 from samantha.engines.base import Synthesizer, Transcriber
-from samantha.latency import TurnTimes
-from samantha.loop import Command, EchoFalseAlarm, KeyEndedTurn, Message, Transcribe, VoiceLoop
-from samantha.speaker import Queued, Speaker
-from samantha.microphone import FRAME, RATE, Frame
-from samantha.sound_server import Placement
-from samantha.turns import (
+from samantha.core.latency import TurnTimes
+from samantha.core.loop import Command, EchoFalseAlarm, KeyEndedTurn, Message, Transcribe, VoiceLoop
+from samantha.audio.speaker import Queued, Speaker
+from samantha.audio.microphone import FRAME, RATE, Frame
+from samantha.audio.sound_server import Placement
+from samantha.core.turns import (
     CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback,
     SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, TranscriptReady,
 )
-from samantha.vad import SpeechDetector
+from samantha.audio.vad import SpeechDetector
 
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"

@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 APP = "samantha"
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def source_checkout() -> Path | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 NOTHING = re.compile(r"^\W*(no|nope|nothing|not really|no thanks|nah|that's it|keep (it|that))\b", re.I)
 _NAMED = re.compile(r"\b(?:call me|i'm|i am|my name is|name's|how about|what about|maybe)\s+"

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from samantha.reconnect import FIRST_CALL_S, RETRY_S, STALL_S, Keeper, Liveness
+from samantha.audio.kept_stream import FIRST_CALL_S, RETRY_S, STALL_S, Keeper, Liveness
 
 
 class Device:
@@ -100,7 +100,7 @@ def module_of(env, sink: str) -> str:
 def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_resumes_when_it_is_back(
         pulse, met_before, model_flags, phrase_wav, tmp_path, heard_text):
     from pulse import pactl, play_into, room_tone
-    from samantha.memory import Memory
+    from samantha.conversation.memory import Memory
     from test_voice_loop import samantha_voice
 
     with samantha_voice(pulse, *model_flags) as out:

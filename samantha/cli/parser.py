@@ -104,8 +104,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
-    from samantha import commands
-
+    from samantha.cli import commands
     try:
         settings = settings_from(args)
         default = "chat" if getattr(args, "no_audio", False) else "voice"

@@ -5,8 +5,8 @@ back into the virtual microphone, in her real voice, is tests/real/test_echo_rea
 import numpy as np
 import pytest
 
-from samantha.echo import FRAME_S, HOLD_S, EchoGate, PlayedLevels
-from samantha.output_kind import classify, detect
+from samantha.core.echo_gate import FRAME_S, HOLD_S, EchoGate, PlayedLevels
+from samantha.audio.output_kind import classify, detect
 
 RATE = 16000
 FRAME = 512
@@ -129,7 +129,7 @@ def test_while_she_is_paused_for_the_user_their_voice_is_not_learned_as_her_echo
 
 
 def test_where_the_sound_server_has_her_streams_is_read_from_pactl():
-    from samantha.sound_server import Placement, _blocks
+    from samantha.audio.sound_server import Placement, _blocks
 
     listing = ("Source #3\n\tName: speaker.monitor\n\tDescription: Monitor of Headset\n\tMonitor of Sink: speaker\n"
                "\tProperties:\n\t\tdevice.class = \"monitor\"\n\nSource #4\n\tName: usb-mic\n"

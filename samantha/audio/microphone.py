@@ -5,7 +5,7 @@ device's own rate and channel count and is mixed and resampled here (soxr, strea
 stream is opened once: every start costs over a second before audio flows. Frames carry
 their stream time, so every decision downstream is dated by the audio, not by when a
 thread happened to run, and the time they arrived, to compare with what she was playing
-(the echo gate). If the device goes away, ``drop`` and ``reopen`` (see reconnect.py) swap
+(the echo gate). If the device goes away, ``drop`` and ``reopen`` (see kept_stream.py) swap
 the stream underneath; stream time carries on where it stopped.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from samantha import devices
+from samantha.audio import devices
 from samantha.errors import SamanthaError
-from samantha.reconnect import KeptStream, Liveness
+from samantha.audio.kept_stream import KeptStream, Liveness
 
 RATE = 16000
 FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
@@ -69,7 +69,7 @@ class Microphone(KeptStream):
                 f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
             ) from exc
 
-    # --- coming and going (see reconnect.py) ---
+    # --- coming and going (see kept_stream.py) ---
     def drop(self) -> None:
         stream, self._stream = self._stream, None
         devices.close_quietly(stream)

@@ -3,10 +3,10 @@
 import pytest
 
 from conftest import BRIEF
-from samantha.chat import Conversation
+from samantha.conversation.dialogue import Conversation
 from samantha.config import LlmSettings
-from samantha.memory import Memory
-from samantha.recall import answer
+from samantha.conversation.memory import Memory
+from samantha.conversation.memory_commands import answer
 
 
 @pytest.fixture

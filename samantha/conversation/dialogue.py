@@ -16,18 +16,18 @@ import sys
 import time
 from typing import TYPE_CHECKING, Iterator, TextIO
 
-from samantha import recall
-from samantha.chunker import Chunker
+from samantha.conversation import memory_commands as recall
+from samantha.core.chunker import Chunker
 from samantha.config import LlmSettings
 from samantha.engines.base import ChatModel, ChatStream, Message
-from samantha.memory import Memory
-from samantha.onboarding import Onboarding
-from samantha.persona import Persona
-from samantha.persona import load as load_persona
-from samantha.reply_guard import ReplyGuard
+from samantha.conversation.memory import Memory
+from samantha.conversation.onboarding import Onboarding
+from samantha.conversation.persona import Persona
+from samantha.conversation.persona import load as load_persona
+from samantha.core.reply_guard import ReplyGuard
 
 if TYPE_CHECKING:
-    from samantha.voice_out import VoiceOut
+    from samantha.runtime.voice_out import VoiceOut
 
 TANGLED = "Sorry, my words got tangled there. Could you say that another way?"  # when the guard cut everything
 
@@ -61,7 +61,7 @@ class Conversation:
 
     def catch_up(self) -> tuple[int, list[str]]:
         """Take notes from earlier conversations not yet read (before the first prompt); see learn.catch_up."""
-        from samantha.learn import catch_up
+        from samantha.conversation.notes import catch_up
 
         if not self.memory or self.memory.incognito:
             return 0, []
@@ -143,7 +143,7 @@ class Conversation:
         return bool(every and self._turns and self._turns % every == 0 and self.notes_pending())
 
     def take_notes(self) -> None:
-        from samantha.learn import take_notes
+        from samantha.conversation.notes import take_notes
 
         if self.memory and self.memory.conversation is not None:
             take_notes(self.model, self.memory, self.memory.conversation, self.settings.context_tokens, self.name)

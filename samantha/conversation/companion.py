@@ -11,9 +11,11 @@ import argparse
 
 from rich.console import Console
 
-from samantha import config, paths, store
+from samantha import config
+from samantha.models import paths
+from samantha.models import store
 from samantha.config import Settings
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 console = Console(stderr=True, highlight=False)
 
@@ -29,8 +31,8 @@ def as_chosen(settings: Settings, memory: Memory, args: argparse.Namespace) -> S
 
 
 def conversation(model, settings: Settings, memory: Memory):
-    from samantha.chat import Conversation
-    from samantha.persona import load
+    from samantha.conversation.dialogue import Conversation
+    from samantha.conversation.persona import load
 
     p = settings.persona
     persona = load(p.file, memory.profile().get("her_name") or p.name, p.pronouns)
@@ -58,7 +60,7 @@ def first_meeting(conversation, settings: Settings, voice_out=None, force: bool 
     """Begin the first meeting if there is no profile yet (or ``force``); returns her opening line.
     With ``voice_out`` the user hears each installed voice and picks one."""
     from samantha.engines import load_synthesizer
-    from samantha.onboarding import Onboarding
+    from samantha.conversation.onboarding import Onboarding
 
     memory = conversation.memory
     if memory.incognito or (not force and "name" in memory.profile()):

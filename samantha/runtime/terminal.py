@@ -7,8 +7,8 @@ import sys
 
 from rich.console import Console
 
-from samantha.latency import TurnTimes
-from samantha.turns import State
+from samantha.core.latency import TurnTimes
+from samantha.core.turns import State
 
 _COLOURS = {State.LISTENING: "green", State.USER_SPEAKING: "cyan", State.THINKING: "yellow",
             State.SPEAKING: "magenta", State.SLEEPING: "blue"}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from samantha import paths
+from samantha.models import paths
 from samantha.config import tomllib
 from samantha.errors import SamanthaError
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from samantha.engines.base import ChatModel, Message
-from samantha.memory import Memory
+from samantha.conversation.memory import Memory
 
 SCHEMA = {
     "type": "object",

@@ -16,7 +16,7 @@ import numpy as np
 
 from samantha.engines.base import AudioChunk, Synthesizer
 from samantha.errors import SamanthaError
-from samantha.speaker import Queued, Speaker
+from samantha.audio.speaker import Queued, Speaker
 
 
 class VoiceOut:
