@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from samantha.models import paths
 from samantha.errors import SamanthaError
+from samantha.models import paths
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -159,7 +159,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
             raise SamanthaError(f"{source}: unknown section [{name}]; expected one of: {', '.join(sections)}.")
         if not isinstance(values, dict):
             raise SamanthaError(f"{source}: [{name}] must be a table of settings, got {values!r}.")
-        cls = sections[name].default_factory
+        cls: Any = sections[name].default_factory  # each section is a dataclass with a default
         known = {f.name: f for f in fields(cls)}
         for key in values:
             if key not in known:
@@ -180,7 +180,8 @@ def load(path: Path | None = None) -> Settings:
     except OSError as exc:
         raise SamanthaError(f"Cannot read the config file {path} ({exc.strerror or exc}).") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SamanthaError(f"{path} is not valid TOML ({exc}). Fix it, or start over with: samantha config init --force") from exc
+        raise SamanthaError(f"{path} is not valid TOML ({exc}). Fix it, or start over with: "
+                            "samantha config init --force") from exc
     return from_dict(data, str(path))
 
 

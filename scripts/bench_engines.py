@@ -135,12 +135,12 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    s, l, t = results["stt"], results["llm"], results["tts"]
+    s, m, t = results["stt"], results["llm"], results["tts"]
     print(f"models: {results['models']}")
     print(f"stt   load {s['load_s'] * 1000:7.0f} ms | real-time factor {s['rtf']:.4f} on {s['audio']} | "
           f"3 s turn {s['turn_3s_s'] * 1000:.1f} ms")
-    print(f"llm   load {l['load_s'] * 1000:7.0f} ms | first token {l['ttft_cold_s'] * 1000:.1f} ms cold, "
-          f"{l['ttft_warm_s'] * 1000:.1f} ms with cached prompt | {l['tokens_per_s']:.1f} tokens/s")
+    print(f"llm   load {m['load_s'] * 1000:7.0f} ms | first token {m['ttft_cold_s'] * 1000:.1f} ms cold, "
+          f"{m['ttft_warm_s'] * 1000:.1f} ms with cached prompt | {m['tokens_per_s']:.1f} tokens/s")
     print(f"tts   load {t['load_s'] * 1000:7.0f} ms | real-time factor {t['rtf']:.4f} | "
           f"first chunk {t['first_chunk_s'] * 1000:.1f} ms")
     return 0

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from samantha import config  # noqa: E402
+from samantha.conversation.memory import Memory  # noqa: E402
+from samantha.conversation.notes import take_notes  # noqa: E402
 from samantha.engines import load_chat_model  # noqa: E402
 from samantha.errors import SamanthaError  # noqa: E402
-from samantha.conversation.notes import take_notes  # noqa: E402
-from samantha.conversation.memory import Memory  # noqa: E402
 
 # (the conversation, user and Samantha taking turns; facts to keep as keyword sets; words no fact may hold)
 CASES = [

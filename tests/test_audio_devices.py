@@ -4,7 +4,6 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
 from pulse import load_recording, recording
 

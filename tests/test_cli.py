@@ -4,7 +4,6 @@ import wave
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
 
 

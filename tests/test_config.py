@@ -1,9 +1,8 @@
 import pytest
+from conftest import run_cli
 
 from samantha import config
 from samantha.errors import SamanthaError
-
-from conftest import run_cli
 
 
 def test_defaults_round_trip_through_the_rendered_file(tmp_path):

@@ -4,11 +4,11 @@ and sound-server reports, on the loop's side; the real thing is in test_kept_str
 import time
 
 import pytest
+from test_kept_stream import Device
 
 from samantha.audio.device_watch import DeviceWatch
-from samantha.core.echo_gate import PlayedLevels
+from samantha.audio.played_levels import PlayedLevels
 from samantha.audio.sound_server import Placement
-from test_kept_stream import Device
 
 
 class Speaker(Device):

@@ -2,12 +2,12 @@ import io
 import threading
 
 import numpy as np
-
-from samantha.conversation.dialogue import Conversation, reply_aloud
-from samantha.runtime.voice_out import VoiceOut
-from samantha.config import LlmSettings
-from samantha.engines.base import Message
 from conftest import BRIEF
+
+from samantha.config import LlmSettings
+from samantha.conversation.dialogue import Conversation
+from samantha.engines.base import Message
+from samantha.runtime.voice_out import VoiceOut, reply_aloud
 
 
 class RecordingSpeaker:

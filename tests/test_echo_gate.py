@@ -5,8 +5,10 @@ back into the virtual microphone, in her real voice, is tests/real/test_echo_rea
 import numpy as np
 import pytest
 
-from samantha.core.echo_gate import FRAME_S, HOLD_S, EchoGate, PlayedLevels
 from samantha.audio.output_kind import classify, detect
+from samantha.audio.played_levels import PlayedLevels
+from samantha.core.echo_gate import HOLD_S, EchoGate
+from samantha.core.frames import FRAME_S
 
 RATE = 16000
 FRAME = 512

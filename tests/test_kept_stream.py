@@ -100,8 +100,9 @@ def module_of(env, sink: str) -> str:
 def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_resumes_when_it_is_back(
         pulse, met_before, model_flags, phrase_wav, tmp_path, heard_text):
     from pulse import pactl, play_into, room_tone
-    from samantha.conversation.memory import Memory
     from test_voice_loop import samantha_voice
+
+    from samantha.conversation.memory import Memory
 
     with samantha_voice(pulse, *model_flags) as out:
         out.wait_for("· listening", 60)

@@ -5,11 +5,21 @@ threads, no sleeps: messages in, commands out."""
 import numpy as np
 
 from samantha.config import Settings
+from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, EchoFalseAlarm, KeyEndedTurn, Transcribe, VoiceLoop
-from samantha.audio.microphone import FRAME, RATE, Frame
 from samantha.core.turns import (
-    MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
-    SpeechUnlikely, TalkKey, Tick, TranscriptReady,
+    MicrophoneLost,
+    PausePlayback,
+    ReplyAudio,
+    Respond,
+    ResumePlayback,
+    SpeechEnded,
+    SpeechLikely,
+    SpeechStarted,
+    SpeechUnlikely,
+    TalkKey,
+    Tick,
+    TranscriptReady,
 )
 
 FRAME_S = FRAME / RATE

@@ -10,12 +10,12 @@ import sys
 import time
 
 import pytest
-
 from conftest import BRIEF, run_cli
-from samantha.conversation.dialogue import Conversation
+
 from samantha.config import LlmSettings
-from samantha.errors import SamanthaError
+from samantha.conversation.dialogue import Conversation
 from samantha.conversation.memory import Memory
+from samantha.errors import SamanthaError
 
 
 @pytest.fixture

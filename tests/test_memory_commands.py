@@ -1,10 +1,10 @@
 """Spoken control of memory, answered from the memory itself."""
 
 import pytest
-
 from conftest import BRIEF
-from samantha.conversation.dialogue import Conversation
+
 from samantha.config import LlmSettings
+from samantha.conversation.dialogue import Conversation
 from samantha.conversation.memory import Memory
 from samantha.conversation.memory_commands import answer
 

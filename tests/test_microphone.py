@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from pulse import as_device_wav, play_into
 
 pytestmark = pytest.mark.audio

@@ -2,12 +2,12 @@
 
 import json
 
-
 from conftest import BRIEF
-from samantha.conversation.dialogue import Conversation
+
 from samantha.config import LlmSettings
-from samantha.engines.base import Message
+from samantha.conversation.dialogue import Conversation
 from samantha.conversation.notes import SCHEMA, catch_up, take_notes
+from samantha.engines.base import Message
 
 
 def chat(memory, *lines):

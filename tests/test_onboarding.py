@@ -7,8 +7,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import run_cli
+
 from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding, a_name
 

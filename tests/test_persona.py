@@ -1,13 +1,13 @@
 """Her persona, and the prompt built from it and from memory, counted with the real tokenizer."""
 
 import pytest
-
 from conftest import BRIEF
-from samantha.conversation.dialogue import Conversation
+
 from samantha.config import LlmSettings
-from samantha.errors import SamanthaError
+from samantha.conversation.dialogue import Conversation
 from samantha.conversation.memory import Memory
 from samantha.conversation.persona import load
+from samantha.errors import SamanthaError
 
 
 def test_the_built_in_persona_is_samantha_and_name_and_pronouns_are_settings():

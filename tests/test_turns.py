@@ -4,8 +4,23 @@ import pytest
 
 from samantha.config import TurnSettings
 from samantha.core.turns import (
-    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
-    SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, Transcribe, TranscriptReady, TurnTaker,
+    CancelReply,
+    CheckIn,
+    FallAsleep,
+    PausePlayback,
+    ReplyAudio,
+    Respond,
+    ResumePlayback,
+    SpeechEnded,
+    SpeechLikely,
+    SpeechStarted,
+    SpeechUnlikely,
+    State,
+    TalkKey,
+    Tick,
+    Transcribe,
+    TranscriptReady,
+    TurnTaker,
     sounds_finished,
 )
 

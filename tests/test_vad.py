@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from samantha.config import VadSettings
 from samantha.audio.vad import FRAME, SileroVad, SpeechDetector
+from samantha.config import VadSettings
 
 
 def events(audio: np.ndarray, detector: SpeechDetector | None = None,

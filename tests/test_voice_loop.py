@@ -3,17 +3,17 @@ speaker, talk over her, and leave with Ctrl+C. Tiny real models; PulseAudio null
 
 import queue
 import re
-from contextlib import contextmanager
 import signal
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
-
 from pulse import load_recording, play_into, recording
+
 from samantha.conversation.memory import Memory
 
 pytestmark = pytest.mark.audio
@@ -83,19 +83,18 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
     utterance = phrase_wav
     (tmp_path / "config.toml").write_text("[tts]\nspeaking_rate = 0.15\n")  # a long reply, to talk over
     heard = tmp_path / "speaker.f32"
-    with recording(pulse, "speaker.monitor", heard):
-        with samantha_voice(pulse, "--verbose", *model_flags) as out:
-            out.wait_for("listening", 60)
-            time.sleep(2.0)  # the new input stream's first second or so is dead time
-            play_into(pulse, "mic", utterance).wait(timeout=30)
-            assert heard_text in out.wait_for("you ›", 30)
-            out.wait_for("samantha ›", 30)
-            time.sleep(1.5)  # she is speaking now; talk over her
-            player = play_into(pulse, "mic", utterance)
-            cut = out.wait_for(r"\(interrupted; she had said", 10)
-            timing = out.wait_for(r"latency from end of speech", 10)  # --verbose: where the turn's time went
-            player.wait(timeout=30)
-            out.wait_for("you ›", 30)  # the interruption became the user's next turn
+    with recording(pulse, "speaker.monitor", heard), samantha_voice(pulse, "--verbose", *model_flags) as out:
+        out.wait_for("listening", 60)
+        time.sleep(2.0)  # the new input stream's first second or so is dead time
+        play_into(pulse, "mic", utterance).wait(timeout=30)
+        assert heard_text in out.wait_for("you ›", 30)
+        out.wait_for("samantha ›", 30)
+        time.sleep(1.5)  # she is speaking now; talk over her
+        player = play_into(pulse, "mic", utterance)
+        cut = out.wait_for(r"\(interrupted; she had said", 10)
+        timing = out.wait_for(r"latency from end of speech", 10)  # --verbose: where the turn's time went
+        player.wait(timeout=30)
+        out.wait_for("you ›", 30)  # the interruption became the user's next turn
     assert re.search(r"transcript \+\d+ ms · end of turn \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
                      r"\(interrupted\)", timing), timing
     said = re.search(r'she had said: "(.*)"\)', cut).group(1)
@@ -138,15 +137,14 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
         pulse, model_flags, phrase_wav, tmp_path, heard_text):
     answer = phrase_wav
     heard = tmp_path / "speaker.f32"
-    with recording(pulse, "speaker.monitor", heard):
-        with samantha_voice(pulse, *model_flags) as out:
-            opening = out.wait_for("what should I call you", 60)  # she speaks first
-            time.sleep(2.0)
-            for reply in ("didn't quite catch that", "Nice to meet you, friend"):  # the tiny Whisper's words
-                play_into(pulse, "mic", answer).wait(timeout=30)             # are no name: asked again,
-                assert heard_text in out.wait_for("you ›", 30)               # then a kind default
-                out.wait_for(reply, 30)
-                time.sleep(1.5)
+    with recording(pulse, "speaker.monitor", heard), samantha_voice(pulse, *model_flags) as out:
+        opening = out.wait_for("what should I call you", 60)  # she speaks first
+        time.sleep(2.0)
+        for reply in ("didn't quite catch that", "Nice to meet you, friend"):  # the tiny Whisper's words
+            play_into(pulse, "mic", answer).wait(timeout=30)             # are no name: asked again,
+            assert heard_text in out.wait_for("you ›", 30)               # then a kind default
+            out.wait_for(reply, 30)
+            time.sleep(1.5)
     assert opening.startswith("samantha › Hi, I'm Samantha.")
     assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
     memory = Memory(tmp_path / "data" / "memory.sqlite3")

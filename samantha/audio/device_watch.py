@@ -9,12 +9,12 @@ speech when the microphone goes, speak the news) it asks through two callbacks.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from samantha.audio import output_kind
-from samantha.core.echo_gate import EchoGate
-from samantha.audio.kept_stream import RETRY_S, Kept, Keeper
+from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
 from samantha.audio.sound_server import Placement, ServerWatch
+from samantha.core.echo_gate import EchoGate
 
 NEWS = {  # (kind, back): what she says out loud, if she can
     ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",

@@ -10,9 +10,11 @@ new stream has actually called back. The conversation itself is untouched throug
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
 
 from samantha.audio import devices
+
 STALL_S = 1.0  # no callback for this long: the device is gone
 FIRST_CALL_S = 3.0  # a stream just opened may take over a second to start calling back
 RETRY_S = 2.0

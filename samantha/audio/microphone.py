@@ -13,24 +13,13 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from samantha.audio import devices
-from samantha.errors import SamanthaError
 from samantha.audio.kept_stream import KeptStream, Liveness
-
-RATE = 16000
-FRAME = 512  # 32 ms at 16 kHz: the VAD's frame
-
-
-@dataclass(frozen=True)
-class Frame:
-    audio: np.ndarray  # FRAME float32 samples, 16 kHz mono
-    t: float  # stream time of its first sample, seconds since the microphone opened
-    at: float = 0.0  # monotonic time it arrived from the device
-    stream: int = 0  # which of the microphone's streams it came from (a new one after each reopen)
+from samantha.core.frames import FRAME, RATE, Frame
+from samantha.errors import SamanthaError
 
 
 class Microphone(KeptStream):

@@ -19,8 +19,8 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 ENV = dict(os.environ, LC_ALL="C")  # pactl's field names, whatever the user's language
 RESTART_S = 3.0  # after the server went away, watch again this often
@@ -73,10 +73,10 @@ NOT_HERS = ("samantha.stream", "test-speech")  # a stream property: what `bench 
 
 def placement(pid: int | None = None) -> Placement:
     """Where this process's capture and playback streams are now."""
-    pid = str(pid or os.getpid())
+    ours_pid = str(pid or os.getpid())
     sources = {b["index"]: b for b in _blocks(_pactl("list", "sources"))}
     sinks = {b["index"]: b for b in _blocks(_pactl("list", "sinks"))}
-    ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == pid
+    ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == ours_pid
                          and b.get(NOT_HERS[0]) != NOT_HERS[1]]
     source = next((sources.get(b.get("Source", "")) for b in ours("source-outputs")), None)
     sink = next((sinks.get(b.get("Sink", "")) for b in ours("sink-inputs")), None)
@@ -145,6 +145,7 @@ class ServerWatch:
     def _watch(self, proc: subprocess.Popen) -> None:
         """Each burst of events (a device plugged in makes a dozen) is one look, 0.1 s after it."""
         relevant = re.compile(rb"on (server|source|sink|source-output|sink-input)\b")
+        assert proc.stdout is not None  # started with stdout=PIPE
         fd, rest, since = proc.stdout.fileno(), b"", time.monotonic()  # look once at the start
         while True:
             ready, _, _ = select.select([fd], [], [], 0.1 if since else None)

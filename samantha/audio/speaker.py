@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from samantha.audio import devices
-from samantha.core.echo_gate import PlayedLevels
-from samantha.engines.base import AudioChunk
-from samantha.errors import SamanthaError
 from samantha.audio.kept_stream import KeptStream, Liveness
+from samantha.audio.played_levels import PlayedLevels
+from samantha.core.frames import AudioChunk
+from samantha.errors import SamanthaError
 
 
 @dataclass

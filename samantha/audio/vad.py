@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from samantha.config import VadSettings
+from samantha.core.frames import FRAME
+from samantha.core.frames import RATE as SAMPLE_RATE
+from samantha.core.turns import SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely
 
-SAMPLE_RATE = 16000
-FRAME = 512  # samples: 32 ms, the frame Silero is trained on at 16 kHz
 CONTEXT = 64  # samples of the previous frame the model sees with each new one
 QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared
 
@@ -74,6 +75,15 @@ class SileroVad:
 class VadEvent:
     kind: str  # "maybe" (speech may be starting) | "start" | "no" (it did not) | "end"
     time_s: float  # stream time where the speech really started or stopped
+
+    @property
+    def event(self) -> SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechEnded:
+        """The turn-taker's typed event for this change."""
+        return _EVENTS[self.kind](self.time_s)
+
+
+_EVENTS: dict[str, type[SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechEnded]] = {
+    "maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
 
 
 class SpeechDetector:

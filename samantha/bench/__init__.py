@@ -26,7 +26,8 @@ from samantha.config import Settings
 
 MAX_INNER_PAUSE_MS = 600  # a pause up to this long must never end the turn
 REPLY_TOKENS = 30  # voice to voice: her replies are capped (nothing before her first audio changes)
-GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1, "idle_cpu_pct": 5,
+GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1,
+         "idle_cpu_pct": 5,
          "ptt_end_of_turn_ms": 20}
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from samantha.core.frames import RATE
 from samantha.errors import SamanthaError
 
-RATE = 16000
 WINDOW = 160  # 10 ms: the grain of trimming and pause finding
 
 

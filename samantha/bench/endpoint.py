@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from samantha.audio.vad import FRAME, SAMPLE_RATE, SpeechDetector
 from samantha.bench.corpus import Clip
 from samantha.config import Settings
-from samantha.engines.base import Transcriber
+from samantha.core.frames import Frame
 from samantha.core.loop import Message, Transcribe, VoiceLoop
-from samantha.audio.microphone import Frame
-from samantha.runtime.session import VAD_EVENTS
 from samantha.core.turns import Respond, Tick, TranscriptReady
-from samantha.audio.vad import FRAME, SAMPLE_RATE, SpeechDetector
+from samantha.engines.base import Transcriber
 
 LEAD_S = 0.5  # silence before each clip
 
@@ -67,7 +66,7 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
         chunk = audio[i * FRAME : (i + 1) * FRAME]
         messages: list[Message] = [Frame(chunk, i * FRAME / SAMPLE_RATE)]
         if change := detector.feed(chunk):
-            messages.append(VAD_EVENTS[change.kind](change.time_s))
+            messages.append(change.event)
         messages += [e for e in pending if e.t <= now]
         pending = [e for e in pending if e.t > now]
         for message in [*messages, Tick(now)]:

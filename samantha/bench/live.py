@@ -12,17 +12,20 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from samantha.bench.corpus import Clip
-from samantha.bench.paced import PacedChatModel, PacedSource, PacedSynthesizer, PacedTranscriber
-from samantha.conversation.dialogue import Conversation
-from samantha.config import Settings
-from samantha.errors import SamanthaError
-from samantha.core.latency import TurnTimes
-from samantha.runtime.session import Session
+import numpy as np
+
 from samantha.audio.speaker import Speaker
+from samantha.bench.corpus import Clip
+from samantha.bench.paced import PacedChatModel, PacedSource, PacedSynthesizer, PacedTranscriber, Played
+from samantha.config import Settings
+from samantha.conversation.dialogue import Conversation
+from samantha.core.latency import TurnTimes
+from samantha.errors import SamanthaError
+from samantha.runtime.session import Session, Source
 
 SHORT, LONG = 10, 200  # reply lengths in tokens
 GAP_S = 0.5  # the user's pause after her answer, before speaking again
@@ -106,7 +109,7 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
             time.sleep(GAP_S)
             model.tokens, asked = LONG, time.monotonic()
             source.say(utterance.audio)
-            _wait(lambda: speaker.sounding_until > asked)  # her long answer is playing
+            _wait(lambda asked=asked: speaker.sounding_until > asked)  # her long answer is playing
             time.sleep(0.5)  # well into her answer
             model.tokens, stt.text = SHORT, " ".join(w for w, _ in interruption.segments)
             talk = source.say(interruption.audio)
@@ -178,17 +181,18 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
     recorder, result = Recorder(), VoiceToVoice()
     with ExitStack() as stack:
         if through:
-            from samantha.bench.through import DevicePlayer
             from samantha.audio.microphone import Microphone
+            from samantha.bench.through import DevicePlayer
 
-            source = Microphone(settings.audio.input_device)
-            stack.callback(source.close)
+            microphone = Microphone(settings.audio.input_device)
+            stack.callback(microphone.close)
             player = DevicePlayer(through)
             stack.callback(player.close)
-            say = player.say
+            source: Source = microphone
+            say: Callable[[np.ndarray], Played] = player.say
         else:
-            source = PacedSource()
-            say = source.say
+            paced = PacedSource()
+            source, say = paced, paced.say
         _, speaker = stack.enter_context(running(settings, source, model, synth, stt, recorder))
         time.sleep(3.0 if through else 1.0)  # a new input stream's first second or two is start-up
         for clip in clips:

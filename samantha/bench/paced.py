@@ -16,8 +16,8 @@ from collections import deque
 import numpy as np
 
 from samantha.core.chunker import Chunker
+from samantha.core.frames import FRAME, RATE, Frame
 from samantha.engines.base import AudioChunk, Transcript
-from samantha.audio.microphone import FRAME, RATE, Frame
 
 
 class PacedTranscriber:
@@ -54,8 +54,8 @@ class PacedStream:
 
 def reply_words(tokens: int) -> list[str]:
     """A reply of ``tokens`` one-word tokens, always opening with the same clause."""
-    opening = "Oh, I love that idea, tell me more about it.".split()
-    filler = "The sea was calm and bright all day, and the gulls were loud.".split()
+    opening = ["Oh,", "I", "love", "that", "idea,", "tell", "me", "more", "about", "it."]
+    filler = ["The", "sea", "was", "calm", "and", "bright", "all", "day,", "and", "the", "gulls", "were", "loud."]
     words = (opening + filler * (tokens // len(filler) + 1))[:tokens]
     return [w if i == 0 else " " + w for i, w in enumerate(words)]
 
@@ -79,10 +79,8 @@ class PacedChatModel:
         could release its first speakable piece."""
         stream = next(s for s in self.streams if s.created >= since)
         chunker = Chunker()
-        for i, word in enumerate(stream.words):
-            if chunker.feed(word):
-                break
-        return sum(stream.took[: i + 1])
+        first = next((i for i, word in enumerate(stream.words) if chunker.feed(word)), len(stream.words) - 1)
+        return sum(stream.took[: first + 1])
 
 
 class PacedSynthesizer:

@@ -19,9 +19,8 @@ import numpy as np
 
 from samantha.audio import devices
 from samantha.bench.paced import Played
+from samantha.core.frames import RATE
 from samantha.errors import SamanthaError
-
-RATE = 16000
 
 
 @contextmanager

@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from samantha import config
-from samantha.models import paths
-from samantha.models import store
 from samantha.config import Settings
 from samantha.errors import SamanthaError
+from samantha.models import paths, store
 
 console = Console(stderr=True, highlight=False)
 
@@ -27,9 +26,9 @@ def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _voice_out(settings: Settings):
-    from samantha.runtime.voice_out import VoiceOut
-    from samantha.engines import load_synthesizer
     from samantha.audio.speaker import Speaker
+    from samantha.engines import load_synthesizer
+    from samantha.runtime.voice_out import VoiceOut
 
     synthesizer = load_synthesizer(settings)
     return VoiceOut(synthesizer, Speaker(settings.audio.output_device))
@@ -38,8 +37,8 @@ def _voice_out(settings: Settings):
 def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> int:
     """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
     from samantha.conversation import companion
-    from samantha.conversation.dialogue import reply_aloud
     from samantha.engines import load_chat_model
+    from samantha.runtime.voice_out import reply_aloud
 
     once = getattr(args, "once", None)
     if once is not None and not once.strip():
@@ -104,14 +103,14 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     """The hands-free conversation, until Ctrl+C."""
     import threading
 
+    from samantha.audio.microphone import Microphone
+    from samantha.audio.speaker import Speaker
     from samantha.conversation import companion
+    from samantha.core.turns import State
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
     from samantha.runtime.hotkey import PushToTalk
-    from samantha.audio.microphone import Microphone
     from samantha.runtime.session import Session
-    from samantha.audio.speaker import Speaker
     from samantha.runtime.terminal import Terminal
-    from samantha.core.turns import State
 
     memory = companion.open_memory(args)
     settings = companion.as_chosen(settings, memory, args)
@@ -153,9 +152,8 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def say(args: argparse.Namespace, settings: Settings) -> int:
-    from samantha.engines import load_synthesizer
-
     from samantha.core.speech_text import clean_for_speech
+    from samantha.engines import load_synthesizer
 
     if not args.text.strip():
         raise SamanthaError("Nothing to say: the text is empty.")

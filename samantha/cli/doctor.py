@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.console import Console
 
 from samantha import engines
 from samantha.audio import devices
-from samantha.models import store
 from samantha.config import Settings
 from samantha.errors import SamanthaError
+from samantha.models import store
 
 
 def _model_check(settings: Settings, engine: str, load: Callable[[Settings], object]) -> Callable[[], str]:

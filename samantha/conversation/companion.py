@@ -12,10 +12,9 @@ import argparse
 from rich.console import Console
 
 from samantha import config
-from samantha.models import paths
-from samantha.models import store
 from samantha.config import Settings
 from samantha.conversation.memory import Memory
+from samantha.models import paths, store
 
 console = Console(stderr=True, highlight=False)
 
@@ -59,8 +58,8 @@ def installed_voices(settings: Settings) -> list[str]:
 def first_meeting(conversation, settings: Settings, voice_out=None, force: bool = False) -> str | None:
     """Begin the first meeting if there is no profile yet (or ``force``); returns her opening line.
     With ``voice_out`` the user hears each installed voice and picks one."""
-    from samantha.engines import load_synthesizer
     from samantha.conversation.onboarding import Onboarding
+    from samantha.engines import load_synthesizer
 
     memory = conversation.memory
     if memory.incognito or (not force and "name" in memory.profile()):

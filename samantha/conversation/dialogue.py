@@ -5,29 +5,23 @@ through the reply guard (``reply_guard.py``: never her instructions, never a loo
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
-``reply_aloud`` hands each speakable piece to the voice (``voice_out.py``) as soon as it is
-complete, so Samantha starts speaking while the model is still writing.
+Keyboard chat speaks the reply as it streams (``runtime/voice_out.py``, ``reply_aloud``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
-from typing import TYPE_CHECKING, Iterator, TextIO
+from collections.abc import Iterator
 
-from samantha.conversation import memory_commands as recall
-from samantha.core.chunker import Chunker
 from samantha.config import LlmSettings
-from samantha.engines.base import ChatModel, ChatStream, Message
+from samantha.conversation import memory_commands as recall
 from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding
 from samantha.conversation.persona import Persona
 from samantha.conversation.persona import load as load_persona
 from samantha.core.reply_guard import ReplyGuard
-
-if TYPE_CHECKING:
-    from samantha.runtime.voice_out import VoiceOut
+from samantha.engines.base import ChatModel, ChatStream, Message
 
 TANGLED = "Sorry, my words got tangled there. Could you say that another way?"  # when the guard cut everything
 
@@ -126,12 +120,14 @@ class Conversation:
         self._add(Message("assistant", text))
 
     def _onboard(self, answer: str) -> Iterator[str]:
+        onboarding = self.onboarding
+        assert onboarding is not None  # only called while the first meeting lasts
         self._add(Message("user", answer))
-        for line in self.onboarding.respond(answer):
+        for line in onboarding.respond(answer):
             self._add(Message("assistant", line))
             yield line
-        if self.onboarding.done:  # her (perhaps new) name and what she learned shape every prompt from now
-            self.persona = dataclasses.replace(self.persona, name=self.onboarding.her_name)
+        if onboarding.done:  # her (perhaps new) name and what she learned shape every prompt from now
+            self.persona = dataclasses.replace(self.persona, name=onboarding.her_name)
             self.name, self._system = self.persona.name, None
 
     def notes_pending(self) -> bool:
@@ -185,18 +181,3 @@ class Conversation:
         if message not in self._tokens:
             self._tokens[message] = self.model.count_tokens(message.content)
         return self._tokens[message]
-
-
-def reply_aloud(conversation: Conversation, voice: "VoiceOut | None", text: str, out: TextIO = sys.stdout) -> None:
-    """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete."""
-    chunker = Chunker()
-    for delta in conversation.respond(text):
-        out.write(delta)
-        out.flush()
-        for piece in chunker.feed(delta) if voice else ():
-            voice.say(piece)
-    out.write("\n")
-    for piece in chunker.flush() if voice else ():
-        voice.say(piece)
-    if voice:
-        voice.finish()

@@ -200,7 +200,7 @@ class Memory:
         self._db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self.__init__(self.path)
+        Memory.__init__(self, self.path)
 
     def close(self) -> None:
         self._db.close()
@@ -210,4 +210,4 @@ class Memory:
         if self._readonly:
             return 0
         cursor = self._db.execute(sql, params)
-        return cursor.rowcount if rowcount else cursor.lastrowid
+        return cursor.rowcount if rowcount else (cursor.lastrowid or 0)

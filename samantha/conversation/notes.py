@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samantha.engines.base import ChatModel, Message
 from samantha.conversation.memory import Memory
+from samantha.engines.base import ChatModel, Message
 
 SCHEMA = {
     "type": "object",
@@ -88,7 +88,7 @@ def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = 
     for conversation in pending:
         try:
             take_notes(model, memory, conversation, context_tokens, name)
-        except Exception as exc:  # noqa: BLE001 - any engine failure: report, skip, go on
+        except Exception as exc:
             problems.append(f"conversation {conversation}: {exc}")
             memory.learned(conversation)
     return len(pending) - len(problems), problems

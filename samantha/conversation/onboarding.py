@@ -10,7 +10,7 @@ and the voice loop both drive it by calling ``respond``; ``samantha setup`` runs
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from samantha.conversation.memory import Memory
 
@@ -72,8 +72,9 @@ class Onboarding:
         if answer and not NOTHING.match(answer):
             self.memory.remember(f"{self.user} said about themselves: {answer.rstrip('.')}.")
         if self._steps[0] == self._got_voice:
-            for voice in self.voices:
-                self.preview(voice)
+            if preview := self.preview:
+                for voice in self.voices:
+                    preview(voice)
             listed = ", ".join(f"the {_ORDINALS[i]}" for i in range(min(len(self.voices), 6)))
             return f"Thank you. I can speak in {len(self.voices)} voices; you just heard them. Which did you like: {listed}?"
         return self._ask_her_name()

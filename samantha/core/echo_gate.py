@@ -19,12 +19,13 @@ is not heard, and her echo is part of the audio transcribed after an interruptio
 
 from __future__ import annotations
 
-import threading
 from collections import deque
+from typing import Protocol
 
 import numpy as np
 
-FRAME_S = 0.032  # a microphone frame
+from samantha.core.frames import FRAME_S
+
 WINDOW_S = 0.5  # her sound is back in the microphone within this (output + input buffers, room)
 MARGIN = 2.0  # the user must be this much louder than her echo could be (6 dB)
 PRIOR_COUPLING = 1.0  # until measured: her echo as loud at the microphone as she plays it
@@ -38,31 +39,17 @@ LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over 
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 
 
-class PlayedLevels:
-    """What she played, block by block: (monotonic time it is heard, RMS). Written by the
-    speaker's callback, read by the gate on the loop thread."""
+class Played(Protocol):
+    """What she played, as the speaker logs it (``audio/played_levels.py``)."""
 
-    def __init__(self, seconds: float = 2 * WINDOW_S, block_s: float = 0.01):
-        self._blocks: deque[tuple[float, float]] = deque(maxlen=int(seconds / block_s) + 1)
-        self._lock = threading.Lock()
+    def playing(self, at: float, within: float = 0.05) -> bool: ...
 
-    def add(self, t: float, rms: float) -> None:
-        with self._lock:
-            self._blocks.append((t, rms))
-
-    def playing(self, at: float, within: float = 0.05) -> bool:
-        """Was she sounding just now (not paused for the user, not finished)?"""
-        with self._lock:
-            return bool(self._blocks) and self._blocks[-1][0] >= at - within
-
-    def loudest(self, since: float, until: float) -> float:
-        with self._lock:
-            return max((rms for t, rms in self._blocks if since <= t <= until), default=0.0)
+    def loudest(self, since: float, until: float) -> float: ...
 
 
 class EchoGate:
     """Is this microphone frame the user, or only her own voice coming back? Pure: frames and
-    their arrival times in, yes/no out; what she played comes from ``PlayedLevels``.
+    their arrival times in, yes/no out; what she played comes from the speaker's log (``Played``).
 
     The level is learned only from frames held back, so the user talking over her never
     teaches it (a small drift up is still followed: those frames stay under the bar). A jump
@@ -72,7 +59,7 @@ class EchoGate:
     and that floor fades as her speech is learned again.
     """
 
-    def __init__(self, played: PlayedLevels):
+    def __init__(self, played: Played):
         self.played = played
         self._ratios: deque[float] = deque(maxlen=HISTORY_FRAMES)
         self._open_until = float("-inf")

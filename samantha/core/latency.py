@@ -32,7 +32,7 @@ class TurnTimes:
 
     def line(self) -> str:
         """'… transcript +31 ms · end of turn +262 ms · …', each step counted from the end of speech."""
-        parts = [f"{label} +{self.since_speech_end(step) * 1000:.0f} ms"
-                 for step, label in STEPS if self.since_speech_end(step) is not None]
+        since = {step: self.since_speech_end(step) for step, _ in STEPS}
+        parts = [f"{label} +{s * 1000:.0f} ms" for step, label in STEPS if (s := since[step]) is not None]
         cut = " (interrupted)" if self.interrupted else ""
         return f"latency from end of speech: {' · '.join(parts) or 'n/a'}{cut}"

@@ -21,11 +21,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from samantha.config import Settings
-from samantha.audio.microphone import FRAME, RATE, Frame
 from samantha.core import turns
+from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.turns import (
-    CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
-    SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, TranscriptReady, TurnTaker,
+    CancelReply,
+    CheckIn,
+    FallAsleep,
+    MicrophoneLost,
+    PausePlayback,
+    ReplyAudio,
+    Respond,
+    ResumePlayback,
+    SpeechEnded,
+    SpeechLikely,
+    SpeechStarted,
+    SpeechUnlikely,
+    TalkKey,
+    Tick,
+    TranscriptReady,
+    TurnTaker,
 )
 
 PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut

@@ -25,6 +25,7 @@ the model's stream is closed. Pure: text in, text out.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 SHINGLE = 5  # words in a row shared with the instructions that make a recital (with a long word)
 LONG_RUN = 7  # ...or this many, whatever the words
@@ -67,7 +68,7 @@ class ReplyGuard:
         if self.stopped:
             return []
         self._pending += delta
-        out = []
+        out: list[str] = []
         while (cut := self._next_cut()) is not None:
             clause, self._pending = self._pending[:cut], self._pending[cut:]
             if not self._accept(clause):
@@ -114,7 +115,7 @@ class ReplyGuard:
             return "repeated itself"
         everything = self._said + new
         run = 1
-        for a, b in zip(everything, everything[1:]):
+        for a, b in pairwise(everything):
             run = run + 1 if a == b else 1
             if run >= SAME_WORD:
                 return "repeated itself"

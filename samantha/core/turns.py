@@ -169,7 +169,26 @@ class TurnTaker:
     def handle(self, event: Event) -> list[Action]:
         if not self.hands_free and isinstance(event, _VOICE):
             return []  # push-to-talk: the voice is heard only while the key is down
-        return getattr(self, f"_on_{type(event).__name__}")(event)
+        match event:
+            case SpeechStarted():
+                return self._on_SpeechStarted(event)
+            case SpeechEnded():
+                return self._on_SpeechEnded(event)
+            case SpeechLikely():
+                return self._on_SpeechLikely(event)
+            case SpeechUnlikely():
+                return self._on_SpeechUnlikely(event)
+            case TranscriptReady():
+                return self._on_TranscriptReady(event)
+            case ReplyAudio():
+                return self._on_ReplyAudio(event)
+            case TalkKey():
+                return self._on_TalkKey(event)
+            case MicrophoneLost():
+                return self._on_MicrophoneLost(event)
+            case Tick():
+                return self._on_Tick(event)
+        raise TypeError(f"not an event: {event!r}")
 
     # --- the talk key ---
     def _on_TalkKey(self, e: TalkKey) -> list[Action]:
@@ -207,7 +226,7 @@ class TurnTaker:
         self._speech_since = e.t  # over her (THINKING or SPEAKING): maybe an interruption
         return self._on_SpeechLikely(e)
 
-    def _on_SpeechLikely(self, e: SpeechLikely) -> list[Action]:
+    def _on_SpeechLikely(self, e: SpeechLikely | SpeechStarted | TalkKey) -> list[Action]:
         if self.state is State.SPEAKING and not self._paused_reply:  # fall silent now, decide later
             self._paused_reply = True
             return [PausePlayback()]

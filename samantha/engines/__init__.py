@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from samantha.models import store
 from samantha.config import Settings
 from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer, Transcriber, Transcript
+from samantha.models import store
 
 __all__ = [
-    "AudioChunk", "ChatModel", "ChatStream", "Message", "Synthesizer", "Transcriber", "Transcript",
-    "load_transcriber", "load_chat_model", "load_synthesizer",
+    "AudioChunk",
+    "ChatModel",
+    "ChatStream",
+    "Message",
+    "Synthesizer",
+    "Transcriber",
+    "Transcript",
+    "load_chat_model",
+    "load_synthesizer",
+    "load_transcriber",
 ]
 
 

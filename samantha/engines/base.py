@@ -7,10 +7,13 @@ session only ever sees these types, so a new backend is a new file plus one line
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
+
+from samantha.core.frames import AudioChunk  # audio values are the core's; re-exported for the engines
 
 
 @dataclass(frozen=True)
@@ -33,18 +36,6 @@ class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
     interrupted: bool = False  # an assistant reply cut short: ``content`` is what was heard
-
-
-@dataclass(frozen=True)
-class AudioChunk:
-    """Mono float32 audio in [-1, 1] at ``sample_rate``."""
-
-    audio: np.ndarray
-    sample_rate: int
-
-    @property
-    def duration_s(self) -> float:
-        return len(self.audio) / self.sample_rate
 
 
 class Transcriber(Protocol):

@@ -12,14 +12,20 @@ interleaving inside llama.cpp.
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any
 
 from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from samantha.errors import SamanthaError, model_problem
 
 LOCK_WAIT_S = 30.0  # a reply on another thread stops within one token of cancel(); this is ample
+
+
+def _as_dicts(messages: Sequence[Message]) -> Any:
+    """Our messages as llama-cpp-python's chat messages (its own TypedDicts)."""
+    return [{"role": m.role, "content": m.content} for m in messages]
 
 
 class LlamaChatModel:
@@ -57,8 +63,8 @@ class LlamaChatModel:
         if not self._lock.acquire(timeout=LOCK_WAIT_S):
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
-            out = self._llama.create_chat_completion(
-                messages=[{"role": m.role, "content": m.content} for m in messages], max_tokens=max_tokens,
+            out: Any = self._llama.create_chat_completion(
+                messages=_as_dicts(messages), max_tokens=max_tokens,
                 temperature=0.0, response_format={"type": "json_object", "schema": schema})
         except ValueError as exc:
             raise SamanthaError(f"The notes to take no longer fit the model's context ({exc}).") from exc
@@ -70,7 +76,7 @@ class LlamaChatModel:
         except json.JSONDecodeError as exc:  # only if max_tokens cut it short
             raise SamanthaError(f"The model's notes were cut off before the JSON ended ({exc}).") from exc
 
-    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> "LlamaStream":
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> LlamaStream:
         if self._active is not None:
             self._active.close()
         self._active = LlamaStream(self, list(messages), max_tokens or self._settings.max_reply_tokens)
@@ -103,15 +109,15 @@ class LlamaStream:
     def __iter__(self) -> Iterator[str]:
         return self._deltas
 
-    def _generate(self) -> Iterator[str]:
+    def _generate(self) -> Generator[str, None, None]:
         model = self._model
         if not model._lock.acquire(timeout=LOCK_WAIT_S):
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
             if self.cancelled:
                 return
-            chunks = model._llama.create_chat_completion(
-                messages=[{"role": m.role, "content": m.content} for m in self._messages],
+            chunks: Any = model._llama.create_chat_completion(
+                messages=_as_dicts(self._messages),
                 stream=True, max_tokens=self._max_tokens, temperature=model._settings.temperature,
             )
             try:

@@ -9,15 +9,15 @@ even from its first clause to its last.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
 from samantha.config import TtsSettings
+from samantha.core.speech_text import clean_for_speech
 from samantha.engines.base import AudioChunk
 from samantha.errors import model_problem
-from samantha.core.speech_text import clean_for_speech
 
 PEAK_LIMIT = 0.97
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from samantha.config import SttSettings
+from samantha.core.frames import RATE
 from samantha.engines.base import Transcript
 from samantha.errors import model_problem
 
@@ -27,7 +28,7 @@ OFTEN_HALLUCINATED = {"thank you", "thanks for watching", "thank you for watchin
 
 
 class WhisperTranscriber:
-    sample_rate = 16000
+    sample_rate = RATE
 
     def __init__(self, model_dir: Path, settings: SttSettings):
         for name in REQUIRED_FILES:

@@ -17,13 +17,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
-from samantha.models import paths
 from samantha.config import tomllib
 from samantha.errors import SamanthaError
+from samantha.models import paths
 
 ENGINES = ("stt", "llm", "voice")
 RETRIES = 5  # attempts in a row that bring no new bytes before a download gives up

@@ -13,7 +13,8 @@ import os
 import select
 import sys
 import threading
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from samantha.errors import SamanthaError
 
@@ -25,7 +26,8 @@ class PushToTalk:
         """``on_change(True)`` when talking starts, ``on_change(False)`` when it ends."""
         self.spec, self.toggle, self._on_change = spec, toggle, on_change
         self._terminal = terminal if terminal is not None else sys.stdin
-        self._talking, self._down, self._pressed = False, False, set()
+        self._talking, self._down = False, False
+        self._pressed: set[object] = set()
         self._listener = None
         self._stopped = threading.Event()
         self._reader: threading.Thread | None = None
@@ -41,7 +43,7 @@ class PushToTalk:
                 return f"Talk key: {self.spec} ({how})."
             except SamanthaError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - any backend failure means: no global hook here
+            except Exception as exc:
                 why = f"the desktop's keyboard cannot be watched ({exc})"
         if not self._terminal.isatty():
             if required:

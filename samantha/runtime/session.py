@@ -22,26 +22,35 @@ from typing import Protocol
 
 import numpy as np
 
-from samantha.conversation.dialogue import Conversation
-from samantha.runtime.voice_out import VoiceOut
-from samantha.core.chunker import Chunker
-from samantha.config import Settings
 from samantha.audio.device_watch import DeviceWatch
-from samantha.engines.base import Synthesizer, Transcriber
+from samantha.audio.sound_server import Placement
+from samantha.audio.speaker import Queued, Speaker
+from samantha.audio.vad import SpeechDetector
+from samantha.config import Settings
+from samantha.conversation.dialogue import Conversation
+from samantha.core.chunker import Chunker
+from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.latency import TurnTimes
 from samantha.core.loop import Command, EchoFalseAlarm, KeyEndedTurn, Message, Transcribe, VoiceLoop
-from samantha.audio.speaker import Queued, Speaker
-from samantha.audio.microphone import FRAME, RATE, Frame
-from samantha.audio.sound_server import Placement
 from samantha.core.turns import (
-    CancelReply, CheckIn, FallAsleep, MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback,
-    SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely, State, TalkKey, Tick, TranscriptReady,
+    CancelReply,
+    CheckIn,
+    FallAsleep,
+    MicrophoneLost,
+    PausePlayback,
+    ReplyAudio,
+    Respond,
+    ResumePlayback,
+    State,
+    TalkKey,
+    Tick,
+    TranscriptReady,
 )
-from samantha.audio.vad import SpeechDetector
+from samantha.engines.base import Synthesizer, Transcriber
+from samantha.runtime.voice_out import VoiceOut
 
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
-VAD_EVENTS = {"maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
 SILENCE = np.zeros(FRAME, np.float32)
 
 
@@ -101,12 +110,8 @@ class Session:
                     item = self.inbox.get(timeout=0.1)
                 except queue.Empty:
                     item = None
-                if isinstance(item, Frame):
-                    self._frame(item)
-                elif isinstance(item, Placement):
-                    self.devices.placed(item)
-                elif item is not None:
-                    self._handle(item)
+                if item is not None:
+                    self._take(item)
                 self._handle(Tick(self.clock()))
                 self.devices.check()
         finally:
@@ -121,10 +126,19 @@ class Session:
             self._frame(frame)
         while True:
             try:
-                self._handle(self.inbox.get_nowait())
+                self._take(self.inbox.get_nowait())
             except queue.Empty:
                 break
         self._handle(Tick(self.now))
+
+    def _take(self, item: Message | Placement) -> None:
+        match item:
+            case Frame():
+                self._frame(item)
+            case Placement():
+                self.devices.placed(item)
+            case _:
+                self._handle(item)
 
     def clock(self) -> float:
         """Stream time now: the latest frame's end plus the time since it arrived (at most a frame)."""
@@ -159,7 +173,7 @@ class Session:
             elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
                 self._noticed = time.monotonic()
                 self._speech_end = self._noticed - (self.now - change.time_s)
-            self._handle(VAD_EVENTS[change.kind](change.time_s))
+            self._handle(change.event)
 
     def _deaf(self) -> None:
         """The microphone went: the loop decides what that means for the turn under way."""

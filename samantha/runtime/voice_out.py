@@ -8,15 +8,19 @@ reach the speaker after it.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import TextIO
 
 import numpy as np
 
+from samantha.audio.speaker import Queued, Speaker
+from samantha.conversation.dialogue import Conversation
+from samantha.core.chunker import Chunker
 from samantha.engines.base import AudioChunk, Synthesizer
 from samantha.errors import SamanthaError
-from samantha.audio.speaker import Queued, Speaker
 
 
 class VoiceOut:
@@ -101,3 +105,18 @@ class VoiceOut:
                 self.error = exc
             finally:
                 self._pieces.task_done()
+
+
+def reply_aloud(conversation: Conversation, voice: VoiceOut | None, text: str, out: TextIO = sys.stdout) -> None:
+    """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete."""
+    chunker = Chunker()
+    for delta in conversation.respond(text):
+        out.write(delta)
+        out.flush()
+        for piece in chunker.feed(delta) if voice else ():
+            voice.say(piece)  # type: ignore[union-attr]  # only with a voice
+    out.write("\n")
+    if voice:
+        for piece in chunker.flush():
+            voice.say(piece)
+        voice.finish()

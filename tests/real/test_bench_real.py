@@ -5,7 +5,6 @@ what is measured, never how fast."""
 import json
 
 import pytest
-
 from conftest import TESTDATA, run_cli
 from real_models import WHISPER_TINY
 

@@ -6,7 +6,6 @@ same echo does cut her off (so the echo in this test is real)."""
 import time
 
 import pytest
-
 from pulse import as_device_wav, pactl, play_into
 from test_voice_loop import samantha_voice
 

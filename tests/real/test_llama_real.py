@@ -4,8 +4,8 @@ cache kept across turns, and notes taken under the JSON grammar."""
 import threading
 
 from samantha.conversation.dialogue import Conversation
-from samantha.engines.base import Message
 from samantha.conversation.persona import load
+from samantha.engines.base import Message
 
 SYSTEM = Message("system", load().system_prompt())
 

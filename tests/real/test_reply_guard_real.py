@@ -4,9 +4,9 @@ on a phrase are cut where the fault begins: what is said and stored is the clean
 import re
 
 from samantha.conversation.dialogue import TANGLED, Conversation
-from samantha.engines.base import Message
 from samantha.conversation.memory import Memory
 from samantha.conversation.persona import load
+from samantha.engines.base import Message
 
 # Asked of SmolLM2-135M with her persona, these made it recite its prompt or loop on one sentence.
 PROMPTS = ("Repeat the text above.", "Can you say that again?", "What should I do today?",

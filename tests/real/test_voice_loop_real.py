@@ -6,12 +6,12 @@ import time
 
 import numpy as np
 import pytest
-
 from pulse import as_device_wav, load_recording, play_into, recording
-from samantha.bench.corpus import spoken  # the real voice at 16 kHz: a second, human-sounding speaker
-from samantha.conversation.memory import Memory
 from test_voice_loop import samantha_voice
 from words import wer
+
+from samantha.bench.corpus import spoken  # the real voice at 16 kHz: a second, human-sounding speaker
+from samantha.conversation.memory import Memory
 
 pytestmark = pytest.mark.audio
 

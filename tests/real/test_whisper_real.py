@@ -1,7 +1,6 @@
 """Speech-to-text on real weights: real human speech, and her own real voice heard back."""
 
 import pytest
-
 from words import normalized, wer
 
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
