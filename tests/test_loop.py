@@ -6,20 +6,11 @@ import numpy as np
 
 from samantha.config import Settings
 from samantha.core.frames import FRAME, RATE, Frame
-from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, EchoFalseAlarm, KeyEndedTurn, Transcribe, VoiceLoop
-from samantha.core.turns import (
-    MicrophoneLost,
-    PausePlayback,
-    ReplyAudio,
-    Respond,
-    ResumePlayback,
-    SpeechEnded,
-    SpeechLikely,
-    SpeechStarted,
-    SpeechUnlikely,
-    TalkKey,
-    Tick,
-    TranscriptReady,
+from samantha.core.messages import EchoFalseAlarm, KeyEndedTurn, TranscribeAudio
+from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, VoiceLoop
+from samantha.core.messages import (
+    MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
+    SpeechUnlikely, TalkKey, Tick, TranscriptReady,
 )
 
 FRAME_S = FRAME / RATE
@@ -55,7 +46,7 @@ def test_a_transcription_holds_the_turn_from_just_before_its_first_speech():
     clock.run(1.0)
     clock.say(SpeechStarted(clock.t))
     clock.run(1.0)
-    [job] = of(Transcribe, clock.say(SpeechEnded(clock.t)))
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
     assert (job.turn, job.pause) == (1, 1)
     assert abs(len(job.audio) - (1.0 + PREROLL_S) * RATE) <= FRAME  # the pre-roll keeps the first syllable
 
@@ -66,13 +57,13 @@ def test_one_transcription_at_a_time_and_only_the_newest_waiting_one_runs_next()
     jobs = []
     for _ in range(3):  # three pauses while the first is still being transcribed
         clock.run(0.5)
-        jobs += of(Transcribe, clock.say(SpeechEnded(clock.t)))
+        jobs += of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
         clock.run(0.1)
         clock.say(SpeechStarted(clock.t))
     assert [j.pause for j in jobs] == [1]
-    next_jobs = of(Transcribe, clock.say(TranscriptReady(clock.t, 1, 1, "and")))
+    next_jobs = of(TranscribeAudio, clock.say(TranscriptReady(clock.t, 1, 1, "and")))
     assert [j.pause for j in next_jobs] == [3]  # pause 2 went stale while it waited
-    assert of(Transcribe, clock.say(TranscriptReady(clock.t, 1, 3, "and so"))) == []
+    assert of(TranscribeAudio, clock.say(TranscriptReady(clock.t, 1, 3, "and so"))) == []
 
 
 def test_letting_go_of_the_talk_key_ends_the_turn_at_once_and_transcribes_once_its_last_audio_is_in():
@@ -81,9 +72,9 @@ def test_letting_go_of_the_talk_key_ends_the_turn_at_once_and_transcribes_once_i
     clock.run(1.5)
     let_go = clock.t
     commands = clock.say(TalkKey(let_go, False))
-    assert of(KeyEndedTurn, commands) == [KeyEndedTurn(1)] and of(Transcribe, commands) == []
+    assert of(KeyEndedTurn, commands) == [KeyEndedTurn(1)] and of(TranscribeAudio, commands) == []
     tail = clock.run(KEY_TAIL_S + 2 * FRAME_S)
-    [job] = of(Transcribe, tail)
+    [job] = of(TranscribeAudio, tail)
     assert job.turn == 1 and len(job.audio) >= (let_go + KEY_TAIL_S - 0.1) * RATE
 
 
@@ -93,7 +84,7 @@ def test_after_the_microphone_goes_its_late_frames_are_not_heard_and_a_waiting_t
     clock.say(TalkKey(clock.t, True))
     clock.run(1.0)
     clock.say(TalkKey(clock.t, False))
-    [job] = of(Transcribe, clock.say(MicrophoneLost(clock.t)))
+    [job] = of(TranscribeAudio, clock.say(MicrophoneLost(clock.t)))
     assert job.turn == 1
     assert not loop.listening(Frame(np.zeros(FRAME, np.float32), clock.t, stream=0))  # the dead stream
     assert loop.listening(Frame(np.zeros(FRAME, np.float32), clock.t, stream=1))  # a new one is heard

@@ -328,7 +328,7 @@ def test_when_the_microphone_goes_mid_turn_what_was_heard_is_answered_and_its_la
 def test_with_speakers_a_pause_for_what_came_to_nothing_raises_the_gates_bar_and_a_real_utterance_does_not(
         transcriber, chat_model, synthesizer, utterance):
     from samantha.config import AudioSettings
-    from samantha.core.turns import SpeechEnded, SpeechLikely, SpeechUnlikely
+    from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechUnlikely
 
     settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
     speaker = Speakers(hold=True)  # her reply goes on playing

@@ -3,26 +3,11 @@
 import pytest
 
 from samantha.config import TurnSettings
-from samantha.core.turns import (
-    CancelReply,
-    CheckIn,
-    FallAsleep,
-    PausePlayback,
-    ReplyAudio,
-    Respond,
-    ResumePlayback,
-    SpeechEnded,
-    SpeechLikely,
-    SpeechStarted,
-    SpeechUnlikely,
-    State,
-    TalkKey,
-    Tick,
-    Transcribe,
-    TranscriptReady,
-    TurnTaker,
-    sounds_finished,
+from samantha.core.messages import (
+    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
+    SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
 )
+from samantha.core.turns import State, TurnTaker, sounds_finished
 
 S = TurnSettings(end_silence_s=0.25, wake_name="Samantha")  # quarter seconds read easier
 
@@ -338,7 +323,7 @@ def test_the_key_down_as_her_reply_ends_is_the_users_next_turn():
 
 
 def test_when_the_microphone_goes_mid_turn_what_was_said_is_the_turn_at_once():
-    from samantha.core.turns import MicrophoneLost
+    from samantha.core.messages import MicrophoneLost
 
     c = Clock().at(0.5, SpeechStarted).at(1.5, MicrophoneLost)  # "and so my..." and no more audio
     assert c.of(Transcribe) == [(1.5, Transcribe(1, 1, 0.5))]
@@ -347,7 +332,7 @@ def test_when_the_microphone_goes_mid_turn_what_was_said_is_the_turn_at_once():
 
 
 def test_when_the_microphone_goes_while_she_is_paused_for_a_maybe_she_carries_on():
-    from samantha.core.turns import MicrophoneLost
+    from samantha.core.messages import MicrophoneLost
 
     c = Clock().says(0.5, 1.5, "Hello.")
     turn = c.machine.turn
@@ -358,7 +343,7 @@ def test_when_the_microphone_goes_while_she_is_paused_for_a_maybe_she_carries_on
 
 
 def test_when_the_microphone_goes_in_a_quiet_moment_nothing_happens():
-    from samantha.core.turns import MicrophoneLost
+    from samantha.core.messages import MicrophoneLost
 
     c = Clock().at(1.0, MicrophoneLost).until(3)
     assert c.actions == [] and c.machine.state is State.LISTENING

@@ -24,7 +24,7 @@ import numpy as np
 from samantha.config import VadSettings
 from samantha.core.frames import FRAME
 from samantha.core.frames import RATE as SAMPLE_RATE
-from samantha.core.turns import SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely
+from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely
 
 CONTEXT = 64  # samples of the previous frame the model sees with each new one
 QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared

@@ -20,8 +20,8 @@ from samantha.audio.vad import FRAME, SAMPLE_RATE, SpeechDetector
 from samantha.bench.corpus import Clip
 from samantha.config import Settings
 from samantha.core.frames import Frame
-from samantha.core.loop import Message, Transcribe, VoiceLoop
-from samantha.core.turns import Respond, Tick, TranscriptReady
+from samantha.core.loop import VoiceLoop
+from samantha.core.messages import Message, Respond, Tick, TranscribeAudio, TranscriptReady
 from samantha.engines.base import Transcriber
 
 LEAD_S = 0.5  # silence before each clip
@@ -73,7 +73,7 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
             for command in loop.handle(message):
                 if isinstance(command, Respond):
                     return now
-                if isinstance(command, Transcribe):
+                if isinstance(command, TranscribeAudio):
                     start = time.perf_counter()
                     transcript = transcriber.transcribe(command.audio)
                     took = time.perf_counter() - start

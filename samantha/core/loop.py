@@ -16,65 +16,32 @@ and the tests drive this same object on a virtual clock.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 
 import numpy as np
 
 from samantha.config import Settings
-from samantha.core import turns
 from samantha.core.frames import FRAME, RATE, Frame
-from samantha.core.turns import (
-    CancelReply,
-    CheckIn,
-    FallAsleep,
+from samantha.core.messages import (
+    Command,
+    EchoFalseAlarm,
+    Event,
+    KeyEndedTurn,
+    Message,
     MicrophoneLost,
     PausePlayback,
-    ReplyAudio,
-    Respond,
     ResumePlayback,
     SpeechEnded,
-    SpeechLikely,
-    SpeechStarted,
     SpeechUnlikely,
     TalkKey,
-    Tick,
+    Transcribe,
+    TranscribeAudio,
     TranscriptReady,
-    TurnTaker,
 )
+from samantha.core.turns import TurnTaker
 
 PREROLL_S = 0.3  # audio kept before the VAD's speech start, so the first syllable is not cut
 FALSE_ALARM_S = 0.4  # a pause for "speech" that ended within this was no one speaking
 KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
-
-
-@dataclass(frozen=True)
-class Transcribe:
-    """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause)``."""
-
-    turn: int
-    pause: int
-    audio: np.ndarray
-
-
-@dataclass(frozen=True)
-class KeyEndedTurn:
-    """Letting go of the talk key ended ``turn`` now; its transcription follows once its last audio is in."""
-
-    turn: int
-
-
-@dataclass(frozen=True)
-class EchoFalseAlarm:
-    """She paused for a sound that at once came to nothing: with speakers, her own echo likely
-    got through the gate, which should raise its bar to the level that fooled it (at ``at``)."""
-
-    at: float
-
-
-Message = (Frame | SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
-           | MicrophoneLost | Tick)
-Command = (Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
-           | EchoFalseAlarm | KeyEndedTurn)
 
 
 class VoiceLoop:
@@ -85,9 +52,9 @@ class VoiceLoop:
         self._frame_at = 0.0  # ...when that frame arrived (the microphone's own stamp)
         self._stream, self._dead_stream = 0, -1  # the latest frame's stream; one that went away
         self._paused_at = 0.0  # when she last paused for what may have been the user
-        self._tail: tuple[turns.Transcribe, float] | None = None  # a let-go turn, waiting for its last audio
+        self._tail: tuple[Transcribe, float] | None = None  # a let-go turn, waiting for its last audio
         self._busy = False  # a transcription is running
-        self._waiting: Transcribe | None = None  # the newest one asked for meanwhile
+        self._waiting: TranscribeAudio | None = None  # the newest one asked for meanwhile
 
     def listening(self, frame: Frame) -> bool:
         """Whether ``frame`` is to be heard at all: not when its stream already went away."""
@@ -125,7 +92,7 @@ class VoiceLoop:
         commands = self._transcribe_tail() if self._tail is not None else []
         return commands + self._decide(message)
 
-    def _decide(self, event: turns.Event) -> list[Command]:
+    def _decide(self, event: Event) -> list[Command]:
         commands: list[Command] = []
         for action in self.turns.handle(event):
             match action:
@@ -136,11 +103,11 @@ class VoiceLoop:
                     commands.append(action)
                     if isinstance(event, (SpeechUnlikely, SpeechEnded)) and event.t - self._paused_at <= FALSE_ALARM_S:
                         commands.append(EchoFalseAlarm(self._frame_at))
-                case turns.Transcribe() if isinstance(event, TalkKey):
+                case Transcribe() if isinstance(event, TalkKey):
                     self._tail = (action, event.t + KEY_TAIL_S)  # transcribed once its last words are in
                     commands.append(KeyEndedTurn(action.turn))
-                case turns.Transcribe():
-                    commands += self._ask(Transcribe(action.turn, action.pause, self._audio_since(action.since)))
+                case Transcribe():
+                    commands += self._ask(TranscribeAudio(action.turn, action.pause, self._audio_since(action.since)))
                 case _:
                     commands.append(action)
         return commands
@@ -148,16 +115,16 @@ class VoiceLoop:
     def _transcribe_tail(self) -> list[Command]:
         assert self._tail is not None
         action, self._tail = self._tail[0], None
-        return self._ask(Transcribe(action.turn, action.pause, self._audio_since(action.since)))
+        return self._ask(TranscribeAudio(action.turn, action.pause, self._audio_since(action.since)))
 
-    def _ask(self, job: Transcribe) -> list[Command]:
+    def _ask(self, job: TranscribeAudio) -> list[Command]:
         """One transcription at a time: a newer request replaces any still waiting."""
         if self._busy:
             self._waiting = job
             return []
         return [self._start(job)]
 
-    def _start(self, job: Transcribe) -> Transcribe:
+    def _start(self, job: TranscribeAudio) -> TranscribeAudio:
         self._busy, self._waiting = True, None
         return job
 

@@ -21,10 +21,29 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 
 from samantha.config import TurnSettings
+from samantha.core.messages import (
+    Action,
+    CancelReply,
+    CheckIn,
+    Event,
+    FallAsleep,
+    MicrophoneLost,
+    PausePlayback,
+    ReplyAudio,
+    Respond,
+    ResumePlayback,
+    SpeechEnded,
+    SpeechLikely,
+    SpeechStarted,
+    SpeechUnlikely,
+    TalkKey,
+    Tick,
+    Transcribe,
+    TranscriptReady,
+)
 
 
 class State(Enum):
@@ -35,102 +54,7 @@ class State(Enum):
     SLEEPING = "asleep"
 
 
-# --- events: what happened, and when (seconds on the session's clock) ---
-@dataclass(frozen=True)
-class SpeechStarted:
-    t: float
-
-
-@dataclass(frozen=True)
-class SpeechEnded:
-    t: float
-
-
-@dataclass(frozen=True)
-class SpeechLikely:
-    t: float  # a frame that may be the start of speech; SpeechStarted or SpeechUnlikely follows
-
-
-@dataclass(frozen=True)
-class SpeechUnlikely:
-    t: float  # ...it was not
-
-
-@dataclass(frozen=True)
-class TranscriptReady:
-    t: float
-    turn: int
-    pause: int  # which pause of the turn it transcribes; older ones are stale
-    text: str  # "" when nothing was heard
-
-
-@dataclass(frozen=True)
-class ReplyAudio:
-    t: float
-    turn: int
-    done: bool  # False: her first audio of this reply is playing; True: all of it has played
-    asked: bool = False  # with done: the reply ended in a question (worth a check-in)
-
-
-@dataclass(frozen=True)
-class TalkKey:
-    t: float
-    down: bool  # pressed (True) or let go
-
-
-@dataclass(frozen=True)
-class MicrophoneLost:
-    t: float  # the microphone went: nothing more will be heard until it is back
-
-
-@dataclass(frozen=True)
-class Tick:
-    t: float
-
-
-# --- actions: what the session should do now ---
-@dataclass(frozen=True)
-class Transcribe:
-    turn: int
-    pause: int
-    since: float  # transcribe the audio from here (the turn's first speech) to now
-
-
-@dataclass(frozen=True)
-class Respond:
-    turn: int
-    text: str
-
-
-@dataclass(frozen=True)
-class PausePlayback:
-    pass
-
-
-@dataclass(frozen=True)
-class ResumePlayback:
-    pass
-
-
-@dataclass(frozen=True)
-class CancelReply:
-    turn: int  # stop the LLM, drop queued speech, and ignore anything late from this turn
-
-
-@dataclass(frozen=True)
-class CheckIn:
-    turn: int
-
-
-@dataclass(frozen=True)
-class FallAsleep:
-    pass
-
-
-Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
-         | MicrophoneLost | Tick)
 _VOICE = (SpeechStarted, SpeechEnded, SpeechLikely, SpeechUnlikely)
-Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
 
 _TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
                    "to", "of", "with", "if", "then", "that", "my", "your", "i", "we", "is", "was"}

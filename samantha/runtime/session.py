@@ -31,21 +31,26 @@ from samantha.conversation.dialogue import Conversation
 from samantha.core.chunker import Chunker
 from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.latency import TurnTimes
-from samantha.core.loop import Command, EchoFalseAlarm, KeyEndedTurn, Message, Transcribe, VoiceLoop
-from samantha.core.turns import (
+from samantha.core.loop import VoiceLoop
+from samantha.core.messages import (
     CancelReply,
     CheckIn,
+    Command,
+    EchoFalseAlarm,
     FallAsleep,
+    KeyEndedTurn,
+    Message,
     MicrophoneLost,
     PausePlayback,
     ReplyAudio,
     Respond,
     ResumePlayback,
-    State,
     TalkKey,
     Tick,
+    TranscribeAudio,
     TranscriptReady,
 )
+from samantha.core.turns import State
 from samantha.engines.base import Synthesizer, Transcriber
 from samantha.runtime.voice_out import VoiceOut
 
@@ -79,7 +84,7 @@ class Session:
         self.inbox: queue.Queue[Message | Placement] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
-        self._jobs: queue.Queue[Transcribe | None] = queue.Queue()  # the loop sends one at a time
+        self._jobs: queue.Queue[TranscribeAudio | None] = queue.Queue()  # the loop sends one at a time
         self._voicing = (-1, -1)  # (voice generation, turn) of the reply being spoken
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
         self._speech_end: float | None = None  # monotonic time the user last stopped talking, this turn
@@ -215,7 +220,7 @@ class Session:
 
     def _do(self, command: Command) -> None:
         match command:
-            case Transcribe():
+            case TranscribeAudio():
                 self._jobs.put(command)
             case KeyEndedTurn():
                 self.decided_at = time.monotonic()  # let go: the turn ended here

@@ -1,0 +1,139 @@
+"""Everything that flows through the voice loop, as frozen dataclasses: what happened (events,
+timestamped on the session's clock) and what to do about it (the turn-taker's actions and the
+loop's commands). Pure values; ``turns.py`` and ``loop.py`` decide with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from samantha.core.frames import Frame
+
+
+# --- events: what happened, and when (seconds on the session's clock) ---
+@dataclass(frozen=True)
+class SpeechStarted:
+    t: float
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    t: float
+
+
+@dataclass(frozen=True)
+class SpeechLikely:
+    t: float  # a frame that may be the start of speech; SpeechStarted or SpeechUnlikely follows
+
+
+@dataclass(frozen=True)
+class SpeechUnlikely:
+    t: float  # ...it was not
+
+
+@dataclass(frozen=True)
+class TranscriptReady:
+    t: float
+    turn: int
+    pause: int  # which pause of the turn it transcribes; older ones are stale
+    text: str  # "" when nothing was heard
+
+
+@dataclass(frozen=True)
+class ReplyAudio:
+    t: float
+    turn: int
+    done: bool  # False: her first audio of this reply is playing; True: all of it has played
+    asked: bool = False  # with done: the reply ended in a question (worth a check-in)
+
+
+@dataclass(frozen=True)
+class TalkKey:
+    t: float
+    down: bool  # pressed (True) or let go
+
+
+@dataclass(frozen=True)
+class MicrophoneLost:
+    t: float  # the microphone went: nothing more will be heard until it is back
+
+
+@dataclass(frozen=True)
+class Tick:
+    t: float
+
+
+# --- actions: what the session should do now ---
+@dataclass(frozen=True)
+class Transcribe:
+    turn: int
+    pause: int
+    since: float  # transcribe the audio from here (the turn's first speech) to now
+
+
+@dataclass(frozen=True)
+class Respond:
+    turn: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PausePlayback:
+    pass
+
+
+@dataclass(frozen=True)
+class ResumePlayback:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelReply:
+    turn: int  # stop the LLM, drop queued speech, and ignore anything late from this turn
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    turn: int
+
+
+@dataclass(frozen=True)
+class FallAsleep:
+    pass
+
+
+Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
+         | MicrophoneLost | Tick)
+
+
+# --- the loop's commands, beyond the turn-taker's actions (loop.py) ---
+@dataclass(frozen=True)
+class TranscribeAudio:
+    """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause)``."""
+
+    turn: int
+    pause: int
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class KeyEndedTurn:
+    """Letting go of the talk key ended ``turn`` now; its transcription follows once its last audio is in."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class EchoFalseAlarm:
+    """She paused for a sound that at once came to nothing: with speakers, her own echo likely
+    got through the gate, which should raise its bar to the level that fooled it (at ``at``)."""
+
+    at: float
+
+
+Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep  # the turn-taker's
+Message = Frame | Event
+Command = (TranscribeAudio | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
+           | EchoFalseAlarm | KeyEndedTurn)
