@@ -17,10 +17,19 @@ from typing import TextIO
 import numpy as np
 
 from samantha.audio.speaker import Queued, Speaker
+from samantha.config import Settings
 from samantha.conversation.dialogue import Conversation
 from samantha.core.chunker import Chunker
 from samantha.engines.base import AudioChunk, Synthesizer
 from samantha.errors import SamanthaError
+
+
+def open_voice(settings: Settings) -> VoiceOut:
+    """Her voice on the configured output device: the synthesizer loaded, the speaker opened."""
+    from samantha.audio.speaker import Speaker
+    from samantha.engines import load_synthesizer
+
+    return VoiceOut(load_synthesizer(settings), Speaker(settings.audio.output_device))
 
 
 class VoiceOut:

@@ -1,0 +1,51 @@
+"""The models: ``samantha models list | download | verify | path``, and ``doctor``."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich import box
+from rich.console import Console
+from rich.table import Column, Table
+
+from samantha.cli.console import console
+from samantha.config import Settings
+from samantha.errors import SamanthaError
+from samantha.models import paths, store
+
+
+def models(args: argparse.Namespace, settings: Settings) -> int:
+    catalog = store.load_catalog()
+    unknown = [n for n in args.names if n not in catalog]
+    if unknown:
+        raise SamanthaError(f"Unknown model {', '.join(unknown)}; choose from: {', '.join(catalog)}")
+    configured = [getattr(settings.models, engine) for engine in store.ENGINES]
+    chosen = [catalog[n] for n in args.names] or [catalog[n] for n in configured if n in catalog]
+    if args.action == "list":
+        table = Table(Column("name", no_wrap=True), "engine", Column("size", justify="right"), "here",
+                      "about", box=box.SIMPLE, caption="* = default for its engine")
+        for e in catalog.values():
+            here = all((e.folder() / f.path).is_file() for f in e.files)
+            table.add_row(e.name + (" *" if e.default else ""), e.engine, f"{sum(f.size for f in e.files) / 1e6:.0f} MB",
+                          "✓" if here else "", f"{e.description}\n[dim]{e.license}[/]")
+        Console().print(table)
+    elif args.action == "download":
+        if not chosen:
+            console.print("The configured models are paths, not catalog names: nothing to download.")
+        store.download(chosen)
+    elif args.action == "verify":
+        problems = store.verify(chosen)
+        for line in problems:
+            console.print(f"[red]✗[/] {line}")
+        if problems:
+            return 1
+        console.print(f"[green]✓[/] {', '.join(e.name for e in chosen)}: all files present and intact")
+    else:
+        print("\n".join(str(e.main_path()) for e in chosen) if args.names else paths.models_dir())
+    return 0
+
+
+def doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from samantha.cli.doctor import report
+
+    return report(settings, Console())

@@ -1,0 +1,129 @@
+"""Talking with her: by voice (``samantha voice``), by keyboard (``chat``), and the first meeting again (``setup``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from samantha import config
+from samantha.cli.console import console
+from samantha.config import Settings
+from samantha.errors import SamanthaError
+from samantha.runtime.voice_out import open_voice
+
+
+def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> int:
+    """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
+    from samantha.conversation import companion
+    from samantha.engines import load_chat_model
+    from samantha.runtime.voice_out import reply_aloud
+
+    once = getattr(args, "once", None)
+    if once is not None and not once.strip():
+        raise SamanthaError("Nothing to reply to: the text given to --once is empty.")
+    memory = companion.open_memory(args)
+    settings = companion.as_chosen(settings, memory, args)
+    model = load_chat_model(settings)
+    voice = None if getattr(args, "no_audio", False) else open_voice(settings)
+    conversation = companion.conversation(model, settings, memory)
+    try:
+        if once is not None:
+            reply_aloud(conversation, voice, once.strip())
+            return 0
+        companion.catch_up(conversation)
+        opening = companion.first_meeting(conversation, settings, voice, force=setup) \
+            if setup or sys.stdin.isatty() else None  # scripted use never meets her first
+        if opening is None:
+            console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, "
+                          "Ctrl+D leaves.")
+        else:
+            print(f"{conversation.name.lower()} › {opening}")
+            conversation.add_reply(opening)
+            if voice:
+                voice.say(opening)
+        while True:
+            try:
+                line = input("you › ").strip()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return 0
+            if not line:
+                continue
+            sys.stdout.write(f"{conversation.name.lower()} › ")
+            try:
+                reply_aloud(conversation, voice, line)
+                companion.after_meeting(conversation, settings, args, voice)
+                if setup and conversation.onboarding is None:  # the meeting is over
+                    return 0
+                if conversation.notes_due(settings.memory.learn_every_turns):
+                    conversation.take_notes()
+            except KeyboardInterrupt:
+                conversation.cancel()
+                if voice:
+                    voice.stop()
+                console.print("\n[dim](stopped)[/]")
+            except SamanthaError as exc:
+                console.print(f"\n[red]{exc}[/]")
+    finally:
+        memory.close()
+        if voice:
+            voice.close()
+
+
+def setup(args: argparse.Namespace, settings: Settings) -> int:
+    """The first meeting again: her questions, by keyboard (and voice unless --no-audio)."""
+    if getattr(args, "incognito", False):
+        raise SamanthaError("samantha setup stores your answers; it cannot run --incognito.")
+    return chat(args, settings, setup=True)
+
+
+def voice(args: argparse.Namespace, settings: Settings) -> int:
+    """The hands-free conversation, until Ctrl+C."""
+    import threading
+
+    from samantha.audio.microphone import Microphone
+    from samantha.audio.speaker import Speaker
+    from samantha.conversation import companion
+    from samantha.core.turns import State
+    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
+    from samantha.runtime.hotkey import PushToTalk
+    from samantha.runtime.session import Session
+    from samantha.runtime.terminal import Terminal
+
+    memory = companion.open_memory(args)
+    settings = companion.as_chosen(settings, memory, args)
+    transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
+    display = Terminal(verbose=getattr(args, "verbose", False))
+    speaker = microphone = session = talk_key = None
+    conversation = companion.conversation(model, settings, memory)
+    settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
+    try:
+        companion.catch_up(conversation)
+        speaker = Speaker(settings.audio.output_device)
+        microphone = Microphone(settings.audio.input_device)
+        session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
+        kind = session.devices.kind
+        display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
+                     + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
+        talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
+        hands_free = settings.turns.mode == "hands-free"
+        display.note(talk_key.start(required=not hands_free))
+        display.note(f"{conversation.name} is listening. {'Just talk' if hands_free else 'Use the talk key'}; "
+                     "Ctrl+C to leave.")
+        display.status(State.LISTENING)
+        if opening := companion.first_meeting(conversation, settings):
+            session.say_first(opening)
+        session.run(microphone, threading.Event())
+    except KeyboardInterrupt:
+        display.note("bye")
+    finally:
+        if talk_key is not None:
+            talk_key.stop()
+        if microphone is not None:
+            microphone.close()
+        if session is not None:
+            session.close()  # closes the speaker too
+        elif speaker is not None:
+            speaker.close()
+        memory.close()
+    return 0
