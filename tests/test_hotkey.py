@@ -33,14 +33,24 @@ class Watcher:
         self.lines = queue.Queue()
         import threading
 
-        threading.Thread(target=lambda: [self.lines.put(l.strip()) for l in self.proc.stdout], daemon=True).start()
+        self._reader = threading.Thread(target=lambda: [self.lines.put(l.strip()) for l in self.proc.stdout],
+                                        daemon=True)
+        self._reader.start()
         self.started = self.next(20)
 
     def next(self, timeout=5):
-        try:
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        """The next line, or None after ``timeout`` or as soon as the process has ended without one."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.lines.get(timeout=0.05)
+            except queue.Empty:
+                if self.proc.poll() is not None:  # it ended: what it printed is all there is
+                    self._reader.join(timeout=2)
+                    return None if self.lines.empty() else self.lines.get_nowait()
+        return None
 
     def keys(self, *args):
         subprocess.run(["xdotool", *args], env=self.env, check=True, timeout=10)

@@ -9,7 +9,7 @@ from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.messages import EchoFalseAlarm, KeyEndedTurn, TranscribeAudio
 from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, VoiceLoop
 from samantha.core.messages import (
-    MicrophoneLost, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
+    MicrophoneLost, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
     SpeechUnlikely, TalkKey, Tick, TranscriptReady,
 )
 
@@ -98,7 +98,7 @@ def speaking(clock: Clock) -> None:
     clock.say(TranscriptReady(clock.t, 1, 1, "What time is it?"))
     clock.run(1.0)
     assert of(Respond, clock.commands)
-    clock.say(ReplyAudio(clock.t, 1, done=False))
+    clock.say(ReplyStarted(clock.t, 1))
 
 
 def test_a_pause_for_speech_that_comes_to_nothing_at_once_is_an_echo_false_alarm():

@@ -4,7 +4,7 @@ import pytest
 
 from samantha.config import TurnSettings
 from samantha.core.messages import (
-    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyAudio, Respond, ResumePlayback, SpeechEnded,
+    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
     SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
 )
 from samantha.core.turns import State, TurnTaker, sounds_finished
@@ -47,8 +47,8 @@ class Clock:
 
     def replies(self, start: float, end: float, asked: bool = False) -> "Clock":
         turn = self.machine.turn
-        return self.at(start, lambda t: ReplyAudio(t, turn, done=False)).at(
-            end, lambda t: ReplyAudio(t, turn, done=True, asked=asked))
+        return self.at(start, lambda t: ReplyStarted(t, turn)).at(
+            end, lambda t: ReplyFinished(t, turn, asked=asked))
 
 
 def test_a_finished_sentence_ends_the_turn_after_a_short_silence():
@@ -101,7 +101,7 @@ def test_the_hard_cap_ends_a_monologue_and_its_tail_is_not_an_interruption():
 
 def reply_in_progress(settings: TurnSettings = S) -> Clock:
     """The user asked something; her reply is playing from t=3 on."""
-    return Clock(settings).says(0.5, 2.0, "Tell me a story.").at(3.0, lambda t: ReplyAudio(t, 1, done=False))
+    return Clock(settings).says(0.5, 2.0, "Tell me a story.").at(3.0, lambda t: ReplyStarted(t, 1))
 
 
 def test_a_pause_after_the_cap_does_not_make_the_capped_transcript_stale():
@@ -119,7 +119,7 @@ def test_barge_in_pauses_her_at_once_then_cancels_the_reply_and_starts_a_new_tur
     c.until(5.5)
     assert c.of(CancelReply) == [(5.3, CancelReply(1))]
     assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
-    c.at(5.6, lambda t: ReplyAudio(t, 1, done=True))  # late audio of the cancelled reply
+    c.at(5.6, lambda t: ReplyFinished(t, 1))  # late audio of the cancelled reply
     assert c.machine.state is State.USER_SPEAKING
     c.at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "Wait, a different one.")).until(7)
     assert c.of(Transcribe)[-1] == (6.0, Transcribe(2, 1, 5.0))  # from the onset of the interruption
@@ -147,7 +147,7 @@ def test_talking_while_she_is_thinking_cancels_the_reply_too():
 
 
 def test_she_finishes_while_being_talked_over_and_that_speech_becomes_a_turn():
-    c = reply_in_progress().at(5.0, SpeechStarted).at(5.1, lambda t: ReplyAudio(t, 1, done=True))
+    c = reply_in_progress().at(5.0, SpeechStarted).at(5.1, lambda t: ReplyFinished(t, 1))
     assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
     c.at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "Thanks.")).until(7)
     assert c.of(Respond)[-1] == (6.25, Respond(2, "Thanks."))
@@ -194,7 +194,7 @@ def test_asleep_a_short_pause_after_her_name_does_not_lose_it():
 
 def test_her_first_audio_starts_paused_if_the_user_is_already_talking():
     c = Clock().says(0.5, 2.0, "Hello.").until(2.3).at(2.4, SpeechStarted)
-    c.at(2.45, lambda t: ReplyAudio(t, 1, done=False))
+    c.at(2.45, lambda t: ReplyStarted(t, 1))
     assert c.of(PausePlayback) == [(2.45, PausePlayback())]
     c.at(2.5, SpeechEnded)  # a blip: she carries on
     assert c.of(ResumePlayback) == [(2.5, ResumePlayback())] and c.of(CancelReply) == []
@@ -223,9 +223,9 @@ def test_a_maybe_while_she_is_silent_changes_nothing(setup):
 
 
 def test_a_pause_as_her_reply_ends_does_not_carry_over_to_the_next_reply():
-    c = reply_in_progress().at(5.0, SpeechLikely).at(5.01, lambda t: ReplyAudio(t, 1, done=True))
+    c = reply_in_progress().at(5.0, SpeechLikely).at(5.01, lambda t: ReplyFinished(t, 1))
     c.at(5.02, SpeechStarted).at(6.0, SpeechEnded).at(6.05, lambda t: TranscriptReady(t, 2, 1, "And you?"))
-    c.until(6.4).at(6.5, lambda t: ReplyAudio(t, 2, done=False))  # her next reply is playing
+    c.until(6.4).at(6.5, lambda t: ReplyStarted(t, 2))  # her next reply is playing
     c.at(7.0, SpeechLikely)
     assert c.of(PausePlayback)[-1] == (7.0, PausePlayback())
 
@@ -316,7 +316,7 @@ def test_the_cap_reached_with_the_key_still_down_ends_the_turn_once():
 
 
 def test_the_key_down_as_her_reply_ends_is_the_users_next_turn():
-    c = reply_in_progress().at(5.0, down).at(5.1, lambda t: ReplyAudio(t, 1, done=True))
+    c = reply_in_progress().at(5.0, down).at(5.1, lambda t: ReplyFinished(t, 1))
     assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
     c.at(6.0, up)
     assert c.of(Transcribe)[-1] == (6.0, Transcribe(2, 1, 5.0))
@@ -336,7 +336,7 @@ def test_when_the_microphone_goes_while_she_is_paused_for_a_maybe_she_carries_on
 
     c = Clock().says(0.5, 1.5, "Hello.")
     turn = c.machine.turn
-    c.at(2.0, lambda t: ReplyAudio(t, turn, done=False)).at(3.0, SpeechLikely).at(3.05, MicrophoneLost)
+    c.at(2.0, lambda t: ReplyStarted(t, turn)).at(3.0, SpeechLikely).at(3.05, MicrophoneLost)
     assert [a for _, a in c.actions][-2:] == [PausePlayback(), ResumePlayback()]
     c.until(5.0)
     assert not c.of(CancelReply) and c.machine.state is State.SPEAKING

@@ -42,11 +42,16 @@ class TranscriptReady:
 
 
 @dataclass(frozen=True)
-class ReplyAudio:
+class ReplyStarted:
     t: float
-    turn: int
-    done: bool  # False: her first audio of this reply is playing; True: all of it has played
-    asked: bool = False  # with done: the reply ended in a question (worth a check-in)
+    turn: int  # her first audio of this turn's reply is playing (-1: of a reply already cancelled)
+
+
+@dataclass(frozen=True)
+class ReplyFinished:
+    t: float
+    turn: int  # all of this turn's reply has played
+    asked: bool = False  # it ended in a question (worth a check-in)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,8 @@ class FallAsleep:
     pass
 
 
-Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyAudio | TalkKey
+Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted | ReplyFinished
+         | TalkKey
          | MicrophoneLost | Tick)
 
 

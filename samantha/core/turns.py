@@ -32,7 +32,8 @@ from samantha.core.messages import (
     FallAsleep,
     MicrophoneLost,
     PausePlayback,
-    ReplyAudio,
+    ReplyFinished,
+    ReplyStarted,
     Respond,
     ResumePlayback,
     SpeechEnded,
@@ -104,8 +105,10 @@ class TurnTaker:
                 return self._on_SpeechUnlikely(event)
             case TranscriptReady():
                 return self._on_TranscriptReady(event)
-            case ReplyAudio():
-                return self._on_ReplyAudio(event)
+            case ReplyStarted():
+                return self._on_ReplyStarted(event)
+            case ReplyFinished():
+                return self._on_ReplyFinished(event)
             case TalkKey():
                 return self._on_TalkKey(event)
             case MicrophoneLost():
@@ -205,16 +208,20 @@ class TurnTaker:
         return []
 
     # --- her reply ---
-    def _on_ReplyAudio(self, e: ReplyAudio) -> list[Action]:
+    def _on_ReplyStarted(self, e: ReplyStarted) -> list[Action]:
         if e.turn != self.turn or self.state not in (State.THINKING, State.SPEAKING):
             return []  # late audio of a cancelled reply
-        self._paused_reply = False  # a new reply starts unpaused; a finished one needs no pause
-        if not e.done:
-            self.state = State.SPEAKING
-            if self._talking or self._holding:  # the user is talking already: she starts paused, not over them
-                self._paused_reply = True
-                return [PausePlayback()]
-            return []
+        self._paused_reply = False  # a new reply starts unpaused
+        self.state = State.SPEAKING
+        if self._talking or self._holding:  # the user is talking already: she starts paused, not over them
+            self._paused_reply = True
+            return [PausePlayback()]
+        return []
+
+    def _on_ReplyFinished(self, e: ReplyFinished) -> list[Action]:
+        if e.turn != self.turn or self.state not in (State.THINKING, State.SPEAKING):
+            return []  # the end of a cancelled reply
+        self._paused_reply = False  # a finished reply needs no pause
         self._asked = e.asked
         talking = self._talking or self._holding
         self.state = State.USER_SPEAKING if talking else State.LISTENING

@@ -42,7 +42,8 @@ from samantha.core.messages import (
     Message,
     MicrophoneLost,
     PausePlayback,
-    ReplyAudio,
+    ReplyFinished,
+    ReplyStarted,
     Respond,
     ResumePlayback,
     TalkKey,
@@ -252,7 +253,7 @@ class Session:
     def _first_audio(self, generation: int, item: Queued) -> None:
         current, turn = self._voicing
         self._first_chunk = (generation, item)
-        self.inbox.put(ReplyAudio(self.now, turn if generation == current else -1, done=False))
+        self.inbox.put(ReplyStarted(self.now, turn if generation == current else -1))
 
     # --- workers ---
     def _take_notes(self) -> None:
@@ -323,4 +324,4 @@ class Session:
                 self.conversation.interrupted(self._heard.pop(turn, ""))
             return
         asked = "".join(said).rstrip().endswith("?")
-        self.inbox.put(ReplyAudio(self.now, turn, done=True, asked=asked))
+        self.inbox.put(ReplyFinished(self.now, turn, asked=asked))
