@@ -206,7 +206,7 @@ class Session:
                 self._heard[self._voicing[1]] = heard
         self.conversation.cancel()
         self._jobs.put(None)
-        if self._replying is not None:
+        if self._replying is not None and self._replying.ident is not None:
             self._replying.join(timeout=2)
         self._stt.join(timeout=2)
         self.voice.close()
@@ -278,9 +278,10 @@ class Session:
         generation = self.voice.generation
         self._voicing = (generation, turn)
         previous = self._replying
-        self._replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous),
-                                          name="reply", daemon=True)
-        self._replying.start()
+        replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous),
+                                    name="reply", daemon=True)
+        replying.start()
+        self._replying = replying  # only once started: Ctrl+C may land on any line, and close() joins it
 
     def _speak_reply(self, times: TurnTimes, generation: int, text: str | None,
                      previous: threading.Thread | None) -> None:
