@@ -80,7 +80,6 @@ class Session:
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
         self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf)
-        self.now = 0.0  # stream time at the end of the latest frame
         self._frame_wall = time.monotonic()  # when that frame arrived
         self.inbox: queue.Queue[Message | Placement] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
@@ -137,6 +136,11 @@ class Session:
                 break
         self._handle(Tick(self.now))
 
+    @property
+    def now(self) -> float:
+        """Stream time at the end of the latest frame (the loop keeps it)."""
+        return self.loop.now
+
     def _take(self, item: Message | Placement) -> None:
         match item:
             case Frame():
@@ -168,7 +172,6 @@ class Session:
             return
         self._frame_wall = time.monotonic()
         self._handle(frame)
-        self.now = self.loop.now
         audio = frame.audio
         echo = self.devices.echo
         if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
