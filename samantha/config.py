@@ -34,6 +34,8 @@ class ModelSettings:
     stt: str = setting("whisper-base.en", "speech-to-text: catalog name or CTranslate2 Whisper folder")
     llm: str = setting("llama-3.2-3b-instruct", "chat model: catalog name or .gguf file")
     voice: str = setting("jenny-medium", "voice: catalog name or piper .onnx file (its .onnx.json beside it)")
+    turn: str = setting("smart-turn-v3.2", "end-of-turn judge: catalog name or Smart Turn .onnx file "
+                        "('' = by words and silence only)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class SttSettings:
     no_speech_threshold: float = setting(0.6, "drop text when Whisper's no-speech probability is above this", 0)
     logprob_threshold: float = setting(-1.0, "...and its average log-probability is below this")
     min_rms: float = setting(0.003, "audio quieter than this RMS is 'nothing heard' without running Whisper", 0)
+    min_window_s: int = setting(12, "shortest audio window Whisper encodes, s: short turns cost a third of the full "
+                                "30 s window; 30 = always the full one (slowest; the accuracy reference)", 1)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ class TurnSettings:
     end_silence_s: float = setting(0.2, "silence that ends a turn that sounds finished ('...see you then.'); "
                                    "the VAD dates an end ~40 ms late, so 0.2 is ~250 ms after the last sound", 0)
     trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0)
+    unsure_silence_s: float = setting(0.7, "silence that ends a turn whose words sound finished but whose voice does not "
+                                      "(the end-of-turn model below complete_threshold)", 0)
+    complete_threshold: float = setting(0.5, "the end-of-turn model's probability from which the voice sounds finished", 0)
     max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1)
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)
     check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)

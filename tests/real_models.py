@@ -77,3 +77,10 @@ def smol(real_settings):
     from samantha.engines import load_chat_model
 
     return load_chat_model(real_settings)
+
+
+@pytest.fixture(scope="session")
+def smart_turn(real_settings):
+    from samantha.engines import load_turn_judge
+
+    return load_turn_judge(real_settings)

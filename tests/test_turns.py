@@ -39,11 +39,13 @@ class Clock:
         return [(t, a) for t, a in self.actions if isinstance(a, kind)]
 
     # scripted moves
-    def says(self, start: float, end: float, text: str, transcribed_after: float = 0.05) -> "Clock":
-        """The user speaks from start to end; the transcript of that pause is ready shortly after."""
+    def says(self, start: float, end: float, text: str, transcribed_after: float = 0.05,
+             complete: float | None = None) -> "Clock":
+        """The user speaks from start to end; the transcript of that pause is ready shortly after
+        (with the end-of-turn model's verdict, ``complete``, when there is one)."""
         self.at(start, SpeechStarted).at(end, SpeechEnded)
         turn, pause = self.machine.turn, self.machine._pause
-        return self.at(end + transcribed_after, lambda t: TranscriptReady(t, turn, pause, text))
+        return self.at(end + transcribed_after, lambda t: TranscriptReady(t, turn, pause, text, complete))
 
     def replies(self, start: float, end: float, asked: bool = False) -> "Clock":
         turn = self.machine.turn
@@ -70,6 +72,23 @@ def test_a_trailing_turn_waits_longer_and_speaking_again_continues_it():
 def test_trailing_off_ends_after_the_long_silence(text):
     c = Clock().says(0.5, 2.0, text).until(4)
     assert c.of(Respond) == [(3.0, Respond(1, text))]
+
+
+@pytest.mark.parametrize("complete, ends_at", [(0.9, 2.25), (0.5, 2.25), (None, 2.25), (0.2, 2.7)])
+def test_finished_words_in_a_voice_that_does_not_sound_finished_wait_a_middling_silence(complete, ends_at):
+    c = Clock().says(0.5, 2.0, "Can you remind me tomorrow morning?", complete=complete).until(4)
+    assert c.of(Respond) == [(ends_at, Respond(1, "Can you remind me tomorrow morning?"))]
+
+
+def test_the_voice_cannot_end_a_turn_whose_words_trail_off():
+    c = Clock().says(0.5, 2.0, "I think that", complete=0.99).until(4)
+    assert c.of(Respond) == [(3.0, Respond(1, "I think that"))]
+
+
+def test_a_pause_for_thought_the_voice_gives_away_is_not_a_cut_off():
+    c = Clock().says(0.5, 2.0, "So the thing is.", complete=0.1).until(2.6)  # 0.6 s: still her turn to wait
+    c.says(2.6, 4.0, "So the thing is, I never learned to swim.", complete=0.8).until(5)
+    assert c.of(Respond) == [(4.25, Respond(1, "So the thing is, I never learned to swim."))]
 
 
 def test_a_slow_transcript_ends_the_turn_as_soon_as_it_is_ready():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from samantha.config import SttSettings
-from samantha.engines.whisper import WhisperTranscriber, rejection
+from samantha.engines.whisper import LONGEST_S, WhisperTranscriber, rejection, split_long, window_s, without_loops
 from samantha.errors import SamanthaError
 
 
@@ -79,3 +79,35 @@ def test_corrupt_model_is_reported_not_crashed(tiny_models, tmp_path):
     with pytest.raises(SamanthaError) as err:
         WhisperTranscriber(broken, SttSettings())
     assert "corrupt" in str(err.value) and str(broken) in str(err.value)
+
+
+@pytest.mark.parametrize("duration, window", [(0.4, 10), (3.0, 10), (9.0, 10), (9.5, 11), (14.2, 16), (29.5, 30), (40, 30)])
+def test_the_window_fits_the_speech_with_a_second_to_spare(duration, window):
+    assert window_s(duration, 10) == window
+    assert window_s(duration, 30) == 30  # the full window, always: the accuracy reference
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("to understand, to understand, to understand, to understand, to understand,", "to understand,"),
+    ("well well well well well", "well"),
+    ("no no no", "no no no"),  # people say that
+    ("I said it, I said it, I said it, I said it. Then I left.", "I said it. Then I left."),
+    ("ask not what your country can do for you, ask what you can do", "ask not what your country can do for you, ask what you can do"),
+])
+def test_a_decoder_loop_is_cut_to_one_saying(text, kept):
+    assert without_loops(text) == kept
+
+
+def test_long_speech_is_cut_at_its_quietest_moments_into_pieces_of_at_most_a_window():
+    rng = np.random.default_rng(0)
+    rate = 16000
+    audio = rng.normal(0, 0.1, 70 * rate).astype(np.float32)
+    quiet = [(20.0, 20.5), (41.0, 41.4), (60.0, 60.3)]  # pauses in a 70 s dictation
+    for start, end in quiet:
+        audio[int(start * rate):int(end * rate)] *= 0.001
+    pieces = split_long(audio)
+    assert np.array_equal(np.concatenate(pieces), audio)  # nothing lost, nothing doubled
+    assert all(len(p) <= LONGEST_S * rate for p in pieces)
+    cuts = np.cumsum([len(p) for p in pieces])[:-1] / rate
+    assert len(cuts) == 3 and all(s <= c <= e for c, (s, e) in zip(cuts, quiet))
+    assert len(split_long(audio[: 28 * rate])) == 1  # a window's worth is one piece

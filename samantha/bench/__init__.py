@@ -51,17 +51,17 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     from pathlib import Path
 
     from samantha.bench import corpus, endpoint, live
-    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
+    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber, load_turn_judge
 
-    progress("loading the speech-to-text model")
-    transcriber = load_transcriber(settings)
+    progress("loading the speech-to-text and end-of-turn models")
+    transcriber, judge = load_transcriber(settings), load_turn_judge(settings)
     progress("speaking the test utterances (espeak-ng" + (", the neural voice)" if not options.scripted else ")"))
     synthesizer = None if options.scripted else load_synthesizer(settings)  # a test model's voice is noise
     human = corpus.recorded_clips(Path(options.testdata)) if options.testdata else []
     clips = corpus.espeak_clips() + (corpus.voice_clips(synthesizer) if synthesizer else []) + human
     progress(f"end of turn: {len(clips)} utterances through the VAD, turn-taker and speech-to-text")
     kinds = sorted({clip.kind for clip in clips})
-    ends = {kind: endpoint.measure([c for c in clips if c.kind == kind], settings, transcriber, options.scripted)
+    ends = {kind: endpoint.measure([c for c in clips if c.kind == kind], settings, transcriber, options.scripted, judge)
             for kind in kinds}
     every = endpoint.EndpointResult()
     for result in ends.values():
@@ -74,7 +74,8 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
         spoken = spoken[: options.voice_turns or None]
         progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
         capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
-        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through)
+        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through,
+                                 judge)
     progress(f"the voice loop on the output device: {options.rounds} rounds")
     by_name = {clip.name: clip for clip in clips if clip.kind == "espeak"}
     loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)

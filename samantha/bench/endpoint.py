@@ -3,7 +3,7 @@
 This drives the voice loop's own decisions (``loop.VoiceLoop``, the object the session runs)
 on a virtual clock, in the order the session works (a frame, its VAD change, then what the
 transcriber reported, then the clock), so a minute of speech is measured in a second or two.
-The transcriber is real and so is its cost: each transcript becomes ready as long after the
+The transcriber (and the end-of-turn model) is real and so is its cost: each transcript becomes ready as long after the
 transcription was asked for as the transcriber actually took. Its words are the model's own,
 or with ``scripted`` the clip's known words, for models that cannot understand speech (the
 tiny test models).
@@ -22,7 +22,8 @@ from samantha.config import Settings
 from samantha.core.frames import Frame
 from samantha.core.loop import VoiceLoop
 from samantha.core.messages import Message, Respond, Tick, TranscribeAudio, TranscriptReady
-from samantha.engines.base import Transcriber
+from samantha.engines.base import Transcriber, TurnJudge
+from samantha.runtime.ear import hear
 
 LEAD_S = 0.5  # silence before each clip
 
@@ -36,14 +37,15 @@ class EndpointResult:
     longest_pause_s: float = 0.0  # the longest inner pause among the clips
 
 
-def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scripted: bool) -> EndpointResult:
+def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scripted: bool,
+            judge: TurnJudge | None = None) -> EndpointResult:
     result = EndpointResult()
     rng = np.random.default_rng(0)
     for clip in clips:
         noise = lambda seconds: rng.normal(0, 1e-4, int(seconds * SAMPLE_RATE)).astype(np.float32)  # a quiet room
         tail = max(3.0, settings.turns.trailing_silence_s + 2.0)  # room for the turn to end in
         audio = np.concatenate([noise(LEAD_S), clip.audio, noise(tail)])
-        decided = _decision_time(audio, clip, settings, transcriber, scripted, result.stt_s)
+        decided = _decision_time(audio, clip, settings, transcriber, judge, scripted, result.stt_s)
         result.longest_pause_s = max([result.longest_pause_s, *clip.pauses])
         if decided is None:
             result.missed.append(clip.name)
@@ -56,7 +58,7 @@ def measure(clips: list[Clip], settings: Settings, transcriber: Transcriber, scr
     return result
 
 
-def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcriber: Transcriber,
+def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcriber: Transcriber, judge: TurnJudge | None,
                    scripted: bool, stt_s: list[float]) -> float | None:
     """Virtual time at which the loop asked for a reply, or None if it never did."""
     detector, loop = SpeechDetector(settings.vad), VoiceLoop(settings)
@@ -75,9 +77,9 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
                     return now
                 if isinstance(command, TranscribeAudio):
                     start = time.perf_counter()
-                    transcript = transcriber.transcribe(command.audio)
+                    heard = hear(command.audio, transcriber, judge)
                     took = time.perf_counter() - start
                     stt_s.append(took)
-                    text = clip.words_until(now - LEAD_S) if scripted else (transcript.text if transcript.heard else "")
-                    pending.append(TranscriptReady(now + took, command.turn, command.pause, text))
+                    text = clip.words_until(now - LEAD_S) if scripted else heard.text
+                    pending.append(TranscriptReady(now + took, command.turn, command.pause, text, heard.complete))
     return None

@@ -69,11 +69,11 @@ class Recorder:
 
 
 @contextmanager
-def running(settings: Settings, source, model, synth, stt, recorder):
+def running(settings: Settings, source, model, synth, stt, recorder, judge=None):
     """The voice loop on its own thread, on the configured output device; closed on exit."""
     speaker = Speaker(settings.audio.output_device)
     try:
-        session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder)
+        session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder, judge)
     except BaseException:
         speaker.close()
         raise
@@ -170,7 +170,8 @@ class VoiceToVoice:
         return [t.steps["audible"] for t in self.turns if kind in (None, t.kind)]
 
 
-def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, through: str = "") -> VoiceToVoice:
+def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, through: str = "",
+                   judge=None) -> VoiceToVoice:
     """Each clip spoken in real time into the loop, with the configured engines: from the true
     end of its speech to her first sample leaving the output device's buffer. Her reply plays
     out (the caller caps its length; nothing before her first audio depends on it) before the
@@ -193,7 +194,7 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
         else:
             paced = PacedSource()
             source, say = paced, paced.say
-        _, speaker = stack.enter_context(running(settings, source, model, synth, stt, recorder))
+        _, speaker = stack.enter_context(running(settings, source, model, synth, stt, recorder, judge))
         time.sleep(3.0 if through else 1.0)  # a new input stream's first second or two is start-up
         for clip in clips:
             recorder.drain()  # a late record of an earlier turn is not this one's

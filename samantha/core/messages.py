@@ -39,6 +39,7 @@ class TranscriptReady:
     turn: int
     pause: int  # which pause of the turn it transcribes; older ones are stale
     text: str  # "" when nothing was heard
+    complete: float | None = None  # how sure the voice sounded finished (0-1; None: not judged)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ No threads, audio or models here; the session feeds it what happened and carries
 it asks, and tests drive it with a virtual clock. Decisions it makes:
 
 - *End of turn* is not a fixed silence. At each pause the session transcribes what was said
-  so far; a turn that sounds finished ends after a short silence, one that trails off
-  ("and...", "um", a comma) after a longer one, and any turn ends at a hard cap.
+  so far and, when the words sound finished, asks the end-of-turn model whether the voice
+  does too. Both finished: the turn ends after a short silence; words finished but the voice
+  not (a pause for thought that Whisper punctuated like a sentence): after a middling one;
+  words trailing off ("and...", "um", a comma): after a longer one. Any turn ends at a cap.
 - *Barge-in*: speech while Samantha talks pauses her at once, on the first frame that may be
   speech (within one output block after it). If the VAD does not confirm it, or it stops
   before ``min_interrupt_s``, it was a click, a cough or an "mm-hmm" and she resumes; if it
@@ -86,6 +88,7 @@ class TurnTaker:
         self._quiet_since = now  # when the current silence began (meaningful when not talking)
         self._pause = 0  # pauses so far in this turn
         self._heard: str | None = None  # transcript of the latest pause, once ready
+        self._complete: float | None = None  # ...and how finished the voice sounded then
         self._forced = False  # the turn hit the cap: end it on the next transcript
         self._paused_reply = False  # her playback is paused by speech that may be a blip
         self._asked = False  # her last reply ended with a question
@@ -186,7 +189,7 @@ class TurnTaker:
             return [] if self._talking else self._maybe_wake(e.text)
         if self.state is not State.USER_SPEAKING:
             return []
-        self._heard = e.text.strip()
+        self._heard, self._complete = e.text.strip(), e.complete
         if self._forced:
             return self._end_turn()
         return self._maybe_end_turn(e.t)
@@ -276,8 +279,16 @@ class TurnTaker:
             if _waited(self._quiet_since, t, self.s.end_silence_s):  # nothing heard: back to listening
                 self.state = State.LISTENING
             return []
-        wait = self.s.end_silence_s if sounds_finished(self._heard) else self.s.trailing_silence_s
-        return self._end_turn() if _waited(self._quiet_since, t, wait) else []
+        return self._end_turn() if _waited(self._quiet_since, t, self._silence_needed()) else []
+
+    def _silence_needed(self) -> float:
+        """How long a silence ends the turn heard so far: the words and the voice both decide."""
+        assert self._heard is not None
+        if not sounds_finished(self._heard):
+            return self.s.trailing_silence_s
+        if self._complete is None or self._complete >= self.s.complete_threshold:
+            return self.s.end_silence_s
+        return self.s.unsure_silence_s
 
     def _end_turn(self) -> list[Action]:
         if not self._heard:  # the cap hit a turn with nothing intelligible in it

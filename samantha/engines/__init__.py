@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from samantha.config import Settings
-from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer, Transcriber, Transcript
+from samantha.engines.base import AudioChunk, ChatModel, ChatStream, Message, Synthesizer, Transcriber, Transcript, TurnJudge
+from samantha.errors import SamanthaError
 from samantha.models import store
 
 __all__ = [
@@ -14,9 +17,11 @@ __all__ = [
     "Synthesizer",
     "Transcriber",
     "Transcript",
+    "TurnJudge",
     "load_chat_model",
     "load_synthesizer",
     "load_transcriber",
+    "load_turn_judge",
 ]
 
 
@@ -36,3 +41,20 @@ def load_synthesizer(settings: Settings) -> Synthesizer:
     from samantha.engines.piper import PiperSynthesizer
 
     return PiperSynthesizer(store.resolve("voice", settings.models.voice), settings.tts)
+
+
+def load_turn_judge(settings: Settings, note: Callable[[str], None] = lambda text: None) -> TurnJudge | None:
+    """The end-of-turn model, or None when ``[models] turn`` is "" (words and silence only).
+    It only refines timing, so a catalog model not downloaded yet is noted, not fatal."""
+    if not settings.models.turn:
+        return None
+    from samantha.engines.smart_turn import SmartTurn
+
+    try:
+        path = store.resolve("turn", settings.models.turn)
+    except SamanthaError as exc:
+        if settings.models.turn not in store.load_catalog():
+            raise
+        note(f"({exc} Until then, the end of your turn is judged by your words and silence only.)")
+        return None
+    return SmartTurn.load(path)

@@ -1,4 +1,4 @@
-"""The three engine interfaces and the typed values that flow between them.
+"""The engine interfaces and the typed values that flow between them.
 
 Each engine is a small Protocol with one real implementation in its own module; the
 session only ever sees these types, so a new backend is a new file plus one line in
@@ -43,6 +43,13 @@ class Transcriber(Protocol):
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
         """Mono float32 audio at ``sample_rate`` in, text out (or a rejection)."""
+
+
+class TurnJudge(Protocol):
+    sample_rate: int
+
+    def complete(self, audio: np.ndarray) -> float:
+        """Probability that the turn in ``audio`` (the speech so far) is finished."""
 
 
 class ChatStream(Protocol):

@@ -1,14 +1,21 @@
 """Speech-to-text on faster-whisper, tuned for short conversational turns.
 
 Greedy decoding, fixed language, no timestamps and no conditioning on earlier text: the
-fastest settings that keep accuracy for a turn of a few seconds. Whisper writes text even
+fastest settings that keep accuracy for a turn of a few seconds. Whisper always encodes a
+30 s window, however short the speech, and that encoding is most of its cost; CTranslate2's
+encoder takes shorter ones, so a turn is encoded in a window fitted to it (at least
+``[stt] min_window_s``, a third of the cost for a short turn), and decoded again in the full
+window only when that came out looping or unsure. Speech longer than a window is cut at its
+quietest moments and each piece transcribed whole, so no words fall between windows. Whisper writes text even
 for silence and noise, so a guard turns quiet audio, low-confidence output and its stock
 hallucinations into "nothing heard" instead of a reply-worthy sentence.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +25,13 @@ from samantha.core.frames import RATE
 from samantha.engines.base import Transcript
 from samantha.errors import model_problem
 
+FULL_WINDOW_S = 30  # Whisper's own window
+LONGEST_S = 28.0  # longer speech is cut into pieces of at most this, at its quietest moments
+SHORTEST_CUT_S = 15.0  # ...none shorter than this, so each piece has context
+FRAMES_PER_S = 100  # Whisper's feature frames
+MAX_TOKENS_PER_S = 10  # nobody speaks faster: a decoder past this is looping
+LOOP = re.compile(r"\b(\w.{0,60}?)(?:[\s,.]+\1\b){3,}", re.IGNORECASE)
+MAX_COMPRESSION = 2.4  # text that compresses this well is repetition (faster-whisper's own threshold)
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")  # without tokenizer.json it tries the hub
 
 # Never said by a person in a voice chat: subtitle credits and music/ellipsis placeholders.
@@ -44,26 +58,108 @@ class WhisperTranscriber:
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError with terse texts
             raise model_problem(model_dir, f"The Whisper model cannot be loaded, it looks corrupt ({exc})") from exc
         self._settings = settings
+        self._tokens = None  # faster-whisper's tokenizer, made on first use
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
         audio = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
         duration = len(audio) / self.sample_rate
         if len(audio) == 0 or float(np.sqrt(np.mean(audio**2))) < self._settings.min_rms:
             return Transcript("", 1.0, 0.0, duration, rejected="too quiet")
-        segments, _ = self._model.transcribe(
-            audio, language=self._settings.language, beam_size=1, temperature=0.0,
-            without_timestamps=True, condition_on_previous_text=False, vad_filter=False,
-            no_speech_threshold=self._settings.no_speech_threshold,
-            log_prob_threshold=self._settings.logprob_threshold,
-        )
-        segments = list(segments)  # decoding is lazy: this is where the work happens (and the
-        # segments Whisper itself judged silent, by the thresholds above, are already gone)
-        if not segments:
+        pieces = [self._decode(piece) for piece in split_long(audio)]
+        text = " ".join(p.text for p in pieces if p.text).strip()
+        if not text:
             return Transcript("", 1.0, 0.0, duration, rejected="no speech")
-        no_speech = max(s.no_speech_prob for s in segments)
-        logprob = float(np.mean([s.avg_logprob for s in segments]))
-        text = " ".join(s.text.strip() for s in segments).strip()
+        no_speech = max(p.no_speech_prob for p in pieces if p.text)
+        logprob = float(np.mean([p.avg_logprob for p in pieces if p.text]))
         return Transcript(text, no_speech, logprob, duration, rejected=rejection(text, no_speech, logprob, self._settings))
+
+    def _decode(self, audio: np.ndarray) -> Decoded:
+        """One piece of at most ``LONGEST_S``: a window fitted to it first, the full 30 s one
+        when that came out wrong (looping, or far less sure of itself)."""
+        quick = self._generate(audio, window_s(len(audio) / self.sample_rate, self._settings.min_window_s))
+        if quick.window_s < FULL_WINDOW_S and quick.doubtful(self._settings.logprob_threshold):
+            return self._generate(audio, FULL_WINDOW_S)
+        return quick
+
+    def _generate(self, audio: np.ndarray, window: int) -> Decoded:
+        """Greedy decoding of ``audio`` padded to ``window`` seconds, with no timestamps and a
+        cap on tokens that a looping decoder hits and a speaker never does."""
+        from faster_whisper.transcribe import get_compression_ratio
+
+        model = self._model
+        padded = np.zeros(window * self.sample_rate, np.float32)
+        padded[: len(audio)] = audio[: len(padded)]
+        features = model.feature_extractor(padded)[:, : window * FRAMES_PER_S]
+        limit = int(len(audio) / self.sample_rate * MAX_TOKENS_PER_S) + 10
+        result = model.model.generate(
+            model.encode(features), [self._prompt], beam_size=1, max_length=len(self._prompt) + limit,
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self._suppressed,
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        raw = self._tokenizer.decode(tokens).strip()
+        logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else 0.0
+        silent = result.no_speech_prob > self._settings.no_speech_threshold and logprob < self._settings.logprob_threshold
+        looped = len(tokens) >= limit or (bool(raw) and get_compression_ratio(raw) > MAX_COMPRESSION)
+        return Decoded("" if silent else without_loops(raw), result.no_speech_prob, logprob, window, looped)
+
+    @property
+    def _tokenizer(self):
+        if self._tokens is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            self._tokens = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
+                                     task="transcribe", language=self._settings.language)
+        return self._tokens
+
+    @property
+    def _prompt(self) -> list[int]:
+        return [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+
+    @property
+    def _suppressed(self) -> list[int]:
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        return list(get_suppressed_tokens(self._tokenizer, (-1,)))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    no_speech_prob: float
+    avg_logprob: float
+    window_s: int
+    looped: bool = False
+
+    def doubtful(self, logprob_threshold: float) -> bool:
+        return self.looped or self.avg_logprob < logprob_threshold
+
+
+def window_s(duration: float, shortest: int) -> int:
+    """The encoder window for ``duration`` seconds of speech: a second to spare, at least
+    ``shortest`` (shorter windows make Whisper loop or drop words on short clips). The
+    encoder's cost grows with its window, not with the speech."""
+    return int(min(FULL_WINDOW_S, max(shortest, math.ceil(duration + 1))))
+
+
+def without_loops(text: str) -> str:
+    """A phrase said four or more times in a row, once: what a decoder stuck in a loop
+    writes ("to understand, to understand, ..."), never what a person meant."""
+    return LOOP.sub(r"\1", text)
+
+
+def split_long(audio: np.ndarray, rate: int = RATE) -> list[np.ndarray]:
+    """Speech longer than one window, cut at its quietest moments into pieces of at most
+    ``LONGEST_S``, so no part of it falls between two windows (long dictation loses nothing)."""
+    longest, shortest, grain = int(LONGEST_S * rate), int(SHORTEST_CUT_S * rate), rate // 100
+    pieces, start = [], 0
+    while len(audio) - start > longest:
+        span = audio[start + shortest : start + longest]
+        n = len(span) // grain
+        energy = np.convolve((span[: n * grain].reshape(n, grain) ** 2).mean(axis=1), np.ones(20), "same")
+        cut = start + shortest + int(np.argmin(energy)) * grain
+        pieces.append(audio[start:cut])
+        start = cut
+    return [*pieces, audio[start:]]
 
 
 def rejection(text: str, no_speech_prob: float, avg_logprob: float, settings: SttSettings) -> str | None:

@@ -98,11 +98,11 @@ def skipped() -> bool:
 
 
 def with_models(settings, stt: str = "whisper-base", llm: str = "smollm2-135m", voice: str = "joe-medium",
-                progress=lambda text: None):
+                turn: str = "smart-turn-v3.2", progress=lambda text: None):
     """``settings`` on the real test models (fetched if need be); a name given as "" keeps the setting."""
     from samantha.config import override
 
-    wanted = {key: name for key, name in (("stt", stt), ("llm", llm), ("voice", voice)) if name}
+    wanted = {key: name for key, name in (("stt", stt), ("llm", llm), ("voice", voice), ("turn", turn)) if name}
     found = fetch(tuple(wanted.values()), progress=progress)
     return override(settings, "models", **{key: str(found[name]) for key, name in wanted.items()})
 

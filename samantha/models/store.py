@@ -25,7 +25,7 @@ from samantha.config import tomllib
 from samantha.errors import SamanthaError
 from samantha.models import paths
 
-ENGINES = ("stt", "llm", "voice")
+ENGINES = ("stt", "llm", "voice", "turn")
 RETRIES = 5  # attempts in a row that bring no new bytes before a download gives up
 CATALOG = Path(__file__).with_name("catalog.toml")
 

@@ -52,12 +52,14 @@ from samantha.core.messages import (
     TranscriptReady,
 )
 from samantha.core.turns import State
-from samantha.engines.base import Synthesizer, Transcriber
+from samantha.engines.base import Synthesizer, Transcriber, TurnJudge
+from samantha.runtime.ear import Heard, hear
 from samantha.runtime.voice_out import VoiceOut
 
 CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I lose you?")
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 SILENCE = np.zeros(FRAME, np.float32)
+FIRST_AUDIO_WAIT_S = 2.0  # the longest the model waits for her first clause's audio
 
 
 class Display(Protocol):
@@ -74,10 +76,11 @@ class Source(Protocol):
 
 class Session:
     def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
-                 synthesizer: Synthesizer, speaker: Speaker, display: Display):
+                 synthesizer: Synthesizer, speaker: Speaker, display: Display, judge: TurnJudge | None = None):
         self.loop = VoiceLoop(settings)  # every decision; this class only carries them out
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
+        self.judge = judge  # the end-of-turn model, if there is one
         self.voice = VoiceOut(synthesizer, speaker, on_audio=self._first_audio)
         self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf)
         self._frame_wall = time.monotonic()  # when that frame arrived
@@ -268,13 +271,12 @@ class Session:
     def _transcribe_jobs(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                transcript = self.transcriber.transcribe(job.audio)
-                text = transcript.text if transcript.heard else ""
+                heard = hear(job.audio, self.transcriber, self.judge)
             except Exception as exc:  # a broken engine must not end the conversation
                 self.display.note(f"(could not transcribe: {exc})")
-                text = ""
+                heard = Heard("", None)
             self._transcribed = time.monotonic()
-            self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, text))
+            self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, heard.text, heard.complete))
 
     def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
@@ -288,7 +290,6 @@ class Session:
 
     def _speak_reply(self, times: TurnTimes, generation: int, text: str | None,
                      previous: threading.Thread | None) -> None:
-        turn = times.turn
         if previous is not None:  # a cancelled reply winds up within a token; keep history in order
             previous.join(timeout=30)
         said: list[str] = []
@@ -298,16 +299,7 @@ class Session:
                 self.conversation.add_reply(said[0])
                 self.voice.say(said[0], generation)
             else:
-                chunker = Chunker()
-                for delta in self.conversation.respond(text):
-                    times.first_token = times.first_token or self.conversation.first_token or time.monotonic()
-                    said.append(delta)
-                    self.display.assistant(delta)
-                    for piece in chunker.feed(delta):
-                        self.voice.say(piece, generation)
-                for piece in chunker.flush():
-                    self.voice.say(piece, generation)
-                self.display.assistant("\n")  # the text is complete; her voice may go on
+                self._stream_reply(text, generation, times, said)
             self.voice.finish()
         except Exception as exc:  # an engine failed mid-turn: say so, keep listening
             self.display.note(f"(reply failed: {exc})")
@@ -318,6 +310,25 @@ class Session:
                     self.voice.finish()
                 except Exception:
                     pass
+        self._finish_reply(times, generation, text, said)
+
+    def _stream_reply(self, text: str, generation: int, times: TurnTimes, said: list[str]) -> None:
+        """The model's words to the screen and, clause by clause, to her voice; after the first
+        clause the model waits until its audio is made (the two share the CPU)."""
+        chunker = Chunker()
+        for delta in self.conversation.respond(text):
+            times.first_token = times.first_token or self.conversation.first_token or time.monotonic()
+            said.append(delta)
+            self.display.assistant(delta)
+            for piece in chunker.feed(delta):
+                self.voice.say(piece, generation)
+                self.voice.wait_first(generation, FIRST_AUDIO_WAIT_S)
+        for piece in chunker.flush():
+            self.voice.say(piece, generation)
+        self.display.assistant("\n")  # the text is complete; her voice may go on
+
+    def _finish_reply(self, times: TurnTimes, generation: int, text: str | None, said: list[str]) -> None:
+        turn = times.turn
         voiced, item = self._first_chunk
         times.first_audio = item.started if voiced == generation and item is not None else None
         times.interrupted = self.voice.generation != generation

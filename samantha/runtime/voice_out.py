@@ -46,6 +46,7 @@ class VoiceOut:
         queued; ``item.started`` tells when it actually began to play."""
         self._synthesizer, self._speaker, self._on_audio = synthesizer, speaker, on_audio
         self._voiced = -1  # the last generation whose first audio went to the speaker
+        self._first = threading.Condition()  # notified when a generation's first audio is queued
         self._pieces: queue.Queue[tuple[int, str] | None] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
@@ -71,6 +72,14 @@ class VoiceOut:
         if not self._speaker.wait(max(0.0, deadline - time.monotonic())):
             raise SamanthaError("The audio device stopped playing. Check `samantha devices`, or use --no-audio.")
 
+    def wait_first(self, generation: int, timeout: float) -> bool:
+        """Wait until ``generation``'s first audio is on its way to the speaker (or it was
+        stopped). The reply waits here after its first clause: on two cores, the model writing
+        on would halve the voice's speed just when her first words are being made."""
+        with self._first:
+            return self._first.wait_for(lambda: self._voiced >= generation or self._generation != generation
+                                        or self.error is not None, timeout)
+
     def use(self, synthesizer: Synthesizer) -> None:
         """Speak in another voice from the next piece on."""
         self._synthesizer = synthesizer
@@ -90,7 +99,10 @@ class VoiceOut:
         with self._lock:
             self._generation += 1
             self.error = None  # a failure belongs to the reply it happened in
-            return self._speaker.flush()
+            heard = self._speaker.flush()
+        with self._first:
+            self._first.notify_all()
+        return heard
 
     def close(self) -> None:
         self.stop()
@@ -107,11 +119,16 @@ class VoiceOut:
                     if chunks and generation == self._generation:
                         audio = np.concatenate([c.audio for c in chunks])
                         queued = self._speaker.play(AudioChunk(audio, chunks[0].sample_rate), text)
-                        if self._on_audio and self._voiced != generation:
-                            self._voiced = generation
-                            self._on_audio(generation, queued)
+                        if self._voiced != generation:
+                            with self._first:
+                                self._voiced = generation
+                                self._first.notify_all()
+                            if self._on_audio:
+                                self._on_audio(generation, queued)
             except Exception as exc:  # reported by finish(), on the caller's thread
                 self.error = exc
+                with self._first:
+                    self._first.notify_all()
             finally:
                 self._pieces.task_done()
 
