@@ -129,7 +129,7 @@ def reply_seconds(tiny_models, said_in_full: str) -> float:
     from samantha.config import TtsSettings
     from samantha.engines.piper import PiperSynthesizer
 
-    voice = PiperSynthesizer(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
+    voice = PiperSynthesizer.load(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
     return sum(c.duration_s for c in voice.synthesize(said_in_full))
 
 
