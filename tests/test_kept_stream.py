@@ -124,7 +124,7 @@ def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_re
             play_into(pulse, "mic", phrase_wav).wait(timeout=30)
             assert heard_text in out.wait_for("you ›", 30)  # heard again
             out.wait_for("samantha ›", 30)
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     conversations = memory.export()["conversations"]
     memory.close()
     said = [m["content"] for m in conversations[-1]["messages"] if m["role"] == "user"]

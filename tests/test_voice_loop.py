@@ -147,7 +147,7 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
             time.sleep(1.5)
     assert opening.startswith("samantha › Hi, I'm Samantha.")
     assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     assert memory.profile() == {"name": "friend"}
     memory.close()
 
