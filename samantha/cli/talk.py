@@ -99,8 +99,8 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
     try:
         companion.catch_up(conversation)
-        speaker = Speaker(settings.audio.output_device)
-        microphone = Microphone(settings.audio.input_device)
+        speaker = Speaker.open(settings.audio.output_device)
+        microphone = Microphone.open(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display)
         kind = session.devices.kind
         display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
