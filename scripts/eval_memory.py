@@ -75,7 +75,7 @@ def main() -> int:
         return 2
     found = wanted = stored = junk = 0
     for number, (lines, keep, avoid) in enumerate(CASES, 1):
-        memory = Memory(Path(work.name) / f"memory-{number}.sqlite3")
+        memory = Memory.open(Path(work.name) / f"memory-{number}.sqlite3")
         memory.begin()
         for i, line in enumerate(lines):
             memory.add_message("user" if i % 2 == 0 else "assistant", line)

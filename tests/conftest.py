@@ -123,7 +123,7 @@ def memory(tmp_path):
     """A new, empty memory file, closed after the test."""
     from samantha.conversation.memory import Memory
 
-    memory = Memory(tmp_path / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "memory.sqlite3")
     yield memory
     memory.close()
 
@@ -156,7 +156,7 @@ def met_before(tmp_path):
     """``samantha`` in a subprocess (``cli_env``) has met the user before: no first meeting."""
     from samantha.conversation.memory import Memory
 
-    met = Memory(tmp_path / "data" / "memory.sqlite3")
+    met = Memory.open(tmp_path / "data" / "memory.sqlite3")
     met.set_profile("name", "Theo")
     met.close()
 

@@ -58,7 +58,7 @@ import numpy as np
 from samantha.engines.base import AudioChunk
 from samantha.audio.speaker import Speaker
 tone = AudioChunk((0.3 * np.sin(np.arange(24000) * 2 * np.pi * 440 / 48000)).astype(np.float32), 48000)
-speaker = Speaker()
+speaker = Speaker.open()
 speaker.play(tone)
 assert speaker.wait(10)
 speaker.drop()  # gone: what she says is dropped at once, and nothing waits for it

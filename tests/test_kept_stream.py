@@ -96,6 +96,18 @@ def module_of(env, sink: str) -> str:
                 if f"sink_name={sink}" in line)
 
 
+def test_a_speaker_or_microphone_built_alone_touches_no_device(monkeypatch):
+    """Only ``open`` (and ``reopen``) reach PortAudio: building one is cheap and safe anywhere."""
+    from samantha.audio import devices
+    from samantha.audio.microphone import Microphone
+    from samantha.audio.speaker import Speaker
+
+    monkeypatch.setattr(devices, "sounddevice", lambda: pytest.fail("a device was touched"))
+    speaker, microphone = Speaker("headset"), Microphone("headset")
+    assert not speaker.alive(time.monotonic()) and not microphone.alive(time.monotonic())
+    assert speaker.device == microphone.device == "headset"
+
+
 @pytest.mark.audio
 def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_resumes_when_it_is_back(
         pulse, met_before, model_flags, phrase_wav, tmp_path, heard_text):
@@ -124,7 +136,7 @@ def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_re
             play_into(pulse, "mic", phrase_wav).wait(timeout=30)
             assert heard_text in out.wait_for("you ›", 30)  # heard again
             out.wait_for("samantha ›", 30)
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     conversations = memory.export()["conversations"]
     memory.close()
     said = [m["content"] for m in conversations[-1]["messages"] if m["role"] == "user"]

@@ -98,7 +98,7 @@ def test_truncated_gguf_is_reported(tiny_models, tmp_path):
     data = tiny_models["llm"].read_bytes()
     broken.write_bytes(data[: len(data) // 2])
     with pytest.raises(SamanthaError) as err:
-        LlamaChatModel(broken, LlmSettings(context_tokens=512))
+        LlamaChatModel.load(broken, LlmSettings(context_tokens=512))
     assert str(broken) in str(err.value) and "corrupt" in str(err.value)
 
 
@@ -106,12 +106,12 @@ def test_a_file_that_is_not_gguf_is_reported(tmp_path):
     bogus = tmp_path / "model.gguf"
     bogus.write_text("definitely not a model")
     with pytest.raises(SamanthaError, match="not a GGUF file"):
-        LlamaChatModel(bogus, LlmSettings())
+        LlamaChatModel.load(bogus, LlmSettings())
 
 
 def test_a_gguf_without_chat_template_is_not_a_chat_model(tmp_path, make_test_models):
     plain = tmp_path / "base.gguf"
     make_test_models.make_llm(plain, chat_template=None)
     with pytest.raises(SamanthaError) as err:
-        LlamaChatModel(plain, LlmSettings(context_tokens=512))
+        LlamaChatModel.load(plain, LlmSettings(context_tokens=512))
     assert "not a chat model" in str(err.value) and str(plain) in str(err.value)

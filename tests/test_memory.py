@@ -14,7 +14,7 @@ from conftest import BRIEF, run_cli
 
 from samantha.config import LlmSettings
 from samantha.conversation.dialogue import Conversation
-from samantha.conversation.memory import Memory
+from samantha.conversation.memory import SCHEMA, Memory
 from samantha.errors import SamanthaError
 
 
@@ -32,13 +32,23 @@ def rows(path, sql):
 
 
 def test_the_file_is_private_and_journaled(path):
-    Memory(path).close()
+    Memory.open(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert rows(path, "PRAGMA journal_mode") == [("wal",)]
 
 
+def test_a_memory_built_on_an_open_database_creates_no_file(path):
+    """Only ``Memory.open`` touches the disk."""
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    memory = Memory(db, path)
+    memory.set_profile("name", "Theo")
+    assert memory.profile() == {"name": "Theo"} and not path.parent.exists()
+    memory.close()
+
+
 def test_a_conversation_is_recorded_message_by_message_and_cut_replies_as_heard(path, chat_model, reply_text):
-    memory = Memory(path)
+    memory = Memory.open(path)
     conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory, BRIEF)
     deltas = conversation.respond("Hello there")
     next(deltas)
@@ -55,7 +65,7 @@ def test_a_conversation_is_recorded_message_by_message_and_cut_replies_as_heard(
 
 
 def test_facts_merge_get_replaced_found_and_forgotten(path):
-    memory = Memory(path)
+    memory = Memory.open(path)
     memory.begin()
     sister = memory.remember("Anna is the user's sister.")
     assert memory.remember("anna is the user's sister") == sister  # the same fact again: merged
@@ -73,7 +83,7 @@ def test_facts_merge_get_replaced_found_and_forgotten(path):
 
 
 def test_export_holds_everything_and_wipe_erases_it(path):
-    memory = Memory(path)
+    memory = Memory.open(path)
     memory.set_profile("name", "Theo")
     memory.add_message("user", "Hi")
     memory.set_summary("They said hi.")
@@ -90,7 +100,7 @@ def test_export_holds_everything_and_wipe_erases_it(path):
 
 
 def test_the_last_summary_is_the_previous_conversations(path):
-    memory = Memory(path)
+    memory = Memory.open(path)
     memory.begin()
     memory.set_summary("First chat.")
     memory.begin()
@@ -99,11 +109,11 @@ def test_the_last_summary_is_the_previous_conversations(path):
 
 
 def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
-    memory = Memory(path)
+    memory = Memory.open(path)
     memory.remember("Theo writes letters.")
     memory.close()
     before = rows(path, "SELECT count(*) FROM messages"), path.stat().st_mtime_ns
-    secret = Memory(path, incognito=True)
+    secret = Memory.open(path, incognito=True)
     assert [f.text for f in secret.facts()] == ["Theo writes letters."]
     secret.add_message("user", "a secret")
     secret.remember("a secret fact")
@@ -113,7 +123,7 @@ def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
     secret.close()
     assert (rows(path, "SELECT count(*) FROM messages"), path.stat().st_mtime_ns) == before
     nowhere = tmp_path / "none" / "memory.sqlite3"
-    fresh = Memory(nowhere, incognito=True)
+    fresh = Memory.open(nowhere, incognito=True)
     fresh.add_message("user", "hello")
     fresh.close()
     assert not nowhere.parent.exists()
@@ -123,14 +133,14 @@ def test_a_corrupt_memory_file_is_named_and_left_alone(path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not a database, it is a diary page" * 100)
     with pytest.raises(SamanthaError, match=f"The memory file {path} is damaged .* sqlite3 {path} .recover"):
-        Memory(path)
+        Memory.open(path)
     assert path.read_bytes().startswith(b"this is not a database")
 
 
 WRITER = """
 import sys
-from samantha.conversation.memory import Memory
-memory = Memory(sys.argv[1])
+from samantha.conversation.memory import SCHEMA, Memory
+memory = Memory.open(sys.argv[1])
 memory.begin()
 for i in range(100000):
     memory.add_message("user" if i % 2 else "assistant", f"message {i} " + "words " * 50)
@@ -153,7 +163,7 @@ def test_kill_9_while_writing_loses_no_committed_message(path):
     saved = rows(path, "SELECT content FROM messages ORDER BY id")
     assert len(saved) >= last + 1  # every message it reported committed is there...
     assert [c.split()[1] for c, in saved] == [str(i) for i in range(len(saved))]  # ...whole and in order
-    Memory(path).close()  # and it opens cleanly for the next conversation
+    Memory.open(path).close()  # and it opens cleanly for the next conversation
 
 
 def test_chat_records_the_conversation_and_incognito_does_not(cli_env, model_flags, reply_text, tmp_path):
@@ -167,7 +177,7 @@ def test_chat_records_the_conversation_and_incognito_does_not(cli_env, model_fla
 
 
 def test_the_memory_command_lists_searches_forgets_exports_and_wipes(cli_env, tmp_path):
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     memory.set_profile("name", "Theo")
     tea = memory.remember("Theo likes green tea.")
     memory.remember("Theo's sister is Anna.")

@@ -49,10 +49,10 @@ def test_a_topic_must_match_a_fact_in_all_its_words(memory):
 
 
 def test_in_incognito_she_says_she_cannot_forget(tmp_path):
-    known = Memory(tmp_path / "m.sqlite3")
+    known = Memory.open(tmp_path / "m.sqlite3")
     known.remember("The user is going on a trip to Porto.")
     known.close()
-    secret = Memory(tmp_path / "m.sqlite3", incognito=True)
+    secret = Memory.open(tmp_path / "m.sqlite3", incognito=True)
     assert "incognito" in answer(secret, "Forget about my trip").reply
     assert len(secret.facts()) == 1
     secret.close()

@@ -14,7 +14,7 @@ import json, sys, time
 from samantha.config import VadSettings
 from samantha.audio.microphone import Microphone
 from samantha.audio.vad import SpeechDetector
-mic = Microphone()
+mic = Microphone.open()
 while mic.read(5) is None:  # a new stream takes a moment before audio flows
     pass
 start = time.monotonic()

@@ -65,7 +65,7 @@ def test_setup_runs_the_first_meeting_by_keyboard(cli_env, model_flags, tmp_path
     assert done.returncode == 0, done.stderr
     assert "what should I call you?" in done.stdout and "Samantha it is. So, Theo" in done.stdout
     assert reply_text not in done.stdout  # setup ends with the meeting
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     assert memory.profile() == {"name": "Theo", "likes_to_talk": "briefly"}
     memory.close()
 

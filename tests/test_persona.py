@@ -40,7 +40,7 @@ def test_a_broken_persona_file_says_what_is_wrong(tmp_path, text, problem):
 
 @pytest.fixture
 def memory(tmp_path):
-    memory = Memory(tmp_path / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "memory.sqlite3")
     memory.begin()
     memory.set_summary("They talked about a trip to the sea.")
     memory.set_profile("name", "Theo")
@@ -53,7 +53,7 @@ def memory(tmp_path):
 
 
 def test_the_prompt_carries_persona_profile_summary_and_the_facts_that_matter(memory, chat_model):
-    conversation = Conversation(chat_model, LlmSettings(context_tokens=512, max_reply_tokens=64), Memory(memory.path), BRIEF)
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512, max_reply_tokens=64), Memory.open(memory.path), BRIEF)
     "".join(conversation.respond("I spoke to my sister today"))
     conversation.history.append(conversation.history[0].__class__("user", "She says hello from Porto"))
     prompt = conversation.prompt()
@@ -67,7 +67,7 @@ def test_the_prompt_carries_persona_profile_summary_and_the_facts_that_matter(me
 
 def test_a_long_history_and_many_facts_stay_within_the_context(memory, chat_model):
     settings = LlmSettings(context_tokens=512, max_reply_tokens=64)
-    conversation = Conversation(chat_model, settings, Memory(memory.path), BRIEF)
+    conversation = Conversation(chat_model, settings, Memory.open(memory.path), BRIEF)
     for i in range(25):
         "".join(conversation.respond(f"Friend number {i} and the cello, and my sister Anna in Porto: news {i}."))
     prompt = conversation.prompt()
@@ -78,7 +78,7 @@ def test_a_long_history_and_many_facts_stay_within_the_context(memory, chat_mode
 
 
 def test_the_start_of_the_prompt_is_the_same_from_turn_to_turn(memory, chat_model):
-    conversation = Conversation(chat_model, LlmSettings(context_tokens=4096), Memory(memory.path), BRIEF)
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=4096), Memory.open(memory.path), BRIEF)
     prompts = []
     for text in ("Hello", "How is Anna doing in Porto?", "And the cello on Sundays?"):
         "".join(conversation.respond(text))

@@ -59,7 +59,7 @@ def test_voice_without_its_json_is_reported(tiny_models, tmp_path):
     onnx = tmp_path / "voice.onnx"
     shutil.copy(tiny_models["voice"], onnx)
     with pytest.raises(SamanthaError) as err:
-        PiperSynthesizer(onnx, TtsSettings())
+        PiperSynthesizer.load(onnx, TtsSettings())
     assert f"{onnx}.json" in str(err.value) and "samantha models download" in str(err.value)
 
 
@@ -68,4 +68,4 @@ def test_corrupt_voice_is_reported(tiny_models, tmp_path):
     onnx.write_bytes(tiny_models["voice"].read_bytes()[:100])
     shutil.copy(f"{tiny_models['voice']}.json", f"{onnx}.json")
     with pytest.raises(SamanthaError, match="corrupt"):
-        PiperSynthesizer(onnx, TtsSettings())
+        PiperSynthesizer.load(onnx, TtsSettings())

@@ -219,7 +219,7 @@ def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, 
                                                                    tmp_path, reply_text):
     from samantha.conversation.memory import Memory
 
-    memory = Memory(tmp_path / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "memory.sqlite3")
     settings = dataclasses.replace(Settings(), turns=TurnSettings(sleep_after_s=2, wake_name="Samantha"))
     conversation = Conversation(chat_model, LlmSettings(context_tokens=4096), memory, BRIEF)  # room for notes
     session = Session(settings, transcriber, conversation, synthesizer, Device(), Log())

@@ -129,7 +129,7 @@ def reply_seconds(tiny_models, said_in_full: str) -> float:
     from samantha.config import TtsSettings
     from samantha.engines.piper import PiperSynthesizer
 
-    voice = PiperSynthesizer(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
+    voice = PiperSynthesizer.load(tiny_models["voice"], TtsSettings(speaking_rate=0.15))
     return sum(c.duration_s for c in voice.synthesize(said_in_full))
 
 
@@ -147,7 +147,7 @@ def test_the_first_meeting_is_spoken_and_the_answer_lands_in_the_profile(
             time.sleep(1.5)
     assert opening.startswith("samantha › Hi, I'm Samantha.")
     assert sound_runs(loud(load_recording(heard))), "her opening was not heard"
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     assert memory.profile() == {"name": "friend"}
     memory.close()
 

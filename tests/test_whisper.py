@@ -38,8 +38,8 @@ def test_audio_of_any_shape_and_dtype_is_accepted(transcriber):
 def test_configured_thresholds_decide_what_whisper_drops(tiny_models, heard_text):
     """The tiny model is sure (no-speech ~0, log-prob ~-0.2); thresholds of 0 make every segment 'silent'."""
     noise = np.random.default_rng(0).normal(0, 0.1, 16000).astype(np.float32)
-    normal = WhisperTranscriber(tiny_models["stt"], SttSettings())
-    strict = WhisperTranscriber(tiny_models["stt"], SttSettings(no_speech_threshold=0.0, logprob_threshold=0.0))
+    normal = WhisperTranscriber.load(tiny_models["stt"], SttSettings())
+    strict = WhisperTranscriber.load(tiny_models["stt"], SttSettings(no_speech_threshold=0.0, logprob_threshold=0.0))
     assert normal.transcribe(noise).text == heard_text
     dropped = strict.transcribe(noise)
     assert not dropped.heard and dropped.rejected == "no speech"
@@ -67,7 +67,7 @@ def test_incomplete_model_names_the_missing_file(tiny_models, tmp_path, missing)
     shutil.copytree(tiny_models["stt"], broken)
     (broken / missing).unlink()
     with pytest.raises(SamanthaError) as err:
-        WhisperTranscriber(broken, SttSettings())
+        WhisperTranscriber.load(broken, SttSettings())
     assert str(broken / missing) in str(err.value) and "samantha models download" in str(err.value)
 
 
@@ -77,7 +77,7 @@ def test_corrupt_model_is_reported_not_crashed(tiny_models, tmp_path):
     data = (broken / "model.bin").read_bytes()
     (broken / "model.bin").write_bytes(data[: len(data) // 2])
     with pytest.raises(SamanthaError) as err:
-        WhisperTranscriber(broken, SttSettings())
+        WhisperTranscriber.load(broken, SttSettings())
     assert "corrupt" in str(err.value) and str(broken) in str(err.value)
 
 

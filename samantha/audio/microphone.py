@@ -24,13 +24,20 @@ from samantha.errors import SamanthaError
 
 class Microphone(KeptStream):
     def __init__(self, device: str = "", max_backlog_s: float = 10.0):
+        """Touches no device: ``open`` opens the stream (and ``reopen`` again, after a loss)."""
         self.device = device
+        self.name = ""  # the device's own name, once opened
         self._count = 0  # frames delivered so far
         self._generation = -1  # of the stream: frames of a dead one can be told apart
         self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
         self.life = Liveness()
         self._stream = None
-        self._open(device)
+
+    @classmethod
+    def open(cls, device: str = "", max_backlog_s: float = 10.0) -> Microphone:
+        microphone = cls(device, max_backlog_s)
+        microphone._open(device)
+        return microphone
 
     def _open(self, device: str) -> None:
         import soxr

@@ -43,7 +43,9 @@ def heard_words(text: str, fraction: float) -> str:
 
 class Speaker(KeptStream):
     def __init__(self, device: str = "", block_ms: int = 10):
+        """Touches no device: ``open`` opens the stream (and ``reopen`` again, after a loss)."""
         self.device, self.block_ms = device, block_ms
+        self.name = ""  # the device's own name, once opened
         self._queue: deque[Queued] = deque()
         self._lock = threading.Lock()
         self._idle = threading.Event()
@@ -57,7 +59,12 @@ class Speaker(KeptStream):
         self.life = Liveness()
         self._stream = None
         self.sample_rate, self._out_latency = 0, 0.0
-        self._open(device)
+
+    @classmethod
+    def open(cls, device: str = "", block_ms: int = 10) -> Speaker:
+        speaker = cls(device, block_ms)
+        speaker._open(device)
+        return speaker
 
     def _open(self, device: str) -> None:
         sd = devices.sounddevice()

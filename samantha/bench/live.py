@@ -71,7 +71,7 @@ class Recorder:
 @contextmanager
 def running(settings: Settings, source, model, synth, stt, recorder, judge=None):
     """The voice loop on its own thread, on the configured output device; closed on exit."""
-    speaker = Speaker(settings.audio.output_device)
+    speaker = Speaker.open(settings.audio.output_device)
     try:
         session = Session(settings, stt, Conversation(model, settings.llm), synth, speaker, recorder, judge)
     except BaseException:
@@ -132,7 +132,7 @@ def idle_cpu_pct(settings: Settings, seconds: float) -> float:
     """CPU of the whole process, % of one core, while the loop listens to the microphone."""
     from samantha.audio.microphone import Microphone
 
-    microphone = Microphone(settings.audio.input_device)
+    microphone = Microphone.open(settings.audio.input_device)
     try:
         with running(settings, microphone, PacedChatModel(), PacedSynthesizer(), PacedTranscriber(), Recorder()):
             time.sleep(3.0)  # a new stream's first second or two is start-up, not listening
@@ -185,7 +185,7 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
             from samantha.audio.microphone import Microphone
             from samantha.bench.through import DevicePlayer
 
-            microphone = Microphone(settings.audio.input_device)
+            microphone = Microphone.open(settings.audio.input_device)
             stack.callback(microphone.close)
             player = DevicePlayer(through)
             stack.callback(player.close)

@@ -23,7 +23,7 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
                  "export": "a FILE.json to write"}
     if args.action in needs_arg and not args.arg:
         raise SamanthaError(f"samantha memory {args.action} needs {needs_arg[args.action]}.")
-    store_ = Memory(paths.memory_path())
+    store_ = Memory.open(paths.memory_path())
     try:
         if args.action in ("list", "search"):
             facts = store_.facts() if args.action == "list" else store_.search(args.arg, limit=20)

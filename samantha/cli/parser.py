@@ -6,6 +6,7 @@ import argparse
 import functools
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from samantha import config
@@ -58,6 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
     models = add("models", parents=[common], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
     models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
+    _add_bench(add, common)
+    setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")
+    setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
+    memory = add("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
+    memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
+    memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
+    memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
+    cfg = add("config", parents=[common], help="show, locate or create the config file")
+    cfg.add_argument("action", choices=["path", "show", "init"])
+    cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
+    return parser
+
+
+def _add_bench(add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``samantha bench`` and its many options: apart, so the list of commands reads at a glance."""
     bench = add("bench", parents=[common], help="measure turn-taking, barge-in and latency")
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
     bench.add_argument("--rounds", type=int, default=5, help="interrupted replies to measure (default 5)")
@@ -73,16 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
                             "(a virtual microphone's sink): voice to voice then includes the input path")
     bench.add_argument("--voice-turns", type=int, default=0,
                        help="utterances to measure voice to voice, recordings first (default: all)")
-    setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")
-    setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
-    memory = add("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
-    memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
-    memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
-    memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
-    cfg = add("config", parents=[common], help="show, locate or create the config file")
-    cfg.add_argument("action", choices=["path", "show", "init"])
-    cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
-    return parser
 
 
 def settings_from(args: argparse.Namespace) -> config.Settings:

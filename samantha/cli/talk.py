@@ -30,44 +30,59 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
-        companion.catch_up(conversation)
-        opening = companion.first_meeting(conversation, settings, voice, force=setup) \
-            if setup or sys.stdin.isatty() else None  # scripted use never meets her first
-        if opening is None:
-            console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, "
-                          "Ctrl+D leaves.")
-        else:
-            print(f"{conversation.name.lower()} › {opening}")
-            conversation.add_reply(opening)
-            if voice:
-                voice.say(opening)
+        _greet(conversation, settings, voice, setup)
         while True:
             try:
                 line = input("you › ").strip()
             except (EOFError, KeyboardInterrupt):
                 console.print()
                 return 0
-            if not line:
-                continue
-            sys.stdout.write(f"{conversation.name.lower()} › ")
-            try:
-                reply_aloud(conversation, voice, line)
-                companion.after_meeting(conversation, settings, args, voice)
-                if setup and conversation.onboarding is None:  # the meeting is over
-                    return 0
-                if conversation.notes_due(settings.memory.learn_every_turns):
-                    conversation.take_notes()
-            except KeyboardInterrupt:
-                conversation.cancel()
-                if voice:
-                    voice.stop()
-                console.print("\n[dim](stopped)[/]")
-            except SamanthaError as exc:
-                console.print(f"\n[red]{exc}[/]")
+            if line and _typed_turn(conversation, settings, args, voice, line, setup):
+                return 0
     finally:
         memory.close()
         if voice:
             voice.close()
+
+
+def _greet(conversation, settings: Settings, voice, setup: bool) -> None:
+    """Her opening if this is the first meeting (never in scripted use), else how to talk to her."""
+    from samantha.conversation import companion
+
+    companion.catch_up(conversation)
+    opening = companion.first_meeting(conversation, settings, voice, force=setup) \
+        if setup or sys.stdin.isatty() else None  # scripted use never meets her first
+    if opening is None:
+        console.print(f"[bold]{conversation.name}[/] is here. Type and press Enter; Ctrl+C stops her reply, "
+                      "Ctrl+D leaves.")
+    else:
+        print(f"{conversation.name.lower()} › {opening}")
+        conversation.add_reply(opening)
+        if voice:
+            voice.say(opening)
+
+
+def _typed_turn(conversation, settings: Settings, args: argparse.Namespace, voice, line: str, setup: bool) -> bool:
+    """Her reply to one typed line; Ctrl+C stops only the reply. True once ``setup``'s meeting is over."""
+    from samantha.conversation import companion
+    from samantha.runtime.voice_out import reply_aloud
+
+    sys.stdout.write(f"{conversation.name.lower()} › ")
+    try:
+        reply_aloud(conversation, voice, line)
+        companion.after_meeting(conversation, settings, args, voice)
+        if setup and conversation.onboarding is None:  # the meeting is over
+            return True
+        if conversation.notes_due(settings.memory.learn_every_turns):
+            conversation.take_notes()
+    except KeyboardInterrupt:
+        conversation.cancel()
+        if voice:
+            voice.stop()
+        console.print("\n[dim](stopped)[/]")
+    except SamanthaError as exc:
+        console.print(f"\n[red]{exc}[/]")
+    return False
 
 
 def setup(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,7 +99,6 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.audio.microphone import Microphone
     from samantha.audio.speaker import Speaker
     from samantha.conversation import companion
-    from samantha.core.turns import State
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber, load_turn_judge
     from samantha.runtime.hotkey import PushToTalk
     from samantha.runtime.session import Session
@@ -100,31 +114,49 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
     try:
         companion.catch_up(conversation)
-        speaker = Speaker(settings.audio.output_device)
-        microphone = Microphone(settings.audio.input_device)
+        speaker = Speaker.open(settings.audio.output_device)
+        microphone = Microphone.open(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display, judge)
-        kind = session.devices.kind
-        display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
-                     + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
+        _say_where(display, session, microphone, speaker)
         talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
-        hands_free = settings.turns.mode == "hands-free"
-        display.note(talk_key.start(required=not hands_free))
-        display.note(f"{conversation.name} is listening. {'Just talk' if hands_free else 'Use the talk key'}; "
-                     "Ctrl+C to leave.")
-        display.status(State.LISTENING)
-        if opening := companion.first_meeting(conversation, settings):
-            session.say_first(opening)
+        _start_listening(display, talk_key, conversation, settings, session)
         session.run(microphone, threading.Event())
     except KeyboardInterrupt:
         display.note("bye")
     finally:
-        if talk_key is not None:
-            talk_key.stop()
-        if microphone is not None:
-            microphone.close()
-        if session is not None:
-            session.close()  # closes the speaker too
-        elif speaker is not None:
-            speaker.close()
-        memory.close()
+        _close(talk_key, microphone, session, speaker, memory)
     return 0
+
+
+def _say_where(display, session, microphone, speaker) -> None:
+    """Which devices she hears and speaks on, and as what kind of output: speakers change how to interrupt her."""
+    kind = session.devices.kind
+    display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
+                 + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
+
+
+def _start_listening(display, talk_key, conversation, settings: Settings, session) -> None:
+    """The talk key on, how to talk said, and her opening queued if this is the first meeting."""
+    from samantha.conversation import companion
+    from samantha.core.turns import State
+
+    hands_free = settings.turns.mode == "hands-free"
+    display.note(talk_key.start(required=not hands_free))
+    display.note(f"{conversation.name} is listening. {'Just talk' if hands_free else 'Use the talk key'}; "
+                 "Ctrl+C to leave.")
+    display.status(State.LISTENING)
+    if opening := companion.first_meeting(conversation, settings):
+        session.say_first(opening)
+
+
+def _close(talk_key, microphone, session, speaker, memory) -> None:
+    """Whatever was opened, whichever step failed; the session closes the speaker it was given."""
+    if talk_key is not None:
+        talk_key.stop()
+    if microphone is not None:
+        microphone.close()
+    if session is not None:
+        session.close()  # closes the speaker too
+    elif speaker is not None:
+        speaker.close()
+    memory.close()

@@ -20,7 +20,7 @@ console = Console(stderr=True, highlight=False)
 
 
 def open_memory(args: argparse.Namespace) -> Memory:
-    return Memory(paths.memory_path(), incognito=getattr(args, "incognito", False))
+    return Memory.open(paths.memory_path(), incognito=getattr(args, "incognito", False))
 
 
 def as_chosen(settings: Settings, memory: Memory, args: argparse.Namespace) -> Settings:

@@ -57,35 +57,45 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
+def _connect(path: Path | str, incognito: bool, readonly: bool) -> sqlite3.Connection:
+    """The memory file opened (created private if new), or, incognito, read only or in memory."""
+    try:
+        if incognito:  # read what is there, if anything; write nothing to disk
+            settled = not Path(f"{path}-wal").exists()  # else an unfinished journal holds the newest pages
+            uri = f"file:{path}?mode=ro{'&immutable=1' if settled else ''}" if readonly else "file::memory:"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            if not readonly:
+                db.executescript(SCHEMA)
+            return db
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # created private, never world-readable
+        os.chmod(path, 0o600)
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # autocommit
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA secure_delete=ON")  # what is forgotten is overwritten, not just unlinked
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.executescript(SCHEMA)
+        return db
+    except sqlite3.OperationalError as exc:
+        raise SamanthaError(f"The memory file {path} is busy or cannot be opened ({exc}). Is another samantha "
+                            "running? Close it and try again.") from exc
+    except sqlite3.DatabaseError as exc:
+        raise SamanthaError(f"The memory file {path} is damaged ({exc}). Nothing was changed. Try to rescue it "
+                            f"with: sqlite3 {path} .recover > rescued.sql ; or move it aside to start a new "
+                            "memory.") from exc
+
+
 class Memory:
-    def __init__(self, path: Path | str, incognito: bool = False):
-        self.path, self.incognito = path, incognito
+    def __init__(self, db: sqlite3.Connection, path: Path | str, incognito: bool = False, readonly: bool = False):
+        """Cheap: a database already open (``open`` opens the file); ``readonly``: incognito over an existing file."""
+        self._db, self.path, self.incognito, self._readonly = db, path, incognito, readonly
         self.conversation: int | None = None  # the conversation being recorded
-        self._readonly = incognito and Path(path).is_file()
-        try:
-            if incognito:  # read what is there, if anything; write nothing to disk
-                settled = not Path(f"{path}-wal").exists()  # else an unfinished journal holds the newest pages
-                uri = f"file:{path}?mode=ro{'&immutable=1' if settled else ''}" if self._readonly else "file::memory:"
-                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-                if not self._readonly:
-                    self._db.executescript(SCHEMA)
-                return
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # created private, never world-readable
-            os.chmod(path, 0o600)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # autocommit
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA secure_delete=ON")  # what is forgotten is overwritten, not just unlinked
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(SCHEMA)
-        except sqlite3.OperationalError as exc:
-            raise SamanthaError(f"The memory file {path} is busy or cannot be opened ({exc}). Is another samantha "
-                                "running? Close it and try again.") from exc
-        except sqlite3.DatabaseError as exc:
-            raise SamanthaError(f"The memory file {path} is damaged ({exc}). Nothing was changed. Try to rescue it "
-                                f"with: sqlite3 {path} .recover > rescued.sql ; or move it aside to start a new "
-                                "memory.") from exc
+
+    @classmethod
+    def open(cls, path: Path | str, incognito: bool = False) -> Memory:
+        readonly = incognito and Path(path).is_file()
+        return cls(_connect(path, incognito, readonly), path, incognito, readonly)
 
     # --- conversations and messages ---
     def begin(self) -> int:
@@ -200,7 +210,7 @@ class Memory:
         self._db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        Memory.__init__(self, self.path)
+        Memory.__init__(self, _connect(self.path, False, False), self.path)
 
     def close(self) -> None:
         self._db.close()

@@ -28,19 +28,19 @@ __all__ = [
 def load_transcriber(settings: Settings) -> Transcriber:
     from samantha.engines.whisper import WhisperTranscriber
 
-    return WhisperTranscriber(store.resolve("stt", settings.models.stt), settings.stt)
+    return WhisperTranscriber.load(store.resolve("stt", settings.models.stt), settings.stt)
 
 
 def load_chat_model(settings: Settings) -> ChatModel:
     from samantha.engines.llama import LlamaChatModel
 
-    return LlamaChatModel(store.resolve("llm", settings.models.llm), settings.llm)
+    return LlamaChatModel.load(store.resolve("llm", settings.models.llm), settings.llm)
 
 
 def load_synthesizer(settings: Settings) -> Synthesizer:
     from samantha.engines.piper import PiperSynthesizer
 
-    return PiperSynthesizer(store.resolve("voice", settings.models.voice), settings.tts)
+    return PiperSynthesizer.load(store.resolve("voice", settings.models.voice), settings.tts)
 
 
 def load_turn_judge(settings: Settings, note: Callable[[str], None] = lambda text: None) -> TurnJudge | None:

@@ -29,7 +29,14 @@ def _as_dicts(messages: Sequence[Message]) -> Any:
 
 
 class LlamaChatModel:
-    def __init__(self, path: Path, settings: LlmSettings):
+    def __init__(self, llama, settings: LlmSettings):
+        """Cheap: a llama.cpp model already loaded (``load`` reads one from disk and checks it can chat)."""
+        self._llama, self._settings = llama, settings
+        self._lock = threading.Lock()
+        self._active: LlamaStream | None = None
+
+    @classmethod
+    def load(cls, path: Path, settings: LlmSettings) -> LlamaChatModel:
         if path.is_dir() or not path.is_file():
             raise model_problem(path, "The chat model must be a .gguf file, this is not one")
         with path.open("rb") as fh:
@@ -38,20 +45,18 @@ class LlamaChatModel:
         from llama_cpp import Llama
 
         try:
-            self._llama = Llama(
+            llama = Llama(
                 model_path=str(path), n_ctx=settings.context_tokens, n_threads=settings.threads or None,
                 seed=settings.seed if settings.seed >= 0 else 0xFFFFFFFF, verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise model_problem(path, f"The chat model cannot be loaded, it looks truncated or corrupt ({exc})") from exc
-        if not self._llama.metadata.get("tokenizer.chat_template"):
+        if not llama.metadata.get("tokenizer.chat_template"):
             raise SamanthaError(
                 f"{path} is not a chat model: it has no chat template in its metadata. "
                 "Use an instruct/chat GGUF, e.g. run: samantha models download llama-3.2-3b-instruct"
             )
-        self._settings = settings
-        self._lock = threading.Lock()
-        self._active: LlamaStream | None = None
+        return cls(llama, settings)
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))

@@ -46,21 +46,29 @@ def level(audio: np.ndarray, sample_rate: int, target_dbfs: float) -> np.ndarray
 
 
 class PiperSynthesizer:
-    def __init__(self, onnx_path: Path, settings: TtsSettings):
+    def __init__(self, voice, settings: TtsSettings):
+        """Cheap: a piper voice already loaded (``load`` reads one from disk)."""
+        from piper import SynthesisConfig
+
+        self._voice = voice
+        self.sample_rate = int(voice.config.sample_rate)
+        self._config = SynthesisConfig(length_scale=1.0 / settings.speaking_rate, normalize_audio=False)
+        self._loudness = settings.loudness_dbfs
+
+    @classmethod
+    def load(cls, onnx_path: Path, settings: TtsSettings) -> PiperSynthesizer:
         config_path = Path(f"{onnx_path}.json")
         if not onnx_path.is_file():
             raise model_problem(onnx_path, "The voice model file is missing")
         if not config_path.is_file():
             raise model_problem(config_path, "The voice has no config beside it (every piper .onnx needs its .onnx.json)")
-        from piper import PiperVoice, SynthesisConfig
+        from piper import PiperVoice
 
         try:
-            self._voice = PiperVoice.load(str(onnx_path), config_path=str(config_path))
+            voice = PiperVoice.load(str(onnx_path), config_path=str(config_path))
         except Exception as exc:  # onnxruntime / json errors: the file is damaged either way
             raise model_problem(onnx_path, f"The voice cannot be loaded, it looks corrupt ({exc})") from exc
-        self.sample_rate = int(self._voice.config.sample_rate)
-        self._config = SynthesisConfig(length_scale=1.0 / settings.speaking_rate, normalize_audio=False)
-        self._loudness = settings.loudness_dbfs
+        return cls(voice, settings)
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         spoken = clean_for_speech(text)

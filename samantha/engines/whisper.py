@@ -44,21 +44,26 @@ OFTEN_HALLUCINATED = {"thank you", "thanks for watching", "thank you for watchin
 class WhisperTranscriber:
     sample_rate = RATE
 
-    def __init__(self, model_dir: Path, settings: SttSettings):
+    def __init__(self, model, settings: SttSettings):
+        """Cheap: a faster-whisper model already loaded (``load`` reads one from disk)."""
+        self._model, self._settings = model, settings
+        self._tokens = None  # faster-whisper's tokenizer, made on first use
+
+    @classmethod
+    def load(cls, model_dir: Path, settings: SttSettings) -> WhisperTranscriber:
         for name in REQUIRED_FILES:
             if not (model_dir / name).is_file():
                 raise model_problem(model_dir / name, "The Whisper model is incomplete, this file is missing")
         from faster_whisper import WhisperModel
 
         try:
-            self._model = WhisperModel(
+            model = WhisperModel(
                 str(model_dir), device="cpu", compute_type="int8",
                 cpu_threads=settings.threads, local_files_only=True,
             )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError with terse texts
             raise model_problem(model_dir, f"The Whisper model cannot be loaded, it looks corrupt ({exc})") from exc
-        self._settings = settings
-        self._tokens = None  # faster-whisper's tokenizer, made on first use
+        return cls(model, settings)
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
         audio = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)

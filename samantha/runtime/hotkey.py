@@ -72,51 +72,28 @@ class PushToTalk:
     def _listen_globally(self) -> None:
         from pynput import keyboard
 
-        def ident(key) -> tuple:  # pynput's KeyCodes from parse() and from the listener do not compare equal
-            key = key.value if isinstance(key, keyboard.Key) else key
-            return ("char", key.char.lower()) if getattr(key, "char", None) else ("vk", getattr(key, "vk", None))
-
-        generic = {ident(k) for k in (keyboard.Key.ctrl, keyboard.Key.shift, keyboard.Key.alt, keyboard.Key.cmd)}
-        try:
-            keys = {ident(k) for k in keyboard.HotKey.parse(self.spec)}
-        except ValueError as exc:
-            raise SamanthaError(f"[ptt] key {self.spec!r} is not a key pynput can name ({exc}); write it like "
-                                "'<ctrl_r>', '<f9>', '<ctrl>+<alt>+t' or 'x'.") from exc
-
-        def matches(key) -> tuple | None:
-            if (k := ident(key)) in keys:
-                return k
-            k = ident(listener.canonical(key))  # Right Ctrl is also "<ctrl>", 'T' is also 't'
-            return k if k in keys and (k in generic or k[0] == "char") else None
-
-        modifiers = {ident(getattr(keyboard.Key, n)) for n in (
-            "ctrl", "ctrl_l", "ctrl_r", "shift", "shift_l", "shift_r", "alt", "alt_l", "alt_r", "alt_gr", "cmd",
-            "cmd_l", "cmd_r")}  # they do not auto-repeat: their release counts at once
-        pending: dict[tuple, threading.Timer] = {}
+        talk_key = TalkKey(keyboard, self.spec)
+        pending: dict[tuple, threading.Timer] = {}  # releases that may yet prove to be auto-repeat
 
         def on_press(key) -> None:
-            if (k := matches(key)) is None:
+            if (k := talk_key.match(key, listener)) is None:
                 return
             if (repeat := pending.pop(k, None)) is not None:
                 repeat.cancel()  # auto-repeat: the key never really went up
                 return
             self._pressed.add(k)
-            if self._pressed >= keys and not self._down:
+            if self._pressed >= talk_key.keys and not self._down:
                 self._down = True
                 self._set(not self._talking if self.toggle else True)
 
         def released(k) -> None:
             pending.pop(k, None)
-            self._pressed.discard(k)
-            if self._down:
-                self._down = False
-                if not self.toggle:
-                    self._set(False)
+            self._released(k)
 
         def on_release(key) -> None:
-            if (k := matches(key)) is None:
+            if (k := talk_key.match(key, listener)) is None:
                 return
-            if k in modifiers:
+            if k in talk_key.modifiers:
                 released(k)
             else:
                 pending[k] = threading.Timer(REPEAT_S, released, (k,))
@@ -126,6 +103,14 @@ class PushToTalk:
         listener.start()
         listener.wait()  # raises here if the backend cannot start
         self._listener = listener
+
+    def _released(self, k: tuple) -> None:
+        """A key of the talk key really went up (not the keyboard's auto-repeat)."""
+        self._pressed.discard(k)
+        if self._down:
+            self._down = False
+            if not self.toggle:
+                self._set(False)
 
     def _read_terminal(self) -> None:
         """Each Enter toggles. Raw reads with a timeout, so nothing holds the terminal's buffer
@@ -146,3 +131,33 @@ class PushToTalk:
         if talking != self._talking:
             self._talking = talking
             self._on_change(talking)
+
+
+class TalkKey:
+    """The talk key's keys as pynput names them, and which key of it (if any) an event is.
+
+    pynput's KeyCodes from ``HotKey.parse`` and from the listener do not compare equal, so
+    both are compared as ``ident`` tuples."""
+
+    def __init__(self, keyboard, spec: str):
+        self._keyboard = keyboard
+        self.generic = {self.ident(k) for k in (keyboard.Key.ctrl, keyboard.Key.shift, keyboard.Key.alt, keyboard.Key.cmd)}
+        try:
+            self.keys = {self.ident(k) for k in keyboard.HotKey.parse(spec)}
+        except ValueError as exc:
+            raise SamanthaError(f"[ptt] key {spec!r} is not a key pynput can name ({exc}); write it like "
+                                "'<ctrl_r>', '<f9>', '<ctrl>+<alt>+t' or 'x'.") from exc
+        self.modifiers = {self.ident(getattr(keyboard.Key, n)) for n in (
+            "ctrl", "ctrl_l", "ctrl_r", "shift", "shift_l", "shift_r", "alt", "alt_l", "alt_r", "alt_gr", "cmd",
+            "cmd_l", "cmd_r")}  # they do not auto-repeat: their release counts at once
+
+    def ident(self, key) -> tuple:
+        key = key.value if isinstance(key, self._keyboard.Key) else key
+        return ("char", key.char.lower()) if getattr(key, "char", None) else ("vk", getattr(key, "vk", None))
+
+    def match(self, key, listener) -> tuple | None:
+        """The talk key's key that ``key`` is, or None."""
+        if (k := self.ident(key)) in self.keys:
+            return k
+        k = self.ident(listener.canonical(key))  # Right Ctrl is also "<ctrl>", 'T' is also 't'
+        return k if k in self.keys and (k in self.generic or k[0] == "char") else None

@@ -29,7 +29,7 @@ def open_voice(settings: Settings) -> VoiceOut:
     from samantha.audio.speaker import Speaker
     from samantha.engines import load_synthesizer
 
-    return VoiceOut(load_synthesizer(settings), Speaker(settings.audio.output_device))
+    return VoiceOut(load_synthesizer(settings), Speaker.open(settings.audio.output_device))
 
 
 class VoiceOut:

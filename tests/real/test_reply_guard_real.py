@@ -29,7 +29,7 @@ def loops(text: str) -> bool:
 
 def test_recitals_and_loops_are_cut_short_and_only_the_clean_start_is_said_and_stored(smol, real_settings, tmp_path):
     instructions = load().system_prompt()
-    memory = Memory(tmp_path / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "memory.sqlite3")
     faults = {"recital": 0, "loop": 0}
     for prompt in PROMPTS:
         raw = "".join(smol.stream([Message("system", instructions), Message("user", prompt)],

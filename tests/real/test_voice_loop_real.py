@@ -64,7 +64,7 @@ def test_a_person_is_heard_answered_and_understood_then_talked_over(
         out.wait_for("latency from end of speech", 90)  # both replies wound up: the cut one and the answer
     assert wer(words, heard.split("›", 1)[1]) <= 0.10, heard
 
-    memory = Memory(tmp_path / "data" / "memory.sqlite3")
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
     said = memory.messages(max(memory.unlearned()))
     memory.close()
     roles = [role for role, _, _ in said]
