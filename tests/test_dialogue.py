@@ -43,6 +43,9 @@ class PausingModel:
     def count_tokens(self, text):
         return self.model.count_tokens(text)
 
+    def prefill(self, messages):
+        pass
+
     def stream(self, messages, max_tokens=None):
         parent = self
 

@@ -145,6 +145,9 @@ class Broken:
     def count_tokens(self, text):
         return len(text.split())
 
+    def prefill(self, messages):
+        pass
+
     def stream(self, messages, max_tokens=None):
         class Failing:
             def __iter__(self):

@@ -74,6 +74,9 @@ class PacedChatModel:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
+    def prefill(self, messages) -> None:
+        """Nothing to warm: its time to first token is fixed."""
+
     def until_first_piece_s(self, since: float) -> float:
         """The model's own time, in the first reply begun after ``since``, until the chunker
         could release its first speakable piece."""

@@ -102,6 +102,12 @@ class Conversation:
             if reply := "".join(parts).strip():
                 self._add(Message("assistant", reply))
 
+    def prefill(self) -> None:
+        """Let the model read the conversation so far while the user speaks (or before the first
+        word), so a reply only has the user's new words to read. Safe to skip."""
+        if not (self.onboarding and not self.onboarding.done):
+            self.model.prefill(self.prompt())
+
     def cancel(self) -> None:
         if stream := self.stream:
             stream.cancel()

@@ -66,6 +66,9 @@ class ChatStream(Protocol):
 class ChatModel(Protocol):
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> ChatStream: ...
 
+    def prefill(self, messages: Sequence[Message]) -> None:
+        """Optionally read ``messages`` ahead of the next reply (a cache warm-up); may do nothing."""
+
     def count_tokens(self, text: str) -> int: ...
 
     def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:

@@ -20,6 +20,7 @@ from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from samantha.errors import SamanthaError, model_problem
 
+PREFILL_BATCH = 32  # tokens read at a time while prefilling: a reply waits at most this many
 LOCK_WAIT_S = 30.0  # a reply on another thread stops within one token of cancel(); this is ample
 
 
@@ -33,6 +34,8 @@ class LlamaChatModel:
         """Cheap: a llama.cpp model already loaded (``load`` reads one from disk and checks it can chat)."""
         self._llama, self._settings = llama, settings
         self._lock = threading.Lock()
+        self._wanted = threading.Event()  # a reply waits for the lock: a prefill gives it up
+        self._formatter: Any = None  # the chat template, for prefilling (made on first use)
         self._active: LlamaStream | None = None
 
     @classmethod
@@ -65,7 +68,7 @@ class LlamaChatModel:
         """One reply under a grammar made from the JSON ``schema``, parsed."""
         import json
 
-        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+        if not self._take_lock():
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
             out: Any = self._llama.create_chat_completion(
@@ -80,6 +83,47 @@ class LlamaChatModel:
             return json.loads(text)
         except json.JSONDecodeError as exc:  # only if max_tokens cut it short
             raise SamanthaError(f"The model's notes were cut off before the JSON ended ({exc}).") from exc
+
+    def _take_lock(self) -> bool:
+        self._wanted.set()  # a prefill holding it lets go within a batch
+        try:
+            return self._lock.acquire(timeout=LOCK_WAIT_S)
+        finally:
+            self._wanted.clear()
+
+    def prefill(self, messages: Sequence[Message]) -> None:
+        """Read ``messages`` and the opening of the user's next turn into the KV cache now, while
+        nobody is waiting, so the next reply only reads the user's new words. Stops early (the
+        cache keeps what was read) as soon as a reply wants the model."""
+        if not self._lock.acquire(blocking=False):
+            return  # busy replying: that reply's own cache is as good
+        try:
+            tokens = self._llama.tokenize(self._next_turn_opening(messages).encode("utf-8"), special=True)
+            cached = self._llama.input_ids[: self._llama.n_tokens].tolist()
+            common = next((i for i, (a, b) in enumerate(zip(cached, tokens)) if a != b), min(len(cached), len(tokens)))
+            self._llama.n_tokens = common
+            for start in range(common, len(tokens), PREFILL_BATCH):
+                if self._wanted.is_set():
+                    break
+                self._llama.eval(tokens[start : start + PREFILL_BATCH])
+        except (ValueError, RuntimeError):
+            pass  # too long for the context, or the model refused: the reply reads it all then
+        finally:
+            self._lock.release()
+
+    def _next_turn_opening(self, messages: Sequence[Message]) -> str:
+        """The prompt text the next reply will start with: the chat template applied to
+        ``messages`` and a user turn, cut where the user's words would begin."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        if self._formatter is None:
+            special = lambda token: self._llama.detokenize([token], special=True).decode("utf-8", "replace")
+            self._formatter = Jinja2ChatFormatter(self._llama.metadata["tokenizer.chat_template"],
+                                                  eos_token=special(self._llama.token_eos()),
+                                                  bos_token=special(self._llama.token_bos()))
+        words = "\ue000"  # a private-use character no message contains
+        text = self._formatter(messages=_as_dicts([*messages, Message("user", words)])).prompt
+        return text[: text.index(words)]
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> LlamaStream:
         if self._active is not None:
@@ -116,7 +160,7 @@ class LlamaStream:
 
     def _generate(self) -> Generator[str, None, None]:
         model = self._model
-        if not model._lock.acquire(timeout=LOCK_WAIT_S):
+        if not model._take_lock():
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
             if self.cancelled:

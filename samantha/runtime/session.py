@@ -111,6 +111,7 @@ class Session:
 
         pumping = threading.Thread(target=pump, name="microphone", daemon=True)
         pumping.start()
+        threading.Thread(target=self.prefill, name="prefill", daemon=True).start()  # before the first word
         self.devices.watch(microphone, self.inbox.put)
         try:
             while not stop.is_set():
@@ -337,6 +338,15 @@ class Session:
         if times.interrupted:  # keep only what was heard
             with self._cut:
                 self.conversation.interrupted(self._heard.pop(turn, ""))
-            return
-        asked = "".join(said).rstrip().endswith("?")
-        self.inbox.put(ReplyFinished(self.now, turn, asked=asked))
+        else:
+            asked = "".join(said).rstrip().endswith("?")
+            self.inbox.put(ReplyFinished(self.now, turn, asked=asked))
+        self.prefill()
+
+    def prefill(self) -> None:
+        """The model reads the conversation so far while the user speaks: a warm-up, so any
+        failure is only a slower next reply."""
+        try:
+            self.conversation.prefill()
+        except Exception:
+            pass

@@ -53,6 +53,30 @@ def test_the_next_turn_reuses_the_cached_prefix(smol):
     assert counts and counts[0] < whole / 2, (counts, whole)  # only the new turn was read, not the persona again
 
 
+def test_a_prefilled_conversation_only_reads_the_users_new_words(smol):
+    """Before the first word (the persona) and after each reply (her words and the template),
+    the model reads ahead; the reply then reads only what the user just said."""
+    talk = [SYSTEM, Message("user", "Tell me a colour."), Message("assistant", "Blue, like the sea.")]
+    smol.prefill(talk)
+    counts = evaluated(smol)
+    smol.prefill(talk)  # already read: nothing to do
+    assert sum(counts) == 0, counts
+    "".join(smol.stream([*talk, Message("user", "Why that one?")], max_tokens=3))
+    words = smol.count_tokens("Why that one?")
+    assert counts[0] <= words + 6, (counts, words)  # the words, the end of the user turn and her opening
+
+
+def test_a_reply_does_not_wait_for_a_prefill(smol):
+    """A prefill gives the model up within a batch when a reply wants it."""
+    long_talk = [SYSTEM] + [Message(role, f"Turn {i}: " + "the quick brown fox jumps over the lazy dog " * 8)
+                            for i, role in zip(range(12), ["user", "assistant"] * 6)]
+    filling = threading.Thread(target=smol.prefill, args=(long_talk,))
+    filling.start()
+    reply = "".join(smol.stream([SYSTEM, Message("user", "Say hello.")], max_tokens=5))
+    filling.join(timeout=30)
+    assert reply.strip() and not filling.is_alive()
+
+
 def test_notes_are_taken_under_the_json_grammar(smol, memory):
     from samantha.conversation.notes import take_notes
 
