@@ -42,6 +42,14 @@ def test_the_recorded_clip_is_cut_at_its_three_long_pauses(testdata):
     assert 1.5 < jfk.segments[0][1] < 3.0 and 9.5 < jfk.end < 11.0
 
 
+def test_recordings_no_setting_was_tuned_on_are_a_short_turn_and_a_reading(testdata):
+    short, reading = corpus.unseen_clips(testdata)
+    assert short.kind == "unseen" and short.pauses == () and "ComfyUI" in short.segments[0][0]
+    assert reading.kind == "reading" and 25 < reading.end <= corpus.READING_S
+    assert len(reading.pauses) >= 8 and min(reading.pauses) >= 0.25  # a reader's pauses, sentence ends too
+    assert [end for _, end in reading.segments] == sorted(end for _, end in reading.segments)
+
+
 def test_turns_end_after_the_speech_and_never_at_a_thinking_pause(clips, transcriber):
     settings = Settings()
     result = endpoint.measure(clips, settings, transcriber, scripted=True)
@@ -74,6 +82,8 @@ def test_espeak_failures_and_a_folder_without_jfk_are_explained(tmp_path):
         corpus.espeak(" ")
     with pytest.raises(SamanthaError, match="No jfk.flac in"):
         corpus.recorded_clips(tmp_path)
+    with pytest.raises(SamanthaError, match="No hotwords.mp3 in"):
+        corpus.unseen_clips(tmp_path)
 
 
 def test_silence_and_noise_make_no_turn(transcriber):
@@ -131,7 +141,8 @@ def test_the_benchmark_runs_the_real_loop_on_a_device_and_reports_every_number(p
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     e, b, o, t = (results[k] for k in ("endpoint_delay_ms", "barge_in_ms", "overhead_ms", "ttfa_ratio"))
-    assert e["turns"] + e["cut_off"] + e["missed"] == len(corpus.SCRIPTS) + (TESTDATA / "jfk.flac").is_file()
+    recorded = 2 * (TESTDATA / "jfk.flac").is_file()  # jfk and hotwords; the reading has no scripted words
+    assert e["turns"] + e["cut_off"] + e["missed"] == len(corpus.SCRIPTS) + recorded
     assert e["missed"] == 0 and all(p > 600 for p in e["cut_off_at_pauses_ms"]) and e["p50"] >= 200
     assert b["n"] == 1 and 0 < b["p50"] < 1000  # she fell silent long before her 200-token reply was over
     assert 280 <= o["engines_ms"] < 400 and t["ttfa_200_ms"] > o["engines_ms"] and t["ttfa_10_ms"] > o["engines_ms"]

@@ -9,8 +9,8 @@ from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.messages import EchoFalseAlarm, KeyEndedTurn, TranscribeAudio
 from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, VoiceLoop
 from samantha.core.messages import (
-    MicrophoneLost, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechStarted,
-    SpeechUnlikely, TalkKey, Tick, TranscriptReady,
+    MicrophoneLost, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechPausing,
+    SpeechStarted, SpeechUnlikely, TalkKey, Tick, TranscriptReady,
 )
 
 FRAME_S = FRAME / RATE
@@ -118,3 +118,57 @@ def test_a_pause_that_lasted_longer_is_no_false_alarm():
     clock.run(FALSE_ALARM_S + 0.1)
     commands = clock.say(SpeechEnded(clock.t))
     assert of(EchoFalseAlarm, commands) == []
+
+
+def answer(job: TranscribeAudio, t: float, text: str) -> TranscriptReady:
+    return TranscriptReady(t, job.turn, job.pause, text, job=job.job)
+
+
+def test_a_pause_is_transcribed_from_its_first_quiet_frame_and_once_confirmed_not_again():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    quiet = clock.t
+    [guess] = of(TranscribeAudio, clock.say(SpeechPausing(quiet)))
+    assert (guess.turn, guess.pause) == (1, 1)
+    clock.run(2 * FRAME_S)
+    assert of(TranscribeAudio, clock.say(SpeechEnded(quiet))) == []  # the VAD confirms: already under way
+    respond = of(Respond, clock.say(answer(guess, clock.t, "What time is it?")) + clock.run(0.3))
+    assert respond == [Respond(1, "What time is it?")]
+
+
+def test_a_guess_answered_before_the_pause_is_confirmed_waits_for_it():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    quiet = clock.t
+    [guess] = of(TranscribeAudio, clock.say(SpeechPausing(quiet)))
+    assert clock.say(answer(guess, clock.t, "Good morning!")) == []  # held: the speech may go on
+    clock.run(2 * FRAME_S)
+    commands = clock.say(SpeechEnded(quiet)) + clock.run(0.3)
+    assert of(Respond, commands) == [Respond(1, "Good morning!")] and of(TranscribeAudio, commands) == []
+
+
+def test_when_the_speech_goes_on_the_guess_is_dropped_and_the_real_pause_transcribed():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    [guess] = of(TranscribeAudio, clock.say(SpeechPausing(clock.t)))  # a dip between two words
+    clock.run(1.0)
+    later = clock.t
+    assert of(TranscribeAudio, clock.say(SpeechPausing(later))) == []  # busy with the guess: no second one
+    clock.run(2 * FRAME_S)
+    assert of(TranscribeAudio, clock.say(SpeechEnded(later))) == []  # waits for the running one
+    [real] = of(TranscribeAudio, clock.say(answer(guess, clock.t, "Can you remind me")))  # stale: dropped
+    assert (real.turn, real.pause) == (1, 1) and real.job != guess.job and len(real.audio) > len(guess.audio)
+    assert of(Respond, clock.run(1.5)) == []  # the dropped words never ended the turn
+    commands = clock.say(answer(real, clock.t, "Can you remind me to call my sister?")) + clock.run(0.3)
+    assert of(Respond, commands) == [Respond(1, "Can you remind me to call my sister?")]
+
+
+def test_no_guess_while_the_talk_key_decides_the_end():
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(TalkKey(clock.t, True))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    assert of(TranscribeAudio, clock.say(SpeechPausing(clock.t))) == []

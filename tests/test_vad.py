@@ -86,13 +86,19 @@ def test_a_short_dip_does_not_end_speech():
     assert run_script(probs, start_frames=2, end_frames=3) == [("start", 0.0)]
 
 
-ALL = ("maybe", "start", "no", "end")
+ALL = ("maybe", "start", "no", "pausing", "end")
 
 
 def test_the_first_frame_that_may_be_speech_is_announced_and_so_is_a_false_alarm():
     probs = [0, 0.9, 0.1, 0, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1]
     assert run_script(probs, kinds=ALL, start_frames=2, end_frames=3) == [
-        ("maybe", 0.032), ("no", 0.064), ("maybe", 0.128), ("start", 0.128), ("end", 0.224)]
+        ("maybe", 0.032), ("no", 0.064), ("maybe", 0.128), ("start", 0.128), ("pausing", 0.224), ("end", 0.224)]
+
+
+def test_the_first_quiet_frame_of_speech_is_announced_and_a_pause_that_lasts_is_dated_to_it():
+    probs = [0.9, 0.9, 0.2, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]  # a dip between words, then a real pause
+    assert run_script(probs, kinds=ALL, start_frames=2, end_frames=3) == [
+        ("maybe", 0.0), ("start", 0.0), ("pausing", 0.064), ("pausing", 0.16), ("end", 0.16)]
 
 
 def test_with_one_start_frame_speech_starts_without_a_maybe():

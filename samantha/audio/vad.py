@@ -6,7 +6,8 @@ carried from frame to frame. ``SpeechDetector`` adds hysteresis, so one loud cli
 start speech and one quiet syllable does not end it; its events are dated to the frame where
 the change really began, not the frame where it was confirmed. It also says at once when
 speech *may* be starting ("maybe", then "start" or "no"), so Samantha can fall silent on the
-first frame of an interruption, before it is confirmed.
+first frame of an interruption, before it is confirmed, and when speech *may* be ending
+("pausing", on its first quiet frame), so its transcription can start two frames early.
 
 Frames far quieter than any voice (``silence_rms``) skip the model: in a quiet room that is
 nearly every frame, and it keeps the idle loop cheap. After a third of a second of them the
@@ -24,7 +25,7 @@ import numpy as np
 from samantha.config import VadSettings
 from samantha.core.frames import FRAME
 from samantha.core.frames import RATE as SAMPLE_RATE
-from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechStarted, SpeechUnlikely
+from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechPausing, SpeechStarted, SpeechUnlikely
 
 CONTEXT = 64  # samples of the previous frame the model sees with each new one
 QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared
@@ -73,17 +74,17 @@ class SileroVad:
 
 @dataclass(frozen=True)
 class VadEvent:
-    kind: str  # "maybe" (speech may be starting) | "start" | "no" (it did not) | "end"
+    kind: str  # "maybe" (speech may be starting) | "start" | "no" (it did not) | "pausing" (it may be ending) | "end"
     time_s: float  # stream time where the speech really started or stopped
 
     @property
-    def event(self) -> SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechEnded:
+    def event(self) -> SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechPausing | SpeechEnded:
         """The turn-taker's typed event for this change."""
         return _EVENTS[self.kind](self.time_s)
 
 
-_EVENTS: dict[str, type[SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechEnded]] = {
-    "maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "end": SpeechEnded}
+_EVENTS: dict[str, type[SpeechLikely | SpeechStarted | SpeechUnlikely | SpeechPausing | SpeechEnded]] = {
+    "maybe": SpeechLikely, "start": SpeechStarted, "no": SpeechUnlikely, "pausing": SpeechPausing, "end": SpeechEnded}
 
 
 class SpeechDetector:
@@ -108,7 +109,7 @@ class SpeechDetector:
         if not self.speaking and needed > 1 and (self._run == 1 or (was and not self._run)):
             return VadEvent("maybe" if self._run else "no", now)
         if self._run < needed:
-            return None
+            return VadEvent("pausing", now) if self.speaking and self._run == 1 else None
         self.speaking, self._run = not self.speaking, 0
         began = (self._frames - needed) * FRAME / SAMPLE_RATE
         return VadEvent("start" if self.speaking else "end", began)

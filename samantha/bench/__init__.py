@@ -48,46 +48,72 @@ def p(values: list[float], q: float, scale: float = 1000) -> float | None:
 
 def run(settings: Settings, options: Options, progress=lambda text: None) -> dict:
     import dataclasses
-    from pathlib import Path
 
-    from samantha.bench import corpus, endpoint, live
+    from samantha.bench import accuracy, live
     from samantha.engines import load_chat_model, load_synthesizer, load_transcriber, load_turn_judge
 
     progress("loading the speech-to-text and end-of-turn models")
     transcriber, judge = load_transcriber(settings), load_turn_judge(settings)
     progress("speaking the test utterances (espeak-ng" + (", the neural voice)" if not options.scripted else ")"))
     synthesizer = None if options.scripted else load_synthesizer(settings)  # a test model's voice is noise
-    human = corpus.recorded_clips(Path(options.testdata)) if options.testdata else []
-    clips = corpus.espeak_clips() + (corpus.voice_clips(synthesizer) if synthesizer else []) + human
+    clips = _clips(options, synthesizer)
     progress(f"end of turn: {len(clips)} utterances through the VAD, turn-taker and speech-to-text")
-    kinds = sorted({clip.kind for clip in clips})
-    ends = {kind: endpoint.measure([c for c in clips if c.kind == kind], settings, transcriber, options.scripted, judge)
-            for kind in kinds}
+    ends, every = _ends(clips, settings, transcriber, judge, options.scripted)
+    v2v = words = None
+    if synthesizer is not None:
+        progress("word error rates: the fitted window against Whisper's full one")
+        words = accuracy.measure([c for c in clips if c.kind != "espeak"], settings, transcriber)
+        spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "voice")), key=lambda c: c.kind == "voice")
+        spoken = spoken[: options.voice_turns or None]
+        progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
+        capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
+        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through,
+                                  judge)
+    progress(f"the voice loop on the output device: {options.rounds} rounds")
+    by_name = {clip.name: clip for clip in clips if clip.kind == "espeak"}
+    from samantha.bench import corpus
+
+    loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
+    progress(f"listening to the microphone for {options.idle_s:.0f} s")
+    idle = live.idle_cpu_pct(settings, options.idle_s)
+    return _results(settings, options, v2v, every, ends, words, loop, idle)
+
+
+def _clips(options: Options, synthesizer) -> list:
+    """espeak-ng's and the neural voice's scripts, the tuning recording, and the recordings no
+    setting was tuned on (only those with known words when the words are scripted)."""
+    from pathlib import Path
+
+    from samantha.bench import corpus
+
+    clips = corpus.espeak_clips() + (corpus.voice_clips(synthesizer) if synthesizer else [])
+    if options.testdata:
+        clips += corpus.recorded_clips(Path(options.testdata)) + corpus.unseen_clips(Path(options.testdata))
+    return [c for c in clips if not options.scripted or all(words for words, _ in c.segments)]
+
+
+def _ends(clips, settings: Settings, transcriber, judge, scripted: bool):
+    from samantha.bench import endpoint
+
+    ends = {kind: endpoint.measure([c for c in clips if c.kind == kind], settings, transcriber, scripted, judge)
+            for kind in sorted({clip.kind for clip in clips})}
     every = endpoint.EndpointResult()
     for result in ends.values():
         for name in ("delays_s", "cut_off", "missed", "stt_s"):
             getattr(every, name).extend(getattr(result, name))
         every.longest_pause_s = max(every.longest_pause_s, result.longest_pause_s)
-    v2v = None
-    if synthesizer is not None:
-        spoken = sorted((c for c in clips if c.kind != "espeak"), key=lambda c: c.kind != "human")
-        spoken = spoken[: options.voice_turns or None]
-        progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
-        capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
-        v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through,
-                                 judge)
-    progress(f"the voice loop on the output device: {options.rounds} rounds")
-    by_name = {clip.name: clip for clip in clips if clip.kind == "espeak"}
-    loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
-    progress(f"listening to the microphone for {options.idle_s:.0f} s")
-    idle = live.idle_cpu_pct(settings, options.idle_s)
+    return ends, every
+
+
+def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: float) -> dict:
     short, long_ = float(np.median(loop.ttfa_short_s)), float(np.median(loop.ttfa_long_s))
     return {
         "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm,
-                   "voice": settings.models.voice},
+                   "voice": settings.models.voice, "turn": settings.models.turn},
         "voice_to_voice_ms": _voice_to_voice(v2v, options.through),
         "endpoint_delay_ms": {**_endpoint(every), "scripted_words": options.scripted,
                               "by_kind": {kind: _endpoint(result) for kind, result in ends.items()}},
+        "word_error_rate": words or {},
         "barge_in_ms": {"p50": p(loop.barge_in_s, 50), "p90": p(loop.barge_in_s, 90), "n": len(loop.barge_in_s),
                         "output_latency_ms": round(loop.output_latency_s * 1000, 1)},
         "overhead_ms": {"p50": p(loop.overhead_s, 50), "p90": p(loop.overhead_s, 90),
@@ -164,7 +190,14 @@ def report(results: dict) -> str:
               for name, value, detail in rows]
     lines += [f"  endpoint, {kind:<7} p50 {x['p50']}  p90 {x['p90']}  {_endpoint_line(x, words)}"
               for kind, x in e["by_kind"].items()]
+    lines += [f"  words,    {kind:<7} {_words_line(x)}" for kind, x in results.get("word_error_rate", {}).items()]
     return "\n".join(lines)
+
+
+def _words_line(x: dict) -> str:
+    if "wer_pct" in x:
+        return f"word error rate {x['wer_pct']} % (Whisper's full 30 s window: {x['full_window_wer_pct']} %), {x['n']} clips"
+    return f"{x['differs_from_full_window_pct']} % of words differ from the full window's, {x['n']} clips"
 
 
 def _endpoint_line(e: dict, words: str) -> str:

@@ -135,21 +135,51 @@ JFK = ("And so my fellow Americans,", "ask not", "what your country can do for y
 
 def recorded_clips(testdata: Path) -> list[Clip]:
     """jfk.flac, its three phrases found as the two longest silences inside the speech."""
-    path = testdata / "jfk.flac"
+    audio = _recording(testdata, "jfk.flac")
+    segments, pauses = _phrases(audio, JFK, len(JFK) - 1)
+    return [Clip("jfk.flac", audio, segments, pauses, "human")]
+
+
+HOTWORDS = ("Then you go into your ComfyUI folder again in the ComfyUI folder.",)
+READING_S = 29.5  # multilingual.mp3: the English reading (it turns to German after a 2 s pause)
+
+
+def unseen_clips(testdata: Path) -> list[Clip]:
+    """Recorded people no setting was tuned on: a short spoken instruction (hotwords.mp3) and
+    half a minute of reading aloud (the English part of multilingual.mp3), whose every pause,
+    at the end of a sentence too, is an inner one: the reader goes on."""
+    short = _recording(testdata, "hotwords.mp3")
+    reading = trim(_recording(testdata, "multilingual.mp3")[: int(READING_S * RATE)])
+    gaps = [gap for gap in _gaps(reading) if gap[0] * WINDOW / RATE >= 0.25]  # a reader's pauses, not word gaps
+    segments, pauses = _phrases(reading, ("",) * (len(gaps) + 1), len(gaps))
+    return [Clip("hotwords.mp3", short, ((HOTWORDS[0], round(len(short) / RATE, 3)),), (), "unseen"),
+            Clip("multilingual.mp3 (English)", reading, segments, pauses, "reading")]
+
+
+def _recording(testdata: Path, name: str) -> np.ndarray:
+    path = testdata / name
     if not path.is_file():
-        raise SamanthaError(f"No jfk.flac in {testdata}: --testdata names a folder that holds it.")
+        raise SamanthaError(f"No {name} in {testdata}: --testdata names the folder of the shared test recordings.")
     from samantha.audio.audio_files import load_audio
 
-    audio = trim(load_audio(path))
-    voiced = _voiced(audio, floor=0.08)
-    gaps, start = [], None  # (length, first silent window)
-    for i, on in enumerate(voiced):
+    return trim(load_audio(path))
+
+
+def _gaps(audio: np.ndarray) -> list[tuple[int, int]]:
+    """Silences inside the speech: (length, first silent window), in 10 ms windows."""
+    gaps, start = [], None
+    for i, on in enumerate(_voiced(audio, floor=0.08)):
         if not on and start is None:
             start = i
         elif on and start is not None:
             gaps.append((i - start, start))
             start = None
-    longest = sorted(sorted(gaps, reverse=True)[: len(JFK) - 1], key=lambda gap: gap[1])
+    return gaps
+
+
+def _phrases(audio: np.ndarray, words: tuple[str, ...],
+             pauses: int) -> tuple[tuple[tuple[str, float], ...], tuple[float, ...]]:
+    """The clip's segments and pauses, cut at its ``pauses`` longest silences."""
+    longest = sorted(sorted(_gaps(audio), reverse=True)[:pauses], key=lambda gap: gap[1])
     ends = [start * WINDOW / RATE for _, start in longest] + [len(audio) / RATE]
-    pauses = tuple(length * WINDOW / RATE for length, _ in longest)
-    return [Clip("jfk.flac", audio, tuple(zip(JFK, (round(e, 3) for e in ends))), pauses, "human")]
+    return tuple(zip(words, (round(e, 3) for e in ends))), tuple(length * WINDOW / RATE for length, _ in longest)

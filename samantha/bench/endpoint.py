@@ -81,5 +81,6 @@ def _decision_time(audio: np.ndarray, clip: Clip, settings: Settings, transcribe
                     took = time.perf_counter() - start
                     stt_s.append(took)
                     text = clip.words_until(now - LEAD_S) if scripted else heard.text
-                    pending.append(TranscriptReady(now + took, command.turn, command.pause, text, heard.complete))
+                    pending.append(TranscriptReady(now + took, command.turn, command.pause, text, heard.complete,
+                                                   command.job))
     return None

@@ -5,6 +5,8 @@ turn-taker: which audio a transcription gets (the turn's speech plus a pre-roll,
 syllable is not cut), one transcription at a time with only the newest waiting one kept (a
 later pause makes every earlier transcript stale, and a slow model must not fall behind),
 the talk key's tail (after the key is let go, the last words are still on their way in),
+a guess ahead (the transcription of a pause starts at its first quiet frame, two frames
+before the VAD confirms it; if the speech goes on instead, that answer is dropped),
 frames of a microphone stream that went away (never listened to), and when a pause for
 "speech" that came to nothing was her own echo (a false alarm for the echo gate).
 
@@ -16,6 +18,7 @@ and the tests drive this same object on a virtual clock.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +34,7 @@ from samantha.core.messages import (
     PausePlayback,
     ResumePlayback,
     SpeechEnded,
+    SpeechPausing,
     SpeechUnlikely,
     TalkKey,
     Transcribe,
@@ -44,6 +48,16 @@ FALSE_ALARM_S = 0.4  # a pause for "speech" that ended within this was no one sp
 KEY_TAIL_S = 0.12  # after the talk key is let go, what was said just before is still on its way in
 
 
+@dataclass(frozen=True)
+class Guess:
+    """A transcription started at the first quiet frame, before the pause was confirmed."""
+
+    pause: Transcribe  # what the turn-taker will ask for if the pause is confirmed
+    at: float  # that quiet frame: a confirmed pause is dated to it
+    job: int
+    confirmed: bool = False
+
+
 class VoiceLoop:
     def __init__(self, settings: Settings):
         self.turns = TurnTaker(settings.turns)
@@ -55,6 +69,10 @@ class VoiceLoop:
         self._tail: tuple[Transcribe, float] | None = None  # a let-go turn, waiting for its last audio
         self._busy = False  # a transcription is running
         self._waiting: TranscribeAudio | None = None  # the newest one asked for meanwhile
+        self._jobs = 0  # transcriptions asked for so far: each one's id
+        self._guess: Guess | None = None  # the pause being guessed at
+        self._held: TranscriptReady | None = None  # its answer, come before the pause was confirmed
+        self._dropped: set[int] = set()  # jobs whose answers nobody wants any more
 
     def listening(self, frame: Frame) -> bool:
         """Whether ``frame`` is to be heard at all: not when its stream already went away."""
@@ -66,9 +84,11 @@ class VoiceLoop:
                 return self._frame(message)
             case MicrophoneLost():
                 return self._lost(message)
+            case SpeechPausing():
+                return self._guess_ahead(message) + self._decide(message)
             case TranscriptReady():
                 self._busy = False
-                commands = self._decide(message)
+                commands = self._answered(message)
                 if self._waiting is not None and not self._busy:
                     commands.insert(0, self._start(self._waiting))
                 return commands
@@ -106,8 +126,11 @@ class VoiceLoop:
                 case Transcribe() if isinstance(event, TalkKey):
                     self._tail = (action, event.t + KEY_TAIL_S)  # transcribed once its last words are in
                     commands.append(KeyEndedTurn(action.turn))
+                case Transcribe() if self._guessed(action, event):
+                    commands += self._confirm(event.t)
                 case Transcribe():
-                    commands += self._ask(TranscribeAudio(action.turn, action.pause, self._audio_since(action.since)))
+                    self._forget_guess()
+                    commands += self._ask(self._job(action))
                 case _:
                     commands.append(action)
         return commands
@@ -115,7 +138,54 @@ class VoiceLoop:
     def _transcribe_tail(self) -> list[Command]:
         assert self._tail is not None
         action, self._tail = self._tail[0], None
-        return self._ask(TranscribeAudio(action.turn, action.pause, self._audio_since(action.since)))
+        return self._ask(self._job(action))
+
+    # --- guessing ahead: the transcription of a pause starts on its first quiet frame ---
+    def _guess_ahead(self, e: SpeechPausing) -> list[Command]:
+        pause = self.turns.next_pause()
+        if pause is None or self._busy:  # a guess never delays a transcription that is due
+            return []
+        self._forget_guess()
+        job = self._job(pause)
+        self._guess = Guess(pause, e.t, job.job)
+        return [self._start(job)]
+
+    def _guessed(self, action: Transcribe, event: Event) -> bool:
+        """Is ``action`` the pause guessed at, confirmed (dated to the same quiet frame)?"""
+        g = self._guess
+        return (g is not None and not g.confirmed and isinstance(event, SpeechEnded)
+                and action == g.pause and event.t == g.at)
+
+    def _confirm(self, t: float) -> list[Command]:
+        assert self._guess is not None
+        if self._held is None:  # still being transcribed: its answer goes straight through
+            self._guess = replace(self._guess, confirmed=True)
+            return []
+        held, self._held, self._guess = self._held, None, None
+        return self._decide(replace(held, t=t))
+
+    def _answered(self, message: TranscriptReady) -> list[Command]:
+        if message.job in self._dropped:
+            self._dropped.discard(message.job)
+            return []
+        g = self._guess
+        if g is not None and message.job == g.job:
+            if not g.confirmed:  # the pause may yet come to nothing: keep it until it is confirmed
+                self._held = message
+                return []
+            self._guess = None
+        return self._decide(message)
+
+    def _forget_guess(self) -> None:
+        """The speech went on: an unconfirmed guess's answer is of no use."""
+        g = self._guess
+        if g is not None and not g.confirmed and self._held is None:
+            self._dropped.add(g.job)
+        self._guess, self._held = None, None
+
+    def _job(self, action: Transcribe) -> TranscribeAudio:
+        self._jobs += 1
+        return TranscribeAudio(action.turn, action.pause, self._audio_since(action.since), self._jobs)
 
     def _ask(self, job: TranscribeAudio) -> list[Command]:
         """One transcription at a time: a newer request replaces any still waiting."""

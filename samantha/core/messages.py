@@ -24,6 +24,12 @@ class SpeechEnded:
 
 
 @dataclass(frozen=True)
+class SpeechPausing:
+    t: float  # the first quiet frame while the user speaks: a pause may be beginning (SpeechEnded
+    # confirms it, dated to this same frame, or the speech simply goes on)
+
+
+@dataclass(frozen=True)
 class SpeechLikely:
     t: float  # a frame that may be the start of speech; SpeechStarted or SpeechUnlikely follows
 
@@ -40,6 +46,7 @@ class TranscriptReady:
     pause: int  # which pause of the turn it transcribes; older ones are stale
     text: str  # "" when nothing was heard
     complete: float | None = None  # how sure the voice sounded finished (0-1; None: not judged)
+    job: int = 0  # the TranscribeAudio.job it answers
 
 
 @dataclass(frozen=True)
@@ -110,19 +117,19 @@ class FallAsleep:
     pass
 
 
-Event = (SpeechStarted | SpeechEnded | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted | ReplyFinished
-         | TalkKey
-         | MicrophoneLost | Tick)
+Event = (SpeechStarted | SpeechEnded | SpeechPausing | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted
+         | ReplyFinished | TalkKey | MicrophoneLost | Tick)
 
 
 # --- the loop's commands, beyond the turn-taker's actions (loop.py) ---
 @dataclass(frozen=True)
 class TranscribeAudio:
-    """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause)``."""
+    """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause, job=job)``."""
 
     turn: int
     pause: int
     audio: np.ndarray
+    job: int = 0  # which request this is, so the answer to one that was dropped is known
 
 
 @dataclass(frozen=True)

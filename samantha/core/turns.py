@@ -40,6 +40,7 @@ from samantha.core.messages import (
     ResumePlayback,
     SpeechEnded,
     SpeechLikely,
+    SpeechPausing,
     SpeechStarted,
     SpeechUnlikely,
     TalkKey,
@@ -57,7 +58,7 @@ class State(Enum):
     SLEEPING = "asleep"
 
 
-_VOICE = (SpeechStarted, SpeechEnded, SpeechLikely, SpeechUnlikely)
+_VOICE = (SpeechStarted, SpeechEnded, SpeechPausing, SpeechLikely, SpeechUnlikely)
 
 _TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
                    "to", "of", "with", "if", "then", "that", "my", "your", "i", "we", "is", "was"}
@@ -106,6 +107,8 @@ class TurnTaker:
                 return self._on_SpeechLikely(event)
             case SpeechUnlikely():
                 return self._on_SpeechUnlikely(event)
+            case SpeechPausing():
+                return []  # only a pause that lasts counts (SpeechEnded); the loop may guess ahead
             case TranscriptReady():
                 return self._on_TranscriptReady(event)
             case ReplyStarted():
@@ -119,6 +122,13 @@ class TurnTaker:
             case Tick():
                 return self._on_Tick(event)
         raise TypeError(f"not an event: {event!r}")
+
+    def next_pause(self) -> Transcribe | None:
+        """What a pause in the speech under way would be transcribed as, or None where a pause
+        would not be transcribed (no turn under way, or the talk key or the cap decides its end)."""
+        if self.state is not State.USER_SPEAKING or not self._talking or self._forced or self._holding:
+            return None
+        return Transcribe(self.turn, self._pause + 1, self._speech_since)
 
     # --- the talk key ---
     def _on_TalkKey(self, e: TalkKey) -> list[Action]:

@@ -277,7 +277,7 @@ class Session:
                 self.display.note(f"(could not transcribe: {exc})")
                 heard = Heard("", None)
             self._transcribed = time.monotonic()
-            self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, heard.text, heard.complete))
+            self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, heard.text, heard.complete, job.job))
 
     def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard

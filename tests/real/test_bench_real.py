@@ -31,3 +31,8 @@ def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_mo
     e = results["endpoint_delay_ms"]
     assert e["scripted_words"] is False and {"espeak", "voice"} <= set(e["by_kind"])
     assert e["by_kind"]["voice"]["turns"] + e["by_kind"]["voice"]["cut_off"] + e["by_kind"]["voice"]["missed"] == 12
+    words = results["word_error_rate"]
+    assert 0 <= words["voice"]["wer_pct"] <= 100 and 0 <= words["voice"]["full_window_wer_pct"] <= 100
+    if TESTDATA.is_dir():  # the recordings: known words, and a reading compared with the full window
+        assert {"human", "unseen", "reading"} <= set(e["by_kind"]) and "wer_pct" in words["unseen"]
+        assert 0 <= words["reading"]["differs_from_full_window_pct"] <= 100
