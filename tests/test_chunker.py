@@ -26,8 +26,23 @@ def test_first_chunk_is_released_before_the_sentence_ends():
 
 
 def test_abbreviations_decimals_and_initials_do_not_end_a_sentence():
-    text = "Dr. Smith paid 3.5 dollars to J. Doe today. Then he left."
-    assert stream(text) == ["Dr. Smith paid 3.5 dollars to J. Doe today.", "Then he left."]
+    text = "Yes. Dr. Smith paid 3.5 dollars to J. Doe today. Then he left."
+    assert stream(text) == ["Yes.", "Dr. Smith paid 3.5 dollars to J. Doe today.", "Then he left."]
+
+
+def test_a_long_first_sentence_goes_out_at_its_first_phrase_boundary():
+    assert stream("Sounds like you are talking to a friend of yours. I like that.") == [
+        "Sounds like you are talking", "to a friend of yours.", "I like that."]
+    assert stream("One two three four five six seven eight nine ten.") == [
+        "One two three four five six seven eight", "nine ten."]  # no joining word: after eight
+    assert stream("I was thinking that we could go.") == ["I was thinking that we could go."]  # too short to cut
+
+
+def test_a_phrase_is_only_cut_between_whole_words():
+    chunker = Chunker()
+    assert chunker.feed("Sounds like you are talking t") == []  # "t" may be "tomorrow"
+    assert chunker.feed("o") == []
+    assert chunker.feed(" a") == ["Sounds like you are talking"]
 
 
 def test_no_at_the_end_of_a_sentence_ends_it():

@@ -45,6 +45,21 @@ def test_a_recital_after_a_clean_start_stops_where_it_begins():
     assert (text, why) == ("Sure!", "recited her instructions")
 
 
+def test_her_first_words_are_released_at_their_first_phrase_boundary():
+    guard = ReplyGuard(INSTRUCTIONS)
+    released = []
+    for ch in "Sounds like you are talking to a friend":
+        released += guard.feed(ch)
+    assert released == ["Sounds like you are talking "]  # the voice can start on them
+    assert guard.feed(". ") == ["to a friend. "]
+
+
+def test_a_recital_in_the_first_phrase_is_still_caught():
+    guard = ReplyGuard(INSTRUCTIONS)
+    recital = " ".join(INSTRUCTIONS.split()[:12]) + " "
+    assert "".join(guard.feed(recital)) == "" and guard.stopped == "recited her instructions"
+
+
 def test_the_prompt_scaffolding_is_not_hers_to_say():
     assert guarded("Okay. About the person you are talking with: name: Theo.")[0] == "Okay."
 

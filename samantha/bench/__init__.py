@@ -26,6 +26,7 @@ from samantha.config import Settings
 
 MAX_INNER_PAUSE_MS = 600  # a pause up to this long must never end the turn
 REPLY_TOKENS = 30  # voice to voice: her replies are capped (nothing before her first audio changes)
+REPLY_SEED = 7  # ...and seeded: how soon she can start depends on her words, so runs compare like with like
 GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1,
          "idle_cpu_pct": 5,
          "ptt_end_of_turn_ms": 20}
@@ -66,7 +67,9 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
         spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "voice")), key=lambda c: c.kind == "voice")
         spoken = spoken[: options.voice_turns or None]
         progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
-        capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS))
+        seed = settings.llm.seed if settings.llm.seed >= 0 else REPLY_SEED  # the same replies run to run
+        capped = dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, max_reply_tokens=REPLY_TOKENS,
+                                                                       seed=seed))
         v2v = live.voice_to_voice(capped, spoken, transcriber, load_chat_model(capped), synthesizer, options.through,
                                   judge)
     progress(f"the voice loop on the output device: {options.rounds} rounds")

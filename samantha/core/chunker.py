@@ -1,9 +1,13 @@
 """Split streamed LLM text into pieces worth sending to the voice.
 
 The first piece goes out as soon as it is speakable, at the first clause break after a few
-words ("Oh, I love that idea,"), so the voice starts while the model is still writing;
-after that, whole sentences, which sound more natural than clause fragments. A boundary
-only counts once the character after it has arrived, so "3.5" and "Dr. Smith" are not cut.
+words ("Oh, I love that idea,"), so the voice starts while the model is still writing. A
+first sentence with no clause break ("Sounds like you are talking to a friend.") is cut at
+its first phrase boundary instead, before a joining word after four words or more ("Sounds
+like you are talking | to a friend."), or after eight words: the voice cannot begin before
+its first piece is written and synthesized, and a long one costs 200-400 ms. After that,
+whole sentences, which sound more natural than clause fragments. A boundary only counts
+once the character after it has arrived, so "3.5" and "Dr. Smith" are not cut.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import re
 
 _SENTENCE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _CLAUSE = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)|—")
+_JOINERS = frozenset({"to", "and", "but", "or", "so", "because", "that", "which", "who", "with", "for", "of", "in", "on",
+                      "at", "about", "when", "if", "as", "than", "from", "into", "like"})  # a phrase may end before these
+PHRASE_MIN_WORDS, PHRASE_MAX_WORDS = 4, 8
 _NOT_AN_END = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx)|\b[A-Z])\.$")
 
 
@@ -48,6 +55,20 @@ class Chunker:
             for match in _CLAUSE.finditer(self._buffer):
                 if len(self._buffer[: match.start()].split()) >= self.first_clause_words:
                     return match.end()
+        if self._emitted == 0 and (cut := phrase_break(self._buffer)) is not None:
+            return cut
         if len(self._buffer) > self.max_chars and " " in self._buffer.strip():
             return self._buffer.rstrip().rfind(" ")  # runaway text without punctuation
         return None
+
+
+def phrase_break(text: str) -> int | None:
+    """Where a first phrase of ``text`` may end when no punctuation has come: before a joining
+    word once ``PHRASE_MIN_WORDS`` words are complete, or after ``PHRASE_MAX_WORDS``. Only
+    words whose following space has arrived count, so no word is cut in two."""
+    complete = list(re.finditer(r"\S+(?=\s)", text))  # (a word and the space after it have arrived)
+    for n in range(PHRASE_MIN_WORDS, min(len(complete), PHRASE_MAX_WORDS) + 1):
+        joining = n < len(complete) and re.sub(r"\W", "", complete[n].group().lower()) in _JOINERS
+        if joining or n == PHRASE_MAX_WORDS:
+            return complete[n - 1].end() + 1
+    return None

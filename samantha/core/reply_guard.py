@@ -16,7 +16,9 @@ chunker never speaks less than a clause), and releases a clause only once it is 
   running, or any four words in a row for the third time.
 
 Text with no clause break is released at a word boundary once 220 characters are held, as
-the chunker does, so a run-on reply neither waits for its end nor escapes the checks.
+the chunker does, so a run-on reply neither waits for its end nor escapes the checks; and
+the reply's first words are released at their first phrase boundary (``chunker.phrase_break``),
+so her voice can begin before a long first sentence is written.
 
 A clause that fails stops the reply there: nothing of it is shown, spoken or stored, and
 the model's stream is closed. Pure: text in, text out.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+
+from samantha.core.chunker import phrase_break
 
 SHINGLE = 5  # words in a row shared with the instructions that make a recital (with a long word)
 LONG_RUN = 7  # ...or this many, whatever the words
@@ -91,6 +95,10 @@ class ReplyGuard:
             new = words(self._pending[: match.end()])
             if new and not (len(new) < SHINGLE and self._echoes_secret(new)):
                 return match.end()
+        if not self._said and (cut := phrase_break(self._pending)) is not None:
+            new = words(self._pending[:cut])  # her first words, as soon as the voice can take them
+            if not self._echoes_secret(new):
+                return cut
         if len(self._pending) > MAX_HELD and (space := self._pending.rstrip().rfind(" ")) > 0:
             return space + 1  # a run-on: released (and judged) a word boundary at a time
         return None
