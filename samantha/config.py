@@ -63,7 +63,7 @@ class LlmSettings:
     context_tokens: int = setting(4096, "context window in tokens", 256)
     max_reply_tokens: int = setting(256, "longest reply in tokens", 1)
     temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0)
-    threads: int = setting(0, "CPU threads for the LLM (0 = llama.cpp's default)", 0)
+    threads: int = setting(0, "CPU threads for the LLM (0 = half the cores, at least two)", 0)
     seed: int = setting(-1, "random seed (-1 = random each run)")
 
 
