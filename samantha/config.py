@@ -90,6 +90,8 @@ class TurnSettings:
     unsure_silence_s: float = setting(0.7, "silence that ends a turn whose words sound finished but whose voice does not "
                                       "(the end-of-turn model below complete_threshold)", 0)
     complete_threshold: float = setting(0.5, "the end-of-turn model's probability from which the voice sounds finished", 0)
+    prepare: bool = setting(True, "start her reply during a pause that may end your turn, held back until it does "
+                            "(dropped, unheard and unstored, if you go on); uses the CPU while you pause")
     max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1)
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)
     check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)

@@ -169,3 +169,31 @@ def test_heard_words_cuts_at_the_last_word_played():
     assert heard_words(text, 0.35) == "one two three"
     assert heard_words(text, 1.0) == text
     assert heard_words(text, 1.5) == text
+
+
+def test_a_prepared_reply_is_stored_only_once_the_turn_was_over_and_never_if_the_user_went_on(chat_model, memory,
+                                                                                               reply_text):
+    from samantha.conversation.dialogue import Hold
+
+    memory.begin()
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
+    dropped = Hold()
+    dropped.drop()
+    assert "".join(conversation.respond("So the thing is", dropped)).strip() == reply_text  # written, then dropped
+    assert conversation.history == [] and memory.messages() == []  # nothing of it kept, anywhere
+
+    kept = Hold()
+    reply = conversation.respond("So the thing is, I can't swim.", kept)
+    first = next(reply)  # the model writes while the user may still go on
+    assert memory.messages() == []
+    conversation.confirm("So the thing is, I can't swim.")
+    kept.release()
+    assert (first + "".join(reply)).strip() == reply_text
+    assert [(role, text) for role, text, _ in memory.messages()] == [
+        ("user", "So the thing is, I can't swim."), ("assistant", reply_text)]
+
+
+def test_requests_about_her_memory_are_never_prepared(chat_model, memory):
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
+    assert conversation.can_prepare("How was your day?")
+    assert not conversation.can_prepare("forget that") and not conversation.can_prepare("What do you remember about me?")

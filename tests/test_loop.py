@@ -172,3 +172,46 @@ def test_no_guess_while_the_talk_key_decides_the_end():
     clock.say(SpeechStarted(clock.t))
     clock.run(1.0)
     assert of(TranscribeAudio, clock.say(SpeechPausing(clock.t))) == []
+
+
+def test_a_reply_is_prepared_while_the_turn_may_be_over_and_dropped_when_the_user_goes_on():
+    from samantha.core.messages import DropPrepared, Prepare
+
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    assert of(Prepare, clock.say(answer(job, clock.t, "I was thinking,"))) == [Prepare(1, "I was thinking,")]
+    assert of(Prepare, clock.run(0.3)) == []  # once
+    assert of(DropPrepared, clock.say(SpeechStarted(clock.t))) == [DropPrepared(1)]
+    clock.run(1.0)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    words = "I was thinking, maybe a walk?"
+    assert of(Prepare, clock.say(answer(job, clock.t, words))) == [Prepare(1, words)]  # 0.2 s of silence to go
+    commands = clock.run(0.3)
+    assert of(Respond, commands) == [Respond(1, words)] and of(DropPrepared, commands) == []
+
+
+def test_a_prepared_reply_stands_until_the_turn_ends_with_its_words():
+    from samantha.core.messages import DropPrepared, Prepare
+
+    clock = Clock(VoiceLoop(Settings()))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    clock.say(answer(job, clock.t, "So the thing is"))
+    commands = clock.run(1.5)
+    assert of(Respond, commands) == [Respond(1, "So the thing is")] and of(DropPrepared, commands) == []
+
+
+def test_nothing_is_prepared_when_preparing_is_off():
+    import dataclasses
+
+    from samantha.config import TurnSettings
+    from samantha.core.messages import Prepare
+
+    clock = Clock(VoiceLoop(dataclasses.replace(Settings(), turns=TurnSettings(prepare=False))))
+    clock.say(SpeechStarted(clock.t))
+    clock.run(1.0)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    assert of(Prepare, clock.say(answer(job, clock.t, "I was thinking,")) + clock.run(1.5)) == []

@@ -355,3 +355,71 @@ def test_with_speakers_a_pause_for_what_came_to_nothing_raises_the_gates_bar_and
     assert loud_then(SpeechEnded, 0.2) >= 4.9  # a blip just as short: the same
     assert loud_then(SpeechEnded, 0.6) == 1.0  # an "mm-hmm": a person, nothing learned from it
     session.close()
+
+
+class Trailing:
+    """The real tiny Whisper, but every transcript trails off: the turn waits a long silence."""
+
+    def __init__(self, transcriber):
+        self.transcriber, self.sample_rate = transcriber, transcriber.sample_rate
+
+    def transcribe(self, audio):
+        heard = self.transcriber.transcribe(audio)
+        return dataclasses.replace(heard, text=heard.text.rstrip(".") + ", and")
+
+
+class PauseAware(Device):
+    """Notes, for each chunk, whether playback was paused when it arrived (so it waited)."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrived_paused = []
+
+    def play(self, chunk, text=""):
+        self.arrived_paused.append(self.paused)
+        return super().play(chunk, text)
+
+
+def test_a_reply_prepared_in_the_pause_is_said_once_the_turn_is_over(transcriber, chat_model, synthesizer, utterance,
+                                                                    reply_text):
+    device = PauseAware()
+    session, conversation, log = make(Trailing(transcriber), chat_model, synthesizer, device)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session._held is not None)  # the words are in; the silence is not long enough yet
+    assert log.users == [] and conversation.history == []  # prepared: nothing shown, nothing kept
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
+    [user] = log.users
+    assert "".join(log.deltas).strip() == reply_text
+    assert [(m.role, m.content) for m in conversation.history] == [("user", user), ("assistant", reply_text)]
+    [times] = log.times
+    assert times.first_token < times.turn_end  # written during the pause...
+    assert device.arrived_paused[0] and not device.paused  # ...and its first words waited for the turn to end
+    session.close()
+
+
+def test_a_prepared_reply_is_dropped_unheard_when_the_user_goes_on(transcriber, chat_model, synthesizer, utterance,
+                                                                   reply_text):
+    device = Device()
+    session, conversation, log = make(Trailing(transcriber), chat_model, synthesizer, device)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session._held is not None)
+    first = session._held[2]
+    feed.audio(utterance)  # ...and goes on talking
+    assert first.wait(5) is False  # dropped
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
+    assert len(log.users) == 1 and "".join(log.deltas).strip() == reply_text  # one reply, said once
+    assert [m.role for m in conversation.history] == ["user", "assistant"]
+    assert device.played and all(text for text in device.played)
+    session.close()
+
+
+def test_without_preparing_the_reply_starts_when_the_turn_is_over(transcriber, chat_model, synthesizer, utterance):
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(prepare=False))
+    session, conversation, log = make(Trailing(transcriber), chat_model, synthesizer, Device(), settings=settings)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
+    assert session._held is None and log.times[0].first_token > log.times[0].turn_end
+    session.close()

@@ -9,6 +9,7 @@ part listens to the real microphone in silence and measures the process's CPU.
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
@@ -89,6 +90,9 @@ def running(settings: Settings, source, model, synth, stt, recorder, judge=None)
 
 
 def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int) -> LiveResult:
+    """Our own code's numbers, on engines of known cost. Replies start at the end of the turn
+    here (no reply prepared during the pause), so time to first audio is the reply path's own."""
+    settings = dataclasses.replace(settings, turns=dataclasses.replace(settings.turns, prepare=False))
     model, synth, stt, recorder, source = PacedChatModel(), PacedSynthesizer(), PacedTranscriber(), Recorder(), PacedSource()
 
     def ttfa(times: TurnTimes) -> float:

@@ -11,6 +11,7 @@ Keyboard chat speaks the reply as it streams (``runtime/voice_out.py``, ``reply_
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Iterator
 
@@ -23,7 +24,28 @@ from samantha.conversation.persona import load as load_persona
 from samantha.core.reply_guard import ReplyGuard
 from samantha.engines.base import ChatModel, ChatStream, Message
 
+HOLD_WAIT_S = 120.0  # a prepared reply's longest wait to learn whether the turn was over
 TANGLED = "Sorry, my words got tangled there. Could you say that another way?"  # when the guard cut everything
+
+
+class Hold:
+    """A reply prepared before the user's turn was over: released when it was, dropped when
+    the user went on. Its thread waits on it before anything is shown, said or stored."""
+
+    def __init__(self) -> None:
+        self._decided = threading.Event()
+        self.released = False
+
+    def release(self) -> None:
+        self.released = True
+        self._decided.set()
+
+    def drop(self) -> None:
+        self._decided.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once released; False if dropped (or undecided after ``timeout``)."""
+        return self._decided.wait(timeout) and self.released
 
 
 class Conversation:
@@ -61,13 +83,22 @@ class Conversation:
             return 0, []
         return catch_up(self.model, self.memory, self.settings.context_tokens, self.name)
 
-    def respond(self, user_text: str) -> Iterator[str]:
-        """Stream the reply to ``user_text``; what was generated joins the history, even if cut short."""
+    def can_prepare(self, user_text: str) -> bool:
+        """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
+        during the first meeting, not a request about her memory (those act when said)."""
+        return not (self.onboarding and not self.onboarding.done) and not (self.memory and recall.asks(user_text))
+
+    def respond(self, user_text: str, held: Hold | None = None) -> Iterator[str]:
+        """Stream the reply to ``user_text``; what was generated joins the history, even if cut short.
+
+        ``held``: the reply is prepared before the user's turn is over. Nothing is recorded
+        until ``confirm`` (the turn was over); if the hold is dropped (the user went on),
+        nothing of it ever is."""
         self.first_token = None
-        if self.onboarding and not self.onboarding.done:
+        if held is None and self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        if self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory itself
+        if held is None and self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory
             if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
                 last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
                 del self.history[last:]
@@ -75,9 +106,10 @@ class Conversation:
             self._add(Message("assistant", control.reply))
             yield control.reply
             return
-        self._turns += 1
-        self._add(Message("user", user_text))
-        stream = self.stream = self.model.stream(self.prompt())
+        user = Message("user", user_text)
+        if held is None:
+            self.confirm(user_text)
+        stream = self.stream = self.model.stream(self.prompt(None if held is None else user))
         guard = ReplyGuard(self.system.content)  # the persona and what memory put in the prompt
         parts: list[str] = []
         try:
@@ -99,8 +131,13 @@ class Conversation:
             if self.stream is stream:  # a newer reply may have started meanwhile
                 self.stream = None
             self.stopped = guard.stopped
-            if reply := "".join(parts).strip():
+            if (reply := "".join(parts).strip()) and (held is None or held.wait(HOLD_WAIT_S)):
                 self._add(Message("assistant", reply))
+
+    def confirm(self, user_text: str) -> None:
+        """The user's turn is over: their words join the history (and memory)."""
+        self._turns += 1
+        self._add(Message("user", user_text))
 
     def prefill(self) -> None:
         """Let the model read the conversation so far while the user speaks (or before the first
@@ -156,15 +193,16 @@ class Conversation:
             row = self.memory.add_message(message.role, message.content)
             self._reply_id = row if message.role == "assistant" else None  # what an interruption amends
 
-    def prompt(self) -> list[Message]:
+    def prompt(self, pending: Message | None = None) -> list[Message]:
         """The persona, the newest turns that fit, and what is remembered about the last words,
-        leaving room for the reply."""
+        leaving room for the reply; ``pending``: the user's words not yet in the history."""
+        history = [*self.history, pending] if pending else self.history
         budget = self.settings.context_tokens - self.settings.max_reply_tokens - self._count(self.system) - 16
-        recalled = self._recalled()
+        recalled = self._recalled(history)
         if recalled is not None:
             budget -= self._count(recalled) + 8
         kept: list[Message] = []
-        for message in reversed(self.history):
+        for message in reversed(history):
             budget -= self._count(message) + 8  # template tokens around each message
             if budget < 0 and kept:
                 break
@@ -174,11 +212,11 @@ class Conversation:
             kept.insert(len(kept) - 1, recalled)  # after the stable part, so the cache still holds it
         return [self.system, *kept]
 
-    def _recalled(self, limit: int = 5) -> Message | None:
+    def _recalled(self, history: list[Message], limit: int = 5) -> Message | None:
         """Remembered facts that share words with what the user just said."""
-        if not self.memory or not self.history or self.history[-1].role != "user":
+        if not self.memory or not history or history[-1].role != "user":
             return None
-        facts = self.memory.search(self.history[-1].content, limit)
+        facts = self.memory.search(history[-1].content, limit)
         if not facts:
             return None
         return Message("system", "You remember: " + " ".join(f.text for f in facts))

@@ -27,6 +27,11 @@ _NOT_A_TOPIC = re.compile(r"^(?:it|that|this|them|him|her|everything|anything|al
 MOST = 6  # facts she lists out loud at once
 
 
+def asks(text: str) -> bool:
+    """Does ``text`` ask about or prune her memory? (Pure: such requests act only once said.)"""
+    return bool(_WHAT.search(text) or _FORGET_THAT.match(text) or _FORGET_ABOUT.match(text))
+
+
 def answer(memory: Memory, text: str) -> Answer | None:
     """Her reply if ``text`` asks about or prunes her memory of the user, else None."""
     if _WHAT.search(text):

@@ -6,7 +6,9 @@ syllable is not cut), one transcription at a time with only the newest waiting o
 later pause makes every earlier transcript stale, and a slow model must not fall behind),
 the talk key's tail (after the key is let go, the last words are still on their way in),
 a guess ahead (the transcription of a pause starts at its first quiet frame, two frames
-before the VAD confirms it; if the speech goes on instead, that answer is dropped),
+before the VAD confirms it; if the speech goes on instead, that answer is dropped), a reply
+prepared while a pause may still be the end of the turn (held back, and dropped the moment
+the user goes on),
 frames of a microphone stream that went away (never listened to), and when a pause for
 "speech" that came to nothing was her own echo (a false alarm for the echo gate).
 
@@ -26,12 +28,15 @@ from samantha.config import Settings
 from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.messages import (
     Command,
+    DropPrepared,
     EchoFalseAlarm,
     Event,
     KeyEndedTurn,
     Message,
     MicrophoneLost,
     PausePlayback,
+    Prepare,
+    Respond,
     ResumePlayback,
     SpeechEnded,
     SpeechPausing,
@@ -73,12 +78,18 @@ class VoiceLoop:
         self._guess: Guess | None = None  # the pause being guessed at
         self._held: TranscriptReady | None = None  # its answer, come before the pause was confirmed
         self._dropped: set[int] = set()  # jobs whose answers nobody wants any more
+        self.prepares = settings.turns.prepare  # start replies during a pause that may end the turn
+        self._prepared: tuple[int, str] | None = None  # (turn, words) of the reply being prepared
 
     def listening(self, frame: Frame) -> bool:
         """Whether ``frame`` is to be heard at all: not when its stream already went away."""
         return frame.stream > self._dead_stream
 
     def handle(self, message: Message) -> list[Command]:
+        commands = self._handle(message)
+        return commands + self._prepare(commands) if self.prepares else commands
+
+    def _handle(self, message: Message) -> list[Command]:
         match message:
             case Frame():
                 return self._frame(message)
@@ -94,6 +105,20 @@ class VoiceLoop:
                 return commands
             case _:
                 return self._decide(message)
+
+    def _prepare(self, commands: list[Command]) -> list[Command]:
+        """A reply is prepared while the turn may be over (the words are in, the silence is not
+        yet long enough) and dropped as soon as it is not (the user goes on)."""
+        if any(isinstance(c, Respond) for c in commands):
+            self._prepared = None  # the turn is over: the shell answers with the prepared reply if it fits
+            return []
+        words = self.turns.awaiting()
+        now = (self.turns.turn, words) if words else None
+        if now == self._prepared:
+            return []
+        out: list[Command] = [DropPrepared(self._prepared[0])] if self._prepared else []
+        self._prepared = now
+        return [*out, Prepare(*now)] if now else out
 
     def _frame(self, frame: Frame) -> list[Command]:
         if not self.listening(frame):

@@ -123,6 +123,22 @@ Event = (SpeechStarted | SpeechEnded | SpeechPausing | SpeechLikely | SpeechUnli
 
 # --- the loop's commands, beyond the turn-taker's actions (loop.py) ---
 @dataclass(frozen=True)
+class Prepare:
+    """Start the reply to ``text`` now, held back (not shown, said or stored): the turn may be
+    over, and if it is (``Respond`` with the same words) she answers without waiting for it."""
+
+    turn: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DropPrepared:
+    """The user went on: the held reply is cancelled and nothing of it is kept."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
 class TranscribeAudio:
     """Transcribe ``audio`` (the turn so far) and report ``TranscriptReady(turn, pause, job=job)``."""
 
@@ -150,4 +166,4 @@ class EchoFalseAlarm:
 Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep  # the turn-taker's
 Message = Frame | Event
 Command = (TranscribeAudio | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
-           | EchoFalseAlarm | KeyEndedTurn)
+           | EchoFalseAlarm | KeyEndedTurn | Prepare | DropPrepared)

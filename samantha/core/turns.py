@@ -123,6 +123,13 @@ class TurnTaker:
                 return self._on_Tick(event)
         raise TypeError(f"not an event: {event!r}")
 
+    def awaiting(self) -> str | None:
+        """The words of a turn that may be over: heard at this pause, the silence not yet long
+        enough to end it, and nobody talking. None otherwise."""
+        if self.state is State.USER_SPEAKING and not (self._talking or self._holding or self._forced) and self._heard:
+            return self._heard
+        return None
+
     def next_pause(self) -> Transcribe | None:
         """What a pause in the speech under way would be transcribed as, or None where a pause
         would not be transcribed (no turn under way, or the talk key or the cap decides its end)."""

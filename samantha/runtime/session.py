@@ -27,7 +27,7 @@ from samantha.audio.sound_server import Placement
 from samantha.audio.speaker import Queued, Speaker
 from samantha.audio.vad import SpeechDetector
 from samantha.config import Settings
-from samantha.conversation.dialogue import Conversation
+from samantha.conversation.dialogue import Conversation, Hold
 from samantha.core.chunker import Chunker
 from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.latency import TurnTimes
@@ -36,12 +36,14 @@ from samantha.core.messages import (
     CancelReply,
     CheckIn,
     Command,
+    DropPrepared,
     EchoFalseAlarm,
     FallAsleep,
     KeyEndedTurn,
     Message,
     MicrophoneLost,
     PausePlayback,
+    Prepare,
     ReplyFinished,
     ReplyStarted,
     Respond,
@@ -60,6 +62,7 @@ CHECK_INS = ("Still there? No rush.", "Take your time. I'm here.", "Hmm, did I l
 LOST_THREAD = "Sorry, I lost my train of thought. Could you say that again?"
 SILENCE = np.zeros(FRAME, np.float32)
 FIRST_AUDIO_WAIT_S = 2.0  # the longest the model waits for her first clause's audio
+HOLD_WAIT_S = 120.0  # a prepared reply's longest wait for the turn to be over (it is decided long before)
 
 
 class Display(Protocol):
@@ -96,6 +99,7 @@ class Session:
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
         self._replying: threading.Thread | None = None
+        self._held: tuple[int, str, Hold, TurnTimes] | None = None  # (turn, words, ...) of a prepared reply
         self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
         self._stt.start()
 
@@ -207,6 +211,7 @@ class Session:
     def close(self) -> None:
         """Stop speaking and thinking, and let the workers finish before the streams close. A
         reply cut short by leaving keeps what was heard of it, as any interrupted reply does."""
+        self._drop_held()
         with self._cut:
             heard = self.voice.stop()
             if self._replying is not None and self._replying.is_alive():
@@ -236,7 +241,12 @@ class Session:
             case Respond():
                 self.display.user(command.text)
                 times = TurnTimes(command.turn, self._speech_end, time.monotonic(), self._transcribed, self._noticed)
-                self._reply(command.turn, command.text, times)
+                if not self._release_held(command.turn, command.text, times):
+                    self._reply(command.turn, command.text, times)
+            case Prepare():
+                self._prepare(command.turn, command.text)
+            case DropPrepared():
+                self._drop_held()
             case CheckIn():
                 self._reply(command.turn, None, TurnTimes(command.turn))
             case PausePlayback():
@@ -279,18 +289,58 @@ class Session:
             self._transcribed = time.monotonic()
             self.inbox.put(TranscriptReady(self.now, job.turn, job.pause, heard.text, heard.complete, job.job))
 
-    def _reply(self, turn: int, text: str | None, times: TurnTimes) -> None:
+    # --- a reply prepared while the turn may be over ---
+    def _prepare(self, turn: int, text: str) -> None:
+        """Start the reply now with her voice paused and nothing shown or stored (``Hold``)."""
+        self._drop_held()
+        if not self.conversation.can_prepare(text):
+            return
+        hold, times = Hold(), TurnTimes(turn)
+        self._held = (turn, text, hold, times)
+        self._reply(turn, text, times, hold)
+
+    def _drop_held(self) -> None:
+        """The user went on: the prepared reply stops, unheard and unstored."""
+        if self._held is None:
+            return
+        hold, self._held = self._held[2], None
+        hold.drop()
+        with self._cut:
+            self.voice.stop()
+        self.conversation.cancel()
+        self.voice.resume()
+
+    def _release_held(self, turn: int, text: str, times: TurnTimes) -> bool:
+        """The turn is over: if its reply was prepared for these very words, it goes on, out loud."""
+        if self._held is None:
+            return False
+        if self._held[:2] != (turn, text):
+            self._drop_held()
+            return False
+        hold, held_times, self._held = self._held[2], self._held[3], None
+        held_times.speech_end, held_times.turn_end = times.speech_end, times.turn_end
+        held_times.transcript, held_times.noticed = times.transcript, times.noticed
+        self.conversation.confirm(text)  # before the release: her reply is recorded after the user's words
+        hold.release()
+        self.voice.resume()
+        if self._first_chunk[0] == self._voicing[0]:  # its first audio is ready: she is speaking now
+            self.inbox.put(ReplyStarted(self.now, turn))
+        return True
+
+    def _reply(self, turn: int, text: str | None, times: TurnTimes, hold: Hold | None = None) -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
+        if hold is not None:
+            self.voice.pause()  # prepared: its audio waits in the speaker until the turn is over
         generation = self.voice.generation
         self._voicing = (generation, turn)
         previous = self._replying
-        replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous),
+        replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous, hold),
                                     name="reply", daemon=True)
         replying.start()
         self._replying = replying  # only once started: Ctrl+C may land on any line, and close() joins it
 
     def _speak_reply(self, times: TurnTimes, generation: int, text: str | None,
-                     previous: threading.Thread | None) -> None:
+                     previous: threading.Thread | None, hold: Hold | None = None) -> None:
         if previous is not None:  # a cancelled reply winds up within a token; keep history in order
             previous.join(timeout=30)
         said: list[str] = []
@@ -299,8 +349,8 @@ class Session:
                 said.append(random.choice(CHECK_INS))
                 self.conversation.add_reply(said[0])
                 self.voice.say(said[0], generation)
-            else:
-                self._stream_reply(text, generation, times, said)
+            elif not self._stream_reply(text, generation, times, said, hold):
+                return  # prepared, and the user went on: nothing of it happened
             self.voice.finish()
         except Exception as exc:  # an engine failed mid-turn: say so, keep listening
             self.display.note(f"(reply failed: {exc})")
@@ -313,20 +363,30 @@ class Session:
                     pass
         self._finish_reply(times, generation, text, said)
 
-    def _stream_reply(self, text: str, generation: int, times: TurnTimes, said: list[str]) -> None:
+    def _stream_reply(self, text: str, generation: int, times: TurnTimes, said: list[str], hold: Hold | None) -> bool:
         """The model's words to the screen and, clause by clause, to her voice; after the first
-        clause the model waits until its audio is made (the two share the CPU)."""
-        chunker = Chunker()
-        for delta in self.conversation.respond(text):
+        clause the model waits until its audio is made (the two share the CPU). A prepared
+        reply (``hold``) then waits for the turn to be over: False if it never was."""
+        chunker, unshown = Chunker(), []
+        for delta in self.conversation.respond(text, hold):
             times.first_token = times.first_token or self.conversation.first_token or time.monotonic()
             said.append(delta)
-            self.display.assistant(delta)
+            unshown.append(delta)
             for piece in chunker.feed(delta):
                 self.voice.say(piece, generation)
                 self.voice.wait_first(generation, FIRST_AUDIO_WAIT_S)
+                if hold is not None and not hold.wait(HOLD_WAIT_S):
+                    return False
+            if hold is None or hold.released:
+                self.display.assistant("".join(unshown))
+                unshown.clear()
+        if hold is not None and not hold.wait(HOLD_WAIT_S):  # all written before the turn was over
+            return False
+        self.display.assistant("".join(unshown))
         for piece in chunker.flush():
             self.voice.say(piece, generation)
         self.display.assistant("\n")  # the text is complete; her voice may go on
+        return True
 
     def _finish_reply(self, times: TurnTimes, generation: int, text: str | None, said: list[str]) -> None:
         turn = times.turn

@@ -22,12 +22,14 @@ def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_mo
     v = results["voice_to_voice_ms"]
     assert v["input"] == "played through mic"  # into the virtual microphone: the real input path
     assert v["n"] + len(v["missed"]) == 3 and v["n"] >= 2, v
-    order = ["pause noticed", "transcript", "end of turn", "first token", "first audio", "audible"]
-    for turn in v["turns"]:
+    order = ["pause noticed", "transcript", "end of turn", "first audio", "audible"]  # the first token may come
+    for turn in v["turns"]:                                                       # before the end: prepared
         stamps = [turn[step] for step in order if step in turn]
         assert len(stamps) == len(order) and stamps == sorted(stamps) and stamps[-1] > 0, turn
+        assert turn["first token"] <= turn["first audio"], turn
     if TESTDATA.is_dir():
-        assert v["turns"][0]["kind"] == "human" and v["turns"][0]["clip"] == "jfk.flac"
+        assert v["turns"][0]["kind"] in ("human", "unseen")  # recordings first (jfk may be cut at its long pauses)
+        assert "jfk.flac" in [t["clip"] for t in v["turns"]] + v["cut_off"] + v["missed"]
     e = results["endpoint_delay_ms"]
     assert e["scripted_words"] is False and {"espeak", "voice"} <= set(e["by_kind"])
     assert e["by_kind"]["voice"]["turns"] + e["by_kind"]["voice"]["cut_off"] + e["by_kind"]["voice"]["missed"] == 12
