@@ -218,7 +218,8 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
                 if times.first_audio is None:
                     result.missed.append(clip.name)
                     break
-                stamps = {"pause noticed": times.noticed, "transcript": times.transcript, "end of turn": times.turn_end,
+                stamps = {"pause noticed": times.noticed, "transcript": times.transcript,
+                          "reply started": times.reply_start, "end of turn": times.turn_end,
                           "first token": times.first_token, "first audio": times.first_audio,
                           "audible": times.first_audio + speaker.latency}
                 result.turns.append(VoiceTurn(clip.name, clip.kind, {k: v - end for k, v in stamps.items() if v}))

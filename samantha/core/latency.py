@@ -1,5 +1,5 @@
-"""Where the time of one turn went: end of speech → pause noticed → transcript → end of turn → first
-token → first audio.
+"""Where the time of one turn went: end of speech → pause noticed → transcript → reply started →
+end of turn → first token → first audio.
 
 Every stamp is ``time.monotonic()`` seconds, so stamps taken on different threads (the
 loop, the transcriber, the reply worker, the audio callback) line up. ``samantha --verbose``
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STEPS = (("noticed", "pause noticed"), ("transcript", "transcript"), ("turn_end", "end of turn"), ("first_token", "first token"),
-         ("first_audio", "first audio"))  # in the order they happen: the transcript decides the end
+STEPS = (("noticed", "pause noticed"), ("transcript", "transcript"), ("reply_start", "reply started"),
+         ("turn_end", "end of turn"), ("first_token", "first token"),
+         ("first_audio", "first audio"))  # the usual order; a reply prepared in the pause starts before the end
 
 
 @dataclass
@@ -21,6 +22,7 @@ class TurnTimes:
     turn_end: float | None = None  # the turn-taker decided the user had finished
     transcript: float | None = None  # the transcript that decided it was ready
     noticed: float | None = None  # the VAD noticed the pause that ended the turn
+    reply_start: float | None = None  # her reply was started (before the end of the turn when prepared)
     first_token: float | None = None  # the LLM's first words
     first_audio: float | None = None  # her first sample went to the output stream
     interrupted: bool = False

@@ -333,6 +333,7 @@ class Session:
             self.voice.pause()  # prepared: its audio waits in the speaker until the turn is over
         generation = self.voice.generation
         self._voicing = (generation, turn)
+        times.reply_start = time.monotonic()
         previous = self._replying
         replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous, hold),
                                     name="reply", daemon=True)
