@@ -15,7 +15,8 @@ from samantha.config import LlmSettings, Settings, TurnSettings
 from samantha.conversation.dialogue import Conversation
 from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.turns import State
-from samantha.runtime.session import LOST_THREAD, Session
+from samantha.runtime.replies import LOST_THREAD
+from samantha.runtime.session import Session
 
 
 class Device:
@@ -210,7 +211,7 @@ def test_a_minute_long_monologue_is_capped_answered_and_nothing_gets_stuck(
         time.sleep(0.01)
     # Its end depends on timing: speech after a pause may rightly interrupt her answer. Either
     # way the loop must come back to listening with nothing left running.
-    feed.silence_until(lambda: session.machine.state is State.LISTENING and not session._replying.is_alive())
+    feed.silence_until(lambda: session.machine.state is State.LISTENING and not session.replies.replying.is_alive())
     assert log.users[0].endswith(", and")  # the cap ended the first turn, mid-thought, and she set out to answer
     assert 44 < stt.longest_s < 46 + 0.5  # what was transcribed is the capped turn, not the whole minute
     assert conversation.history[0].content == log.users[0]  # kept, whether or not her answer was talked over
@@ -386,7 +387,7 @@ def test_a_reply_prepared_in_the_pause_is_said_once_the_turn_is_over(transcriber
     session, conversation, log = make(Trailing(transcriber), chat_model, synthesizer, device)
     feed = Feeder(session)
     feed.audio(utterance)
-    feed.silence_until(lambda: session._held is not None)  # the words are in; the silence is not long enough yet
+    feed.silence_until(lambda: session.replies.held is not None)  # the words are in; the silence is not long enough yet
     assert log.users == [] and conversation.history == []  # prepared: nothing shown, nothing kept
     feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
     [user] = log.users
@@ -404,8 +405,8 @@ def test_a_prepared_reply_is_dropped_unheard_when_the_user_goes_on(transcriber, 
     session, conversation, log = make(Trailing(transcriber), chat_model, synthesizer, device)
     feed = Feeder(session)
     feed.audio(utterance)
-    feed.silence_until(lambda: session._held is not None)
-    first = session._held[2]
+    feed.silence_until(lambda: session.replies.held is not None)
+    first = session.replies.held[2]
     feed.audio(utterance)  # ...and goes on talking
     assert first.wait(5) is False  # dropped
     feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
@@ -421,5 +422,5 @@ def test_without_preparing_the_reply_starts_when_the_turn_is_over(transcriber, c
     feed = Feeder(session)
     feed.audio(utterance)
     feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
-    assert session._held is None and log.times[0].first_token > log.times[0].turn_end
+    assert session.replies.held is None and log.times[0].first_token > log.times[0].turn_end
     session.close()

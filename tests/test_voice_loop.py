@@ -95,8 +95,8 @@ def test_she_answers_out_loud_stops_when_talked_over_and_leaves_on_ctrl_c(
         timing = out.wait_for(r"latency from end of speech", 10)  # --verbose: where the turn's time went
         player.wait(timeout=30)
         out.wait_for("you ›", 30)  # the interruption became the user's next turn
-    assert re.search(r"transcript \+\d+ ms · end of turn \+\d+ ms · first token \+\d+ ms · first audio \+\d+ ms "
-                     r"\(interrupted\)", timing), timing
+    assert re.search(r"transcript \+\d+ ms · reply started \+\d+ ms · end of turn \+\d+ ms · first token \+\d+ ms · "
+                     r"first audio \+\d+ ms \(interrupted\)", timing), timing
     said = re.search(r'she had said: "(.*)"\)', cut).group(1)
     assert REPLY.startswith(said) and said != REPLY  # history keeps what was heard, not the whole reply
 
