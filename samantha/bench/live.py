@@ -90,8 +90,7 @@ def running(settings: Settings, source, model, synth, stt, recorder, judge=None)
 
 
 def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int) -> LiveResult:
-    """Our own code's numbers, on engines of known cost. Replies start at the end of the turn
-    here (no reply prepared during the pause), so time to first audio is the reply path's own."""
+    """Our own code's numbers, on engines of known cost; replies start at the end of the turn (none prepared)."""
     settings = dataclasses.replace(settings, turns=dataclasses.replace(settings.turns, prepare=False))
     model, synth, stt, recorder, source = PacedChatModel(), PacedSynthesizer(), PacedTranscriber(), Recorder(), PacedSource()
 
@@ -205,24 +204,28 @@ def voice_to_voice(settings: Settings, clips: list[Clip], stt, model, synth, thr
             played = say(clip.audio)
             if not played.done.wait(WAIT_S):
                 raise SamanthaError("The benchmark's test speech stopped playing; check the device given to --through.")
-            end = played.began + clip.end
-            while True:
-                try:
-                    times = recorder.next()
-                except SamanthaError:
-                    result.missed.append(clip.name)
-                    break
-                if times.turn_end is not None and times.turn_end < end:
-                    result.cut_off.append(clip.name)  # answered at an inner pause: not a voice-to-voice turn
-                    continue
-                if times.first_audio is None:
-                    result.missed.append(clip.name)
-                    break
-                stamps = {"pause noticed": times.noticed, "transcript": times.transcript,
-                          "reply started": times.reply_start, "end of turn": times.turn_end,
-                          "first token": times.first_token, "first audio": times.first_audio,
-                          "audible": times.first_audio + speaker.latency}
-                result.turns.append(VoiceTurn(clip.name, clip.kind, {k: v - end for k, v in stamps.items() if v}))
-                break
+            _answer(clip, played.began + clip.end, recorder, speaker.latency, result)
             time.sleep(GAP_S)
     return result
+
+
+def _answer(clip: Clip, end: float, recorder: Recorder, latency: float, result: VoiceToVoice) -> None:
+    """Her answer to ``clip``, whose speech truly ended at ``end``: a turn measured, or why not."""
+    while True:
+        try:
+            times = recorder.next()
+        except SamanthaError:
+            result.missed.append(clip.name)
+            return
+        if times.turn_end is not None and times.turn_end < end:
+            result.cut_off.append(clip.name)  # answered at an inner pause: not a voice-to-voice turn
+            continue
+        if times.first_audio is None:
+            result.missed.append(clip.name)
+            return
+        stamps = {"pause noticed": times.noticed, "transcript": times.transcript,
+                  "reply started": times.reply_start, "end of turn": times.turn_end,
+                  "first token": times.first_token, "first audio": times.first_audio,
+                  "audible": times.first_audio + latency}
+        result.turns.append(VoiceTurn(clip.name, clip.kind, {k: v - end for k, v in stamps.items() if v}))
+        return

@@ -98,13 +98,8 @@ class Conversation:
         if held is None and self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        if held is None and self.memory and (control := recall.answer(self.memory, user_text)):  # about her memory
-            if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
-                last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
-                del self.history[last:]
-            self._add(Message("user", user_text))
-            self._add(Message("assistant", control.reply))
-            yield control.reply
+        if held is None and (reply := self._about_memory(user_text)) is not None:
+            yield reply
             return
         user = Message("user", user_text)
         if held is None:
@@ -133,6 +128,17 @@ class Conversation:
             self.stopped = guard.stopped
             if (reply := "".join(parts).strip()) and (held is None or held.wait(HOLD_WAIT_S)):
                 self._add(Message("assistant", reply))
+
+    def _about_memory(self, user_text: str) -> str | None:
+        """Her answer, when ``user_text`` asks about or prunes her memory (acted on at once)."""
+        if not self.memory or not (control := recall.answer(self.memory, user_text)):
+            return None
+        if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
+            last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
+            del self.history[last:]
+        self._add(Message("user", user_text))
+        self._add(Message("assistant", control.reply))
+        return control.reply
 
     def confirm(self, user_text: str) -> None:
         """The user's turn is over: their words join the history (and memory)."""
