@@ -7,7 +7,7 @@ from samantha.core.messages import (
     CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
     SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
 )
-from samantha.core.turns import State, TurnTaker, sounds_finished
+from samantha.core.turns import State, TurnTaker
 
 S = TurnSettings(end_silence_s=0.25, wake_name="Samantha")  # quarter seconds read easier
 
@@ -264,15 +264,6 @@ def test_speech_in_every_state(setup, expected_state, cancels):
         c.at(c.t + 0.01, SpeechStarted).until(c.t + 1)
     assert c.machine.state is expected_state
     assert bool(c.of(CancelReply)) is cancels
-
-
-@pytest.mark.parametrize("text, finished", [
-    ("See you tomorrow.", True), ("What time is it?", True), ("Wow!", True),
-    ("I think that", False), ("and um.", False), ("Well,", False), ("So...", False), ("", False),
-    ("because", False), ("Let me think about it", False),
-])
-def test_sounds_finished(text, finished):
-    assert sounds_finished(text) is finished
 
 
 

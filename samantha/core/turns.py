@@ -22,10 +22,10 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
 from samantha.config import TurnSettings
+from samantha.core.finished import sounds_finished
 from samantha.core.messages import (
     Action,
     CancelReply,
@@ -60,21 +60,8 @@ class State(Enum):
 
 _VOICE = (SpeechStarted, SpeechEnded, SpeechPausing, SpeechLikely, SpeechUnlikely)
 
-_TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm", "like", "the", "a", "an",
-                   "to", "of", "with", "if", "then", "that", "my", "your", "i", "we", "is", "was"}
-
-
 def _waited(since: float, now: float, seconds: float) -> bool:
     return now - since >= seconds - 1e-6  # clocks are floats: 5.1 - 5.0 < 0.1
-
-
-def sounds_finished(text: str) -> bool:
-    """Does the transcript read as a complete utterance, rather than one trailing off?"""
-    text = text.strip()
-    if not text or text.endswith(("...", "…", ",", ";", ":", "-", "—")):
-        return False
-    last = re.sub(r"[^\w']", "", text.split()[-1].lower())
-    return text[-1] in ".!?" and last not in _TRAILING_WORDS
 
 
 class TurnTaker:

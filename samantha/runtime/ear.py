@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from samantha.core.turns import sounds_finished
+from samantha.core.finished import sounds_finished
 from samantha.engines.base import Transcriber, TurnJudge
 
 
