@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,8 +24,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-def setting(default: Any, doc: str, minimum: float | None = None, choices: tuple = ()) -> Any:
-    return field(default=default, metadata={"doc": doc, "min": minimum, "choices": choices})
+def setting(default: Any, doc: str, minimum: float | None = None, choices: tuple = (),
+            maximum: float | None = None) -> Any:
+    return field(default=default, metadata={"doc": doc, "min": minimum, "max": maximum, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,12 @@ class ModelSettings:
 @dataclass(frozen=True)
 class SttSettings:
     language: str = setting("en", "spoken language code; fixing it skips detection and saves time")
-    threads: int = setting(0, "CPU threads for Whisper (0 = let CTranslate2 decide)", 0)
-    no_speech_threshold: float = setting(0.6, "drop text when Whisper's no-speech probability is above this", 0)
+    threads: int = setting(0, "CPU threads for Whisper (0 = let CTranslate2 decide)", 0, maximum=256)
+    no_speech_threshold: float = setting(0.6, "drop text when Whisper's no-speech probability is above this", 0, maximum=1)
     logprob_threshold: float = setting(-1.0, "...and its average log-probability is below this")
-    min_rms: float = setting(0.003, "audio quieter than this RMS is 'nothing heard' without running Whisper", 0)
+    min_rms: float = setting(0.003, "audio quieter than this RMS is 'nothing heard' without running Whisper", 0, maximum=1)
     min_window_s: int = setting(12, "shortest audio window Whisper encodes, s: short turns cost a third of the full "
-                                "30 s window; 30 = always the full one (slowest; the accuracy reference)", 1)
+                                "30 s window; 30 = always the full one (slowest; the accuracy reference)", 1, maximum=30)
 
 
 @dataclass(frozen=True)
@@ -60,42 +62,47 @@ class PersonaSettings:
 
 @dataclass(frozen=True)
 class LlmSettings:
-    context_tokens: int = setting(4096, "context window in tokens", 256)
-    max_reply_tokens: int = setting(256, "longest reply in tokens", 1)
-    temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0)
-    threads: int = setting(0, "CPU threads for the LLM (0 = half the cores, at least two)", 0)
-    seed: int = setting(-1, "random seed (-1 = random each run)")
+    context_tokens: int = setting(4096, "context window in tokens", 256, maximum=131072)
+    max_reply_tokens: int = setting(256, "longest reply in tokens", 1, maximum=8192)
+    temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0, maximum=2)
+    threads: int = setting(0, "CPU threads for the LLM (0 = half the cores, at least two)", 0, maximum=256)
+    seed: int = setting(-1, "random seed (-1 = random each run)", -1, maximum=2**31 - 1)
 
 
 @dataclass(frozen=True)
 class TtsSettings:
-    speaking_rate: float = setting(1.0, "1.0 = the voice's natural pace; 1.2 = 20% faster", 0.1)
-    loudness_dbfs: float = setting(-20.0, "loudness of voiced speech (RMS, dBFS) every chunk is brought to, so sentences match")
+    speaking_rate: float = setting(1.0, "1.0 = the voice's natural pace; 1.2 = 20% faster", 0.1, maximum=4)
+    loudness_dbfs: float = setting(-20.0, "loudness of voiced speech (RMS, dBFS) every chunk is brought to, so sentences match",
+                                   -60, maximum=0)
 
 
 @dataclass(frozen=True)
 class VadSettings:
-    start_threshold: float = setting(0.5, "Silero speech probability at which speech may start", 0)
-    end_threshold: float = setting(0.35, "probability below which speech may end (lower: fewer false ends)", 0)
-    start_frames: int = setting(2, "32 ms frames above the start threshold before speech counts", 1)
-    end_frames: int = setting(3, "32 ms frames below the end threshold before speech counts as paused", 1)
-    silence_rms: float = setting(0.001, "frames quieter than this RMS are silence without running Silero (saves CPU)", 0)
+    start_threshold: float = setting(0.5, "Silero speech probability at which speech may start", 0, maximum=1)
+    end_threshold: float = setting(0.35, "probability below which speech may end (lower: fewer false ends)", 0, maximum=1)
+    start_frames: int = setting(2, "32 ms frames above the start threshold before speech counts", 1, maximum=50)
+    end_frames: int = setting(3, "32 ms frames below the end threshold before speech counts as paused", 1, maximum=50)
+    silence_rms: float = setting(0.001, "frames quieter than this RMS are silence without running Silero (saves CPU)", 0,
+                                 maximum=1)
 
 
 @dataclass(frozen=True)
 class TurnSettings:
     end_silence_s: float = setting(0.2, "silence that ends a turn that sounds finished ('...see you then.'); "
                                    "the VAD dates an end ~40 ms late, so 0.2 is ~250 ms after the last sound", 0)
-    trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0)
+    trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0, maximum=10)
     unsure_silence_s: float = setting(0.7, "silence that ends a turn whose words sound finished but whose voice does not "
                                       "(the end-of-turn model below complete_threshold)", 0)
-    complete_threshold: float = setting(0.5, "the end-of-turn model's probability from which the voice sounds finished", 0)
+    complete_threshold: float = setting(0.5, "the end-of-turn model's probability from which the voice sounds finished", 0,
+                                        maximum=1)
     prepare: bool = setting(True, "start her reply during a pause that may end your turn, held back until it does "
                             "(dropped, unheard and unstored, if you go on); uses the CPU while you pause")
-    max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1)
-    min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0)
-    check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1)
-    sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1)
+    max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1, maximum=600)
+    min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0,
+                                     maximum=5)
+    check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1, maximum=3600)
+    sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1,
+                                   maximum=86400)
     wake_name: str = setting("", "the name that wakes her from sleep ('' = her name)")
     mode: str = setting("hands-free", "'hands-free': your voice starts a turn; 'push-to-talk': only the talk key does",
                         choices=("hands-free", "push-to-talk"))
@@ -153,9 +160,14 @@ def _check(section: str, f: dataclasses.Field, value: Any, source: str) -> Any:
     if choices and value not in choices:
         raise SamanthaError(f"{source}: [{section}] {f.name} must be one of {', '.join(map(repr, choices))}, "
                             f"got {value!r}.")
-    minimum = f.metadata.get("min")
+    if kind is float and not math.isfinite(value):
+        raise SamanthaError(f"{source}: [{section}] {f.name} must be a finite number (default: {_toml(f.default)}), "
+                            f"got {value!r}.")
+    minimum, maximum = f.metadata.get("min"), f.metadata.get("max")
     if minimum is not None and value < minimum:
         raise SamanthaError(f"{source}: [{section}] {f.name} must be at least {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        raise SamanthaError(f"{source}: [{section}] {f.name} must be at most {maximum}, got {value!r}.")
     return value
 
 

@@ -83,3 +83,19 @@ def test_a_missing_or_unreadable_config_given_with_a_flag_is_an_error(cli_env, t
     assert folder.returncode == 2 and "Traceback" not in folder.stderr
     created = run_cli(["config", "init", "--config", str(tmp_path / "new.toml")], cli_env)
     assert created.returncode == 0 and (tmp_path / "new.toml").is_file()
+
+
+@pytest.mark.parametrize("section, key, value, says", [
+    ("llm", "threads", 100000, "at most 256"),
+    ("llm", "temperature", float("nan"), "finite"),
+    ("tts", "speaking_rate", float("inf"), "finite"),
+    ("llm", "context_tokens", 999999999, "at most 131072"),
+    ("llm", "seed", -5, "at least -1"),
+    ("vad", "end_threshold", 1.5, "at most 1"),
+])
+def test_every_setting_has_a_range_and_numbers_are_finite(section, key, value, says):
+    from samantha.config import from_dict
+
+    with pytest.raises(SamanthaError, match=says) as err:
+        from_dict({section: {key: value}})
+    assert f"[{section}] {key}" in str(err.value)

@@ -115,3 +115,12 @@ def test_a_gguf_without_chat_template_is_not_a_chat_model(tmp_path, make_test_mo
     with pytest.raises(SamanthaError) as err:
         LlamaChatModel.load(plain, LlmSettings(context_tokens=512))
     assert "not a chat model" in str(err.value) and str(plain) in str(err.value)
+
+
+def test_thread_counts_are_capped_to_the_machine(monkeypatch):
+    from samantha.engines import llama
+
+    monkeypatch.setattr(llama.os, "cpu_count", lambda: 2)
+    assert (llama.threads(0), llama.threads(1), llama.threads(64), llama.threads(100000)) == (2, 1, 2, 2)
+    monkeypatch.setattr(llama.os, "cpu_count", lambda: 16)
+    assert (llama.threads(0), llama.threads(4), llama.threads(64)) == (8, 4, 16)

@@ -111,3 +111,8 @@ def test_long_speech_is_cut_at_its_quietest_moments_into_pieces_of_at_most_a_win
     cuts = np.cumsum([len(p) for p in pieces])[:-1] / rate
     assert len(cuts) == 3 and all(s <= c <= e for c, (s, e) in zip(cuts, quiet))
     assert len(split_long(audio[: 28 * rate])) == 1  # a window's worth is one piece
+
+
+def test_a_language_whisper_does_not_know_is_named_with_its_fix(tiny_models):
+    with pytest.raises(SamanthaError, match="one of Whisper's language codes.*got 'english'.*config file"):
+        WhisperTranscriber.load(tiny_models["stt"], SttSettings(language="english"))

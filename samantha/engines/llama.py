@@ -12,6 +12,7 @@ interleaving inside llama.cpp.
 from __future__ import annotations
 
 import os
+import random
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
@@ -25,10 +26,13 @@ PREFILL_BATCH = 32  # tokens read at a time while prefilling: a reply waits at m
 LOCK_WAIT_S = 30.0  # a reply on another thread stops within one token of cancel(); this is ample
 
 
-def default_threads() -> int:
-    """Half the cores (llama.cpp's own choice, one per physical core), but at least two: on a
-    two-core machine one thread writes her first words ~40 % slower (measured)."""
-    return max(2, (os.cpu_count() or 2) // 2)
+def threads(configured: int) -> int:
+    """``[llm] threads``, never more than the machine's cores (more only queue up: 64 threads on
+    two cores wrote 6x slower, 100000 crashed llama.cpp); 0: half the cores (llama.cpp's own
+    choice, one per physical core), but at least two, since on a two-core machine one thread
+    writes her first words ~40 % slower (measured)."""
+    cores = os.cpu_count() or 2
+    return min(configured, cores) if configured else min(cores, max(2, cores // 2))
 
 
 def _as_dicts(messages: Sequence[Message]) -> Any:
@@ -56,8 +60,8 @@ class LlamaChatModel:
 
         try:
             llama = Llama(
-                model_path=str(path), n_ctx=settings.context_tokens, n_threads=settings.threads or default_threads(),
-                seed=settings.seed if settings.seed >= 0 else 0xFFFFFFFF, verbose=False,
+                model_path=str(path), n_ctx=settings.context_tokens, n_threads=threads(settings.threads),
+                seed=settings.seed if settings.seed >= 0 else random.SystemRandom().randrange(2**31), verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise model_problem(path, f"The chat model cannot be loaded, it looks truncated or corrupt ({exc})") from exc

@@ -14,6 +14,7 @@ hallucinations into "nothing heard" instead of a reply-worthy sentence.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 from samantha.config import SttSettings
 from samantha.core.frames import RATE
 from samantha.engines.base import Transcript
-from samantha.errors import model_problem
+from samantha.errors import SamanthaError, model_problem
 
 FULL_WINDOW_S = 30  # Whisper's own window
 LONGEST_S = 28.0  # longer speech is cut into pieces of at most this, at its quietest moments
@@ -55,11 +56,17 @@ class WhisperTranscriber:
             if not (model_dir / name).is_file():
                 raise model_problem(model_dir / name, "The Whisper model is incomplete, this file is missing")
         from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        if settings.language not in _LANGUAGE_CODES:
+            raise SamanthaError(f"[stt] language must be one of Whisper's language codes, such as 'en', 'de', 'fr' or "
+                                f"'es' (got {settings.language!r}). Change it in the config file (samantha config path); "
+                                f"all of them: {', '.join(sorted(_LANGUAGE_CODES))}.")
 
         try:
             model = WhisperModel(
                 str(model_dir), device="cpu", compute_type="int8",
-                cpu_threads=settings.threads, local_files_only=True,
+                cpu_threads=min(settings.threads, os.cpu_count() or 1), local_files_only=True,
             )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError with terse texts
             raise model_problem(model_dir, f"The Whisper model cannot be loaded, it looks corrupt ({exc})") from exc
