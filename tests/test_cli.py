@@ -157,3 +157,19 @@ def test_python_dash_m_and_help(cli_env):
     assert result.returncode == 0
     for command in ("chat", "say", "transcribe", "devices", "doctor", "models", "config"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["config", "show"], ["models", "list"]])
+def test_a_reader_that_goes_away_ends_it_quietly(command, cli_env):
+    """``samantha config show | head``: the reader is gone before a word is written."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-m", "samantha", *command], env=cli_env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child.stdout.close()  # long before it has started up and written anything
+    try:
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert stderr == "" and child.returncode in (1, 141), stderr  # rich (models list) ends such a write with 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -114,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         default = "chat" if getattr(args, "no_audio", False) else "voice"
-        return commands.run(args.command or default, args, settings)
+        code = commands.run(args.command or default, args, settings)
+        sys.stdout.flush()  # here, where a reader that went away is caught, not at exit
+        return code
     except SamanthaError as exc:
         if debug:
             traceback.print_exc()
@@ -122,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`samantha models list | head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exiting does not complain again
+        return 141
     except Exception as exc:  # a bug, not a user error: say so, keep the traceback for --debug
         if debug:
             traceback.print_exc()
