@@ -39,9 +39,9 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
                 raise SamanthaError(f"No fact with ID {args.arg}; `samantha memory list` shows them.")
             console.print(f"forgot fact {args.arg}")
         elif args.action == "export":
-            out = Path(args.arg)
-            out.touch(mode=0o600)  # as private as the memory itself
-            out.write_text(json.dumps(store_.export(), indent=2, ensure_ascii=False), encoding="utf-8")
+            from samantha.storage import write_private
+
+            write_private(Path(args.arg), json.dumps(store_.export(), indent=2, ensure_ascii=False), args.force)
             console.print(f"wrote {args.arg}")
         else:
             if not args.yes and not (sys.stdin.isatty() and input("Erase everything Samantha remembers? Type yes: ") == "yes"):

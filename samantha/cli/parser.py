@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
     memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
     memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
+    memory.add_argument("--force", action="store_true", help="with export: replace an existing file")
     cfg = add("config", parents=[common], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
