@@ -173,3 +173,11 @@ def test_a_reader_that_goes_away_ends_it_quietly(command, cli_env):
     finally:
         child.kill()
     assert stderr == "" and child.returncode in (1, 141), stderr  # rich (models list) ends such a write with 1
+
+
+def test_a_data_folder_that_is_a_file_is_named_with_its_fix(cli_env, tmp_path):
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    done = run_cli(["memory", "list"], {**cli_env, "SAMANTHA_DATA_DIR": str(blocker)})
+    assert done.returncode == 2 and "A file stands where a folder should be" in done.stderr, done.stderr
+    assert "unexpected" not in done.stderr and "Traceback" not in done.stderr and blocker.read_text() == "not a folder"

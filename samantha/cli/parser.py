@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from samantha import config
-from samantha.errors import SamanthaError
+from samantha.errors import SamanthaError, database_problem, file_problem
 
 
 def _common() -> argparse.ArgumentParser:
@@ -126,9 +127,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except sqlite3.DatabaseError as exc:  # read or written outside Memory.open's own checks
+        if debug:
+            traceback.print_exc()
+        print(f"samantha: {database_problem(exc)}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # the reader went away (`samantha models list | head`): nothing left to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exiting does not complain again
         return 141
+    except OSError as exc:  # the disk, the permissions or the paths: the user's to fix, so say how
+        if debug:
+            traceback.print_exc()
+        print(f"samantha: {file_problem(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug, not a user error: say so, keep the traceback for --debug
         if debug:
             traceback.print_exc()
