@@ -22,6 +22,7 @@ from samantha.config import LlmSettings
 from samantha.engines.base import Message
 from samantha.errors import SamanthaError, model_problem
 
+LARGE_CONTEXT = 16384  # tokens: above this a failed load is more likely the context's memory than the file
 PREFILL_BATCH = 32  # tokens read at a time while prefilling: a reply waits at most this many
 LOCK_WAIT_S = 30.0  # a reply on another thread stops within one token of cancel(); this is ample
 
@@ -64,6 +65,12 @@ class LlamaChatModel:
                 seed=settings.seed if settings.seed >= 0 else random.SystemRandom().randrange(2**31), verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
+            if settings.context_tokens > LARGE_CONTEXT:  # the model may be fine: its memory for the context is not
+                raise SamanthaError(
+                    f"The chat model {path} could not be loaded with [llm] context_tokens = {settings.context_tokens} "
+                    f"({exc}): a context that long needs more memory than this machine gave it. Lower context_tokens "
+                    f"(the default is 4096) in the config file and try again; the model file itself was not checked."
+                ) from exc
             raise model_problem(path, f"The chat model cannot be loaded, it looks truncated or corrupt ({exc})") from exc
         if not llama.metadata.get("tokenizer.chat_template"):
             raise SamanthaError(
