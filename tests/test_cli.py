@@ -181,3 +181,9 @@ def test_a_data_folder_that_is_a_file_is_named_with_its_fix(cli_env, tmp_path):
     done = run_cli(["memory", "list"], {**cli_env, "SAMANTHA_DATA_DIR": str(blocker)})
     assert done.returncode == 2 and "A file stands where a folder should be" in done.stderr, done.stderr
     assert "unexpected" not in done.stderr and "Traceback" not in done.stderr and blocker.read_text() == "not a folder"
+
+
+def test_say_into_a_folder_that_does_not_exist_is_one_clean_paragraph(cli_env, flags, tmp_path):
+    done = run_cli(["say", "Hello there.", "--out", str(tmp_path / "nowhere" / "x.wav"), *flags], cli_env)
+    assert done.returncode == 2 and "choose a folder that exists" in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr

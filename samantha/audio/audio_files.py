@@ -31,10 +31,11 @@ def write_wav(path: Path, audio: np.ndarray, sample_rate: int) -> None:
     """16-bit mono PCM, the format every player understands."""
     pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
     try:
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
+        with open(path, "wb") as file, wave.open(file, "wb") as out:  # opened first: a failed open
+            out.setnchannels(1)  # leaves no half-made wave writer to complain at exit
             out.setsampwidth(2)
             out.setframerate(sample_rate)
             out.writeframes(pcm.tobytes())
     except OSError as exc:
-        raise SamanthaError(f"Cannot write {path} ({exc}).") from exc
+        raise SamanthaError(f"Cannot write {path} ({exc.strerror or exc}); choose a folder that exists and that "
+                            "you can write to.") from exc
