@@ -187,3 +187,13 @@ def test_say_into_a_folder_that_does_not_exist_is_one_clean_paragraph(cli_env, f
     done = run_cli(["say", "Hello there.", "--out", str(tmp_path / "nowhere" / "x.wav"), *flags], cli_env)
     assert done.returncode == 2 and "choose a folder that exists" in done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+
+
+def test_verify_does_not_call_the_users_own_model_files_intact(cli_env, tmp_path):
+    own = tmp_path / "mine.gguf"
+    own.write_bytes(b"GGUF")
+    done = run_cli(["models", "verify", "--llm-model", str(own), "--stt-model", str(tmp_path / "gone")],
+                   {**cli_env, "COLUMNS": "400"})  # long paths on one line
+    said = (done.stdout + done.stderr).replace("\n", " ")
+    assert done.returncode == 1 and "no checksum to verify it against" in said
+    assert "does not exist" in said and "all files present and intact" not in said

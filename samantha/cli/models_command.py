@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich import box
 from rich.console import Console
@@ -34,14 +35,32 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
             console.print("The configured models are paths, not catalog names: nothing to download.")
         store.download(chosen)
     elif args.action == "verify":
-        problems = store.verify(chosen)
-        for line in problems:
-            console.print(f"[red]✗[/] {line}")
-        if problems:
-            return 1
-        console.print(f"[green]✓[/] {', '.join(e.name for e in chosen)}: all files present and intact")
+        return _verify(chosen, [] if args.names else [(e, s) for e, s in zip(store.ENGINES, configured)
+                                                      if s and s not in catalog])
     else:
         print("\n".join(str(e.main_path()) for e in chosen) if args.names else paths.models_dir())
+    return 0
+
+
+def _verify(chosen: list, own: list[tuple[str, str]]) -> int:
+    """Catalog models against their checksums; the user's own files (paths in the config) can
+    only be checked to exist, and the report says so instead of calling them intact."""
+    problems = store.verify(chosen)
+    for line in problems:
+        console.print(f"[red]✗[/] {line}")
+    for engine, spec in own:
+        if not Path(spec).expanduser().exists():
+            problems.append(spec)
+            console.print(f"[red]✗[/] {engine}: {spec} does not exist")
+        else:
+            console.print(f"[yellow]·[/] {engine}: {spec} is your own file: it exists, but there is no checksum "
+                          "to verify it against")
+    if problems:
+        return 1
+    if chosen:
+        console.print(f"[green]✓[/] {', '.join(e.name for e in chosen)}: all files present and intact")
+    elif not own:
+        console.print("nothing to verify: no catalog model is chosen")
     return 0
 
 
