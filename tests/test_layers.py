@@ -16,7 +16,7 @@ BELOW = {  # what each layer may import of the package, besides itself
     "conversation": {"core", "engines", "models", "config", "errors"},
     "runtime": {"core", "engines", "models", "audio", "conversation", "config", "errors"},
     "bench": {"core", "engines", "models", "audio", "conversation", "runtime", "config", "errors"},
-    "cli": {"core", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors"},
+    "cli": {"core", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors", "storage"},
 }
 
 

@@ -54,20 +54,19 @@ def test_speech_longer_than_a_window_loses_no_words(whisper_base, testdata):
     assert wer(" ".join([JFK] * 3), transcript.text) <= 0.10, transcript.text
 
 
-def test_a_window_fitted_to_the_turn_hears_as_well_as_the_full_window(whisper_base, real_settings, joe, testdata):
-    """The short window is a speed-up, not a worse ear: at every pause of the benchmark's
-    recorded and neural-voice utterances (what the loop transcribes), its word error rate is
-    within a point of the full 30 s window's."""
+def test_a_window_fitted_to_the_turn_hears_as_well_as_the_full_window(whisper_base, real_settings, testdata):
+    """The short window is a speed-up, not a worse ear: on the benchmark's recordings of people
+    (fixed audio, so the comparison is exact) the final transcripts' word error rate is within a
+    point of the full 30 s window's, and on the reading the two write the same words."""
     from samantha import config
-    from samantha.bench.corpus import recorded_clips, voice_clips
+    from samantha.bench.accuracy import error_rate
+    from samantha.bench.corpus import recorded_clips, unseen_clips
     from samantha.engines import load_transcriber
 
     full = load_transcriber(config.override(real_settings, "stt", min_window_s=30))
-    truth, quick, reference = [], [], []
-    for clip in recorded_clips(testdata) + voice_clips(joe):
-        for i, (_, end) in enumerate(clip.segments):
-            audio = clip.audio[: int((end + 0.3) * 16000)]
-            truth.append(" ".join(words for words, _ in clip.segments[: i + 1]))
-            quick.append(whisper_base.transcribe(audio).text)
-            reference.append(full.transcribe(audio).text)
-    assert wer(" ".join(truth), " ".join(quick)) <= wer(" ".join(truth), " ".join(reference)) + 0.01, (quick, reference)
+    jfk, short, reading = recorded_clips(testdata) + unseen_clips(testdata)
+    truth = [" ".join(words for words, _ in clip.segments) for clip in (jfk, short)]
+    quick = [whisper_base.transcribe(clip.audio).text for clip in (jfk, short)]
+    reference = [full.transcribe(clip.audio).text for clip in (jfk, short)]
+    assert error_rate(truth, quick) <= error_rate(truth, reference) + 1, (quick, reference)
+    assert error_rate([full.transcribe(reading.audio).text], [whisper_base.transcribe(reading.audio).text]) <= 1
