@@ -209,3 +209,49 @@ def test_resolve_explains_missing_and_truncated_models(hub_files, env, models, c
     assert store.verify([entry], root=models) == [
         f"{onnx}: size 1000 bytes, expected 200000. Fix: samantha models download tiny-voice"
     ]
+
+
+def test_a_file_the_server_does_not_have_is_a_404_not_a_network_problem(hub_files, env, models):
+    missing = {key: data for key, data in hub_files.items() if key[2] != "config.json"}
+    with FakeHub(missing) as hub:
+        failed = run_download(hub, env, "tiny-stt")
+    assert failed.returncode == 2 and "the server does not have it (HTTP 404)" in failed.stderr, failed.stderr
+    assert "Check the network" not in failed.stderr and "resuming" not in failed.stderr
+
+
+def test_a_server_that_refuses_is_named_at_once_not_retried(hub_files, env, models):
+    import socket
+    import time
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    started = time.monotonic()
+    failed = subprocess.run([sys.executable, "-m", "samantha", "models", "download", "tiny-stt"],
+                            env={**env, "HF_ENDPOINT": f"http://127.0.0.1:{port}"}, capture_output=True, text=True,
+                            timeout=60)
+    assert failed.returncode == 2 and "127.0.0.1 refused the connection" in failed.stderr, failed.stderr
+    assert "resuming" not in failed.stderr and time.monotonic() - started < 20
+
+
+def test_a_stalled_download_gives_up_after_the_stall_limit(monkeypatch, tmp_path):
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()  # then says nothing
+    monkeypatch.setattr(store, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(store, "STALL_S", 1.5)
+    monkeypatch.setattr(store.time, "sleep", lambda s: None)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/model.bin"
+    started = time.monotonic()
+    try:
+        with pytest.raises(store.DownloadFailed, match=r"no progress for 1.5 s \(127.0.0.1 sent nothing for 0.5 s\)") as err:
+            store._fetch(url, tmp_path / "x.part", 1000, "x")
+    finally:
+        server.close()
+    assert err.value.again_helps and time.monotonic() - started < 10

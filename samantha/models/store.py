@@ -27,6 +27,41 @@ from samantha.models import paths
 
 ENGINES = ("stt", "llm", "voice", "turn")
 RETRIES = 5  # attempts in a row that bring no new bytes before a download gives up
+STALL_S = 30.0  # ...or this long without a new byte, however many attempts that was
+READ_TIMEOUT_S = 15.0  # a read that waits this long is a stalled server
+
+
+class DownloadFailed(Exception):
+    """Why a download stopped, in words, and whether running it again can help."""
+
+    def __init__(self, reason: str, again_helps: bool):
+        super().__init__(reason)
+        self.reason, self.again_helps = reason, again_helps
+
+
+def failure(exc: BaseException, url: str) -> DownloadFailed:
+    """What went wrong, said plainly: the name, the refusal, the silence, or the server's answer."""
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or url
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError) else exc
+    if isinstance(exc, urllib.error.HTTPError):
+        if exc.code == 404:
+            return DownloadFailed("the server does not have it (HTTP 404): this model's catalog entry may be out of "
+                                  "date; update Samantha", False)
+        if exc.code in (401, 403):
+            return DownloadFailed(f"the server refused it (HTTP {exc.code}): the model may need a Hugging Face login "
+                                  "(huggingface-cli login) or its licence accepted on its page", False)
+        return DownloadFailed(f"the server answered HTTP {exc.code} ({exc.reason})", exc.code >= 500)
+    if isinstance(reason, socket.gaierror):
+        return DownloadFailed(f"the name {host} could not be resolved: there is no network connection, or no DNS",
+                              False)
+    if isinstance(reason, ConnectionRefusedError):
+        return DownloadFailed(f"{host} refused the connection", False)
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return DownloadFailed(f"{host} sent nothing for {READ_TIMEOUT_S:g} s", True)
+    return DownloadFailed(f"{reason}", True)
 CATALOG = Path(__file__).with_name("catalog.toml")
 
 
@@ -178,7 +213,7 @@ def _fetch(url: str, part: Path, size: int, label: str) -> None:
     from tqdm import tqdm
 
     part.parent.mkdir(parents=True, exist_ok=True)
-    tries = RETRIES
+    tries, progress = RETRIES, time.monotonic()
     have = part.stat().st_size if part.exists() else 0
     with tqdm(total=size, initial=have, unit="B", unit_scale=True, unit_divisor=1024, desc=label) as bar:
         while have < size:
@@ -186,7 +221,7 @@ def _fetch(url: str, part: Path, size: int, label: str) -> None:
             for key, value in build_hf_headers().items():  # user agent, and a token if logged in:
                 request.add_unredirected_header(key, value)  # never forwarded to the CDN
             try:
-                with urllib.request.urlopen(request, timeout=30) as response:
+                with urllib.request.urlopen(request, timeout=READ_TIMEOUT_S) as response:
                     if have and response.status != 206:  # the server ignored Range: start over
                         have = 0
                         bar.reset(total=size)
@@ -196,14 +231,18 @@ def _fetch(url: str, part: Path, size: int, label: str) -> None:
                             bar.update(len(block))
                 if part.stat().st_size < size:  # http.client ends a cut-off body quietly
                     raise ConnectionError("the server closed the connection early")
-            except urllib.error.HTTPError:
-                raise  # 404, 401...: asking again will not help
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                why = failure(exc, url)
                 before, have = have, part.stat().st_size if part.exists() else 0
-                tries = RETRIES if have > before else tries - 1
-                if tries == 0:
-                    raise
-                bar.write(f"{label}: connection lost at {have} bytes ({exc}); resuming", file=sys.stderr)
+                if have > before:
+                    tries, progress = RETRIES, time.monotonic()
+                else:
+                    tries -= 1
+                stalled = time.monotonic() - progress >= STALL_S
+                if not why.again_helps or tries == 0 or stalled:
+                    raise (DownloadFailed(f"no progress for {STALL_S:g} s ({why.reason})", True) if stalled
+                           else why) from exc
+                bar.write(f"{label}: connection lost at {have} bytes ({why.reason}); resuming", file=sys.stderr)
                 time.sleep(1)
                 continue
             have = part.stat().st_size
@@ -225,11 +264,13 @@ def download(entries: Iterable[CatalogEntry], root: Path | None = None) -> None:
             try:
                 _fetch(hf_hub_url(entry.repo, f.path, revision=entry.revision), part, f.size,
                        f"{entry.name}/{Path(f.path).name}")
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                raise SamanthaError(
-                    f"Could not download {f.path} from {entry.repo} ({exc}). Check the network "
-                    "connection and run the same command again; it continues where it stopped."
-                ) from exc
+            except DownloadFailed as failed:
+                fix = ("Check the network connection and run the same command again; it continues where it stopped."
+                       if failed.again_helps else "Fix that, then run the same command again; what was downloaded is kept.")
+                raise SamanthaError(f"Could not download {f.path} from {entry.repo}: {failed.reason}. {fix}") from failed
+            except OSError as exc:  # the disk, not the network
+                raise SamanthaError(f"Could not save {f.path}: {exc.strerror or exc}. Free some space or fix the "
+                                    "models folder's permissions, then run the same command again.") from exc
             part.replace(target)
             if why := file_problem(entry, f, root):
                 target.unlink(missing_ok=True)
