@@ -50,6 +50,8 @@ def test_no_audio_device_is_reported_and_chat_works_without_audio(cli_env, model
     assert silent.returncode == 0 and silent.stdout.strip()
     doctor = run_cli(["doctor", *model_flags], cli_env, timeout=60)
     assert doctor.returncode == 1 and "✗ output device" in doctor.stdout and "Traceback" not in doctor.stdout
+    listed = run_cli(["devices"], cli_env, timeout=60)  # not an empty table that "counts as headset"
+    assert listed.returncode == 2 and "No sound devices at all" in listed.stderr and "headset" not in listed.stdout
 
 
 SPEAKER_AWAY_AND_BACK = """

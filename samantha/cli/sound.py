@@ -57,6 +57,11 @@ def devices(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.audio import devices as audio_devices
     from samantha.audio import output_kind
     listed = audio_devices.list_devices()
+    if not listed:
+        raise SamanthaError(
+            "No sound devices at all: PortAudio sees no microphone and no speaker. Start the sound server "
+            "(PipeWire: systemctl --user start pipewire pipewire-pulse; PulseAudio: pulseaudio --start), or plug "
+            "in a headset, then run samantha devices again. To talk by keyboard meanwhile: samantha chat --no-audio")
     chosen: dict[str, int | None] = {}
     for kind, spec in (("input", settings.audio.input_device), ("output", settings.audio.output_device)):
         try:
