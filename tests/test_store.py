@@ -34,6 +34,7 @@ MODELS = {  # name: (engine, repo, {path: size})
                  {"config.json": 2_000, "model.bin": 300_000, "vocabulary.txt": 40_000}),
     "tiny-voice": ("voice", "test-org/voices", {ONNX: 200_000, f"{ONNX}.json": 1_500}),
     "big-llm": ("llm", "test-org/big-gguf", {BIG: 2 * CHUNK + 12_345}),  # big enough to be cut mid-way
+    "tiny-turn": ("turn", "test-org/turn", {"turn.onnx": 1_000}),
 }
 
 
@@ -255,3 +256,18 @@ def test_a_stalled_download_gives_up_after_the_stall_limit(monkeypatch, tmp_path
     finally:
         server.close()
     assert err.value.again_helps and time.monotonic() - started < 10
+
+
+def test_set_up_goes_on_without_the_optional_end_of_turn_model(hub_files, blobs, env, models, tmp_path):
+    """`scripts/run` downloads the configured models: the end-of-turn model failing must not stop her."""
+    config = tmp_path / "config.toml"
+    config.write_text('[models]\nstt = "tiny-stt"\nvoice = "tiny-voice"\nturn = "tiny-turn"\n')
+    without_turn = {key: data for key, data in hub_files.items() if key[2] != "turn.onnx"}
+    with FakeHub(without_turn) as hub:
+        done = samantha(hub, {**env, "SAMANTHA_CONFIG": str(config)}, "models", "download")
+        assert done.returncode == 0, done.stderr
+        said = (done.stdout + done.stderr).replace("\n", " ")
+        assert "HTTP 404" in said and "Samantha works without tiny-turn" in said
+        assert (models / "tiny-stt" / "model.bin").read_bytes() == blobs["model.bin"]
+        named = samantha(hub, env, "models", "download", "tiny-turn")  # asked for by name, it is an error
+        assert named.returncode == 2 and "HTTP 404" in named.stderr

@@ -14,6 +14,8 @@ from samantha.config import Settings
 from samantha.errors import SamanthaError
 from samantha.models import paths, store
 
+OPTIONAL = ("turn",)  # engines she can run without: a failed download of one does not stop set-up
+
 
 def models(args: argparse.Namespace, settings: Settings) -> int:
     catalog = store.load_catalog()
@@ -33,7 +35,13 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "download":
         if not chosen:
             console.print("The configured models are paths, not catalog names: nothing to download.")
-        store.download(chosen)
+        store.download([e for e in chosen if e.engine not in OPTIONAL or args.names])
+        for entry in [e for e in chosen if e.engine in OPTIONAL and not args.names]:
+            try:
+                store.download([entry])
+            except SamanthaError as exc:  # she runs without it: say so, and let set-up go on
+                console.print(f"[yellow]{exc}[/] Samantha works without {entry.name}; the end of your turn is "
+                              "then judged by your words and silence only.")
     elif args.action == "verify":
         return _verify(chosen, [] if args.names else [(e, s) for e, s in zip(store.ENGINES, configured)
                                                       if s and s not in catalog])
