@@ -17,6 +17,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,6 @@ class WhisperTranscriber:
     def __init__(self, model, settings: SttSettings):
         """Cheap: a faster-whisper model already loaded (``load`` reads one from disk)."""
         self._model, self._settings = model, settings
-        self._tokens = None  # faster-whisper's tokenizer, made on first use
 
     @classmethod
     def load(cls, model_dir: Path, settings: SttSettings) -> WhisperTranscriber:
@@ -114,20 +114,19 @@ class WhisperTranscriber:
         looped = len(tokens) >= limit or (bool(raw) and get_compression_ratio(raw) > MAX_COMPRESSION)
         return Decoded("" if silent else without_loops(raw), result.no_speech_prob, logprob, window, looped)
 
-    @property
+    @cached_property
     def _tokenizer(self):
-        if self._tokens is None:
-            from faster_whisper.tokenizer import Tokenizer
+        """faster-whisper's tokenizer, the prompt and the suppressed tokens: made once, on first use."""
+        from faster_whisper.tokenizer import Tokenizer
 
-            self._tokens = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
-                                     task="transcribe", language=self._settings.language)
-        return self._tokens
+        return Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
+                         task="transcribe", language=self._settings.language)
 
-    @property
+    @cached_property
     def _prompt(self) -> list[int]:
         return [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
 
-    @property
+    @cached_property
     def _suppressed(self) -> list[int]:
         from faster_whisper.transcribe import get_suppressed_tokens
 
