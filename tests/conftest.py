@@ -22,7 +22,7 @@ import offline_guard  # noqa: E402
 
 from samantha.conversation.persona import Persona  # noqa: E402
 
-pytest_plugins = ["real_models"]  # the real-model tier's fixtures (tests/real)
+pytest_plugins = ["real_models", "fault_tally"]  # the real-model tier's fixtures (tests/real); the fault suite's tally
 
 BRIEF = Persona("Samantha", "she/her", "You are {name} ({pronouns}). Be brief.")  # fits a 512-token test context
 
@@ -197,7 +197,11 @@ def pulse(tmp_path, cli_env):
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120, **kwargs):
     import subprocess
 
-    return subprocess.run(
+    import fault_tally  # the plugin itself (pytest_plugins), already imported
+
+    result = subprocess.run(
         [sys.executable, "-m", "samantha", *args], env=env, capture_output=True, text=True,
         timeout=timeout, **kwargs,
     )
+    fault_tally.saw_output(args, result.stderr)
+    return result

@@ -77,11 +77,13 @@ def test_transcribe_accepts_any_rate_and_channel_count(cli_env, flags, tmp_path,
     assert result.stdout.strip() == heard_text
 
 
+@pytest.mark.fault("message")
 def test_missing_default_model_names_the_path_and_the_download_command(cli_env):
     result = run_cli(["chat", "--once", "Hello", "--no-audio"], cli_env)
     assert_clean_error(result, "not downloaded", cli_env["SAMANTHA_MODELS_DIR"], "samantha models download llama-3.2-3b-instruct")
 
 
+@pytest.mark.fault("message")
 def test_missing_model_path(cli_env, flags, tmp_path):
     result = run_cli(["chat", "--once", "Hi", *flags, "--llm-model", str(tmp_path / "nope.gguf"), "--no-audio"], cli_env)
     assert_clean_error(result, str(tmp_path / "nope.gguf"), "samantha models download")
@@ -102,6 +104,7 @@ def test_voice_without_json(cli_env, flags, tiny_models, tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"this is plain text, not audio" * 20])
+@pytest.mark.fault("message")
 def test_not_audio_or_empty_file(cli_env, flags, tmp_path, content):
     path = tmp_path / "notes.mp3"
     path.write_bytes(content)
@@ -128,6 +131,7 @@ def test_the_config_default_models_are_the_catalogs_defaults():
         assert [e.name for e in catalog.values() if e.engine == engine and e.default] == [name]
 
 
+@pytest.mark.fault("message")
 def test_unknown_catalog_name(cli_env):
     assert_clean_error(run_cli(["models", "download", "no-such-model"], cli_env), "no-such-model", "whisper-base.en")
 
@@ -183,12 +187,14 @@ def test_a_data_folder_that_is_a_file_is_named_with_its_fix(cli_env, tmp_path):
     assert "unexpected" not in done.stderr and "Traceback" not in done.stderr and blocker.read_text() == "not a folder"
 
 
+@pytest.mark.fault("message")
 def test_say_into_a_folder_that_does_not_exist_is_one_clean_paragraph(cli_env, flags, tmp_path):
     done = run_cli(["say", "Hello there.", "--out", str(tmp_path / "nowhere" / "x.wav"), *flags], cli_env)
     assert done.returncode == 2 and "choose a folder that exists" in done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
 
 
+@pytest.mark.fault("message")
 def test_verify_does_not_call_the_users_own_model_files_intact(cli_env, tmp_path):
     own = tmp_path / "mine.gguf"
     own.write_bytes(b"GGUF")

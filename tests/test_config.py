@@ -40,6 +40,7 @@ def test_values_from_the_file_are_used(tmp_path):
     ("[tts]\nspeaking_rate = true\n", ["speaking_rate", "a number", "True"]),
     ("[llm\n", ["not valid TOML", "config init --force"]),
 ])
+@pytest.mark.fault("message")
 def test_bad_config_names_the_key_and_what_is_expected(tmp_path, text, words):
     path = tmp_path / "c.toml"
     path.write_text(text)
@@ -67,6 +68,7 @@ def test_config_commands(cli_env, tmp_path):
     assert "temperature = 0.2" in shown and 'llm = "/m.gguf"' in shown
 
 
+@pytest.mark.fault("message")
 def test_bad_config_reaches_the_user_without_a_traceback(cli_env, tmp_path):
     (tmp_path / "config.toml").write_text("[stt]\nbeam = 5\n")
     result = run_cli(["chat", "--once", "hi", "--no-audio"], cli_env)
@@ -76,6 +78,7 @@ def test_bad_config_reaches_the_user_without_a_traceback(cli_env, tmp_path):
     assert "Traceback" in debug.stderr
 
 
+@pytest.mark.fault("message")
 def test_a_missing_or_unreadable_config_given_with_a_flag_is_an_error(cli_env, tmp_path):
     missing = run_cli(["chat", "--once", "hi", "--no-audio", "--config", str(tmp_path / "typo.toml")], cli_env)
     assert missing.returncode == 2 and "typo.toml" in missing.stderr and "config init" in missing.stderr
@@ -93,6 +96,7 @@ def test_a_missing_or_unreadable_config_given_with_a_flag_is_an_error(cli_env, t
     ("llm", "seed", -5, "at least -1"),
     ("vad", "end_threshold", 1.5, "at most 1"),
 ])
+@pytest.mark.fault("message")
 def test_every_setting_has_a_range_and_numbers_are_finite(section, key, value, says):
     from samantha.config import from_dict
 

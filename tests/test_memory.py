@@ -129,6 +129,7 @@ def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
     assert not nowhere.parent.exists()
 
 
+@pytest.mark.fault("kept")
 def test_a_corrupt_memory_file_is_named_and_left_alone(path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not a database, it is a diary page" * 100)
@@ -148,6 +149,7 @@ for i in range(100000):
 """
 
 
+@pytest.mark.fault("kept")
 def test_kill_9_while_writing_loses_no_committed_message(path):
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
     try:

@@ -21,6 +21,7 @@ def test_a_new_file_is_private_and_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["memory.json"]  # no temporary file left behind
 
 
+@pytest.mark.fault("kept")
 def test_an_existing_file_is_kept_unless_forced_and_a_world_readable_one_becomes_private(tmp_path):
     out = tmp_path / "memory.json"
     out.write_text("old")
@@ -32,6 +33,7 @@ def test_an_existing_file_is_kept_unless_forced_and_a_world_readable_one_becomes
     assert out.read_text() == "new" and mode(out) == 0o600
 
 
+@pytest.mark.fault("message")
 def test_a_folder_a_missing_folder_and_a_read_only_one_are_named_with_their_fix(tmp_path):
     with pytest.raises(SamanthaError, match="is a folder; give a file name inside it"):
         write_private(tmp_path, "x")

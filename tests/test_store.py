@@ -120,6 +120,7 @@ def test_download_fetches_every_file_and_verifies(hub_files, blobs, env, models)
         assert len(hub.requests) == seen  # nothing fetched, nothing even asked
 
 
+@pytest.mark.fault("message")
 def test_verify_names_a_corrupted_file_and_the_fix(hub_files, blobs, env, models):
     with FakeHub(hub_files) as hub:
         assert run_download(hub, env, "tiny-stt").returncode == 0
@@ -141,6 +142,7 @@ def test_verify_names_a_corrupted_file_and_the_fix(hub_files, blobs, env, models
         assert samantha(hub, env, "models", "verify", "tiny-stt").returncode == 0
 
 
+@pytest.mark.fault("kept")
 def test_wrong_bytes_from_the_server_are_refused_and_deleted(hub_files, env, models):
     with FakeHub(hub_files, corrupt={"model.bin"}) as hub:
         result = run_download(hub, env, "tiny-stt")
@@ -159,6 +161,7 @@ def resumed_from(range_header: str) -> int:
     return int(range_header[6:-1])
 
 
+@pytest.mark.fault("kept")
 def test_cut_off_download_is_resumed_with_range_in_the_same_run(hub_files, blobs, env, models):
     with FakeHub(hub_files, cut_off={BIG, "config.json"}) as hub:
         result = run_download(hub, env, "big-llm", "tiny-stt")
@@ -172,6 +175,7 @@ def test_cut_off_download_is_resumed_with_range_in_the_same_run(hub_files, blobs
     assert f"big-llm/{BIG}: downloaded and verified" in result.stdout
 
 
+@pytest.mark.fault("kept")
 def test_a_download_that_keeps_failing_is_continued_by_the_next_run(hub_files, blobs, env, models):
     with FakeHub(hub_files, cut_off={BIG}, dead_after_cut=5) as hub:
         failed = run_download(hub, env, "big-llm")
@@ -191,6 +195,7 @@ def test_a_download_that_keeps_failing_is_continued_by_the_next_run(hub_files, b
         assert (models / "big-llm" / BIG).read_bytes() == blobs[BIG] and not part.exists()
 
 
+@pytest.mark.fault("message")
 def test_resolve_explains_missing_and_truncated_models(hub_files, env, models, catalog, monkeypatch):
     monkeypatch.setenv("SAMANTHA_CATALOG", str(catalog))
     with pytest.raises(SamanthaError, match="not downloaded .*To fix it, run: samantha models download tiny-voice"):
@@ -212,6 +217,7 @@ def test_resolve_explains_missing_and_truncated_models(hub_files, env, models, c
     ]
 
 
+@pytest.mark.fault("message")
 def test_a_file_the_server_does_not_have_is_a_404_not_a_network_problem(hub_files, env, models):
     missing = {key: data for key, data in hub_files.items() if key[2] != "config.json"}
     with FakeHub(missing) as hub:
@@ -220,6 +226,7 @@ def test_a_file_the_server_does_not_have_is_a_404_not_a_network_problem(hub_file
     assert "Check the network" not in failed.stderr and "resuming" not in failed.stderr
 
 
+@pytest.mark.fault("message")
 def test_a_server_that_refuses_is_named_at_once_not_retried(hub_files, env, models):
     import socket
     import time
