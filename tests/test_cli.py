@@ -163,6 +163,28 @@ def test_python_dash_m_and_help(cli_env):
         assert command in result.stdout
 
 
+def test_each_commands_help_lists_only_its_own_flags():
+    from samantha.cli.parser import build_parser
+
+    parser = build_parser()
+    helps = {c: _help(parser, c) for c in ("voice", "chat", "memory", "config")}
+    assert "--ptt-key" in helps["voice"] and "--incognito" in helps["voice"]
+    assert "--incognito" in helps["chat"] and "--ptt-key" not in helps["chat"]
+    for quiet in ("memory", "config"):
+        assert "--debug" in helps[quiet]
+        assert not any(flag in helps[quiet] for flag in ("--ptt-key", "--output", "--stt-model", "--incognito"))
+
+
+def _help(parser, command: str) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        parser.parse_args([command, "--help"])
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("command", [["config", "show"], ["models", "list"]])
 def test_a_reader_that_goes_away_ends_it_quietly(command, cli_env):
     """``samantha config show | head``: the reader is gone before a word is written."""

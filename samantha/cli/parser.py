@@ -15,61 +15,72 @@ from samantha import config
 from samantha.errors import SamanthaError, database_problem, file_problem
 
 
-def _common() -> argparse.ArgumentParser:
-    """Options every command takes, before or after the command name."""
+def _options(*groups: str) -> argparse.ArgumentParser:
+    """The options of ``groups``, taken before or after the command name, so each command's
+    ``--help`` lists only what it uses: "base" (every command), "models", "sound" (devices),
+    "talk" (a spoken conversation), "memory" (whether this conversation is remembered)."""
     p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     s = argparse.SUPPRESS  # so a subcommand's defaults never overwrite what came before it
     p.add_argument("--debug", action="store_true", default=s, help="show full tracebacks")
     p.add_argument("--config", type=Path, default=s, help="config file (default: `samantha config path`)")
-    p.add_argument("--stt-model", default=s, help="Whisper model: catalog name or folder")
-    p.add_argument("--llm-model", default=s, help="chat model: catalog name or .gguf file")
-    p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
-    p.add_argument("--output", default=s, help="output device: name substring or index")
-    p.add_argument("--input", default=s, help="input device: name substring or index")
-    p.add_argument("--output-kind", choices=["auto", "headset", "speakers"], default=s,
-                   help="voice: speakers (she listens past her own echo) or headset; auto tells from the name")
-    p.add_argument("--verbose", action="store_true", default=s, help="voice: print where each turn's time went")
-    p.add_argument("--incognito", action="store_true", default=s, help="voice, chat: remember nothing of this conversation")
-    p.add_argument("--mode", choices=["hands-free", "push-to-talk"], default=s,
-                   help="voice: whether your voice alone starts a turn, or only the talk key")
-    p.add_argument("--ptt-key", default=s, help="voice: the talk key, as pynput names it (default <ctrl_r>)")
-    p.add_argument("--toggle", action=argparse.BooleanOptionalAction, default=s,
-                   help="voice: press the talk key to start and again to stop (--no-toggle: hold it)")
+    if "models" in groups:
+        p.add_argument("--stt-model", default=s, help="Whisper model: catalog name or folder")
+        p.add_argument("--llm-model", default=s, help="chat model: catalog name or .gguf file")
+        p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
+    if "sound" in groups:
+        p.add_argument("--output", default=s, help="output device: name substring or index")
+        p.add_argument("--input", default=s, help="input device: name substring or index")
+        p.add_argument("--output-kind", choices=["auto", "headset", "speakers"], default=s,
+                       help="speakers (she listens past her own echo) or headset; auto tells from the name")
+    if "memory" in groups:
+        p.add_argument("--incognito", action="store_true", default=s, help="remember nothing of this conversation")
+    if "talk" in groups:
+        _talk_options(p)
     return p
 
 
+def _talk_options(p: argparse.ArgumentParser) -> None:
+    s = argparse.SUPPRESS
+    p.add_argument("--verbose", action="store_true", default=s, help="print where each turn's time went")
+    p.add_argument("--mode", choices=["hands-free", "push-to-talk"], default=s,
+                   help="whether your voice alone starts a turn, or only the talk key")
+    p.add_argument("--ptt-key", default=s, help="the talk key, as pynput names it (default <ctrl_r>)")
+    p.add_argument("--toggle", action=argparse.BooleanOptionalAction, default=s,
+                   help="press the talk key to start and again to stop (--no-toggle: hold it)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
+    everything = _options("models", "sound", "memory", "talk")  # plain `samantha` is a spoken conversation
     parser = argparse.ArgumentParser(
-        prog="samantha", parents=[common], allow_abbrev=False,  # "say --out" is not "--output-kind"
+        prog="samantha", parents=[everything], allow_abbrev=False,  # "say --out" is not "--output-kind"
         description="An offline voice companion. With no command, starts a spoken conversation.",
     )
     parser.add_argument("--no-audio", action="store_true", help="with no command: keyboard chat, printed only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add = functools.partial(sub.add_parser, allow_abbrev=False)  # "voice --out" is neither --output nor --output-kind
-    add("voice", parents=[common], help="talk out loud, hands-free (what plain `samantha` does)")
-    chat = add("chat", parents=[common], help="talk by keyboard; replies are printed and spoken")
+    add("voice", parents=[everything], help="talk out loud, hands-free (what plain `samantha` does)")
+    chat = add("chat", parents=[_options("models", "sound", "memory")], help="talk by keyboard; replies are printed and spoken")
     chat.add_argument("--once", metavar="TEXT", help="print one reply to TEXT and exit")
     chat.add_argument("--no-audio", action="store_true", help="print replies only, do not speak")
-    say = add("say", parents=[common], help="speak TEXT, or write it to a wav file")
+    say = add("say", parents=[_options("models", "sound")], help="speak TEXT, or write it to a wav file")
     say.add_argument("text")
     say.add_argument("--out", type=Path, metavar="FILE.wav", help="write a wav file instead of playing")
-    transcribe = add("transcribe", parents=[common], help="print what is said in an audio file")
+    transcribe = add("transcribe", parents=[_options("models")], help="print what is said in an audio file")
     transcribe.add_argument("file", type=Path)
-    add("devices", parents=[common], help="list audio devices (defaults marked)")
-    add("doctor", parents=[common], help="check models, PortAudio and devices")
-    models = add("models", parents=[common], help="list, download, verify or locate models")
+    add("devices", parents=[_options("sound")], help="list audio devices (defaults marked)")
+    add("doctor", parents=[_options("models", "sound")], help="check models, PortAudio and devices")
+    models = add("models", parents=[_options("models")], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
     models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
-    _add_bench(add, common)
-    setup = add("setup", parents=[common], help="meet Samantha again: her first-run questions")
+    _add_bench(add, everything)
+    setup = add("setup", parents=[everything], help="meet Samantha again: her first-run questions")
     setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
-    memory = add("memory", parents=[common], help="what Samantha remembers: list, search, forget, export, wipe")
+    memory = add("memory", parents=[_options()], help="what Samantha remembers: list, search, forget, export, wipe")
     memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
     memory.add_argument("arg", nargs="?", help="search: TEXT; forget: fact ID; export: FILE.json")
     memory.add_argument("--yes", action="store_true", help="with wipe: do not ask")
     memory.add_argument("--force", action="store_true", help="with export: replace an existing file")
-    cfg = add("config", parents=[common], help="show, locate or create the config file")
+    cfg = add("config", parents=[_options()], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
     return parser
