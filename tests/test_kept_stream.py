@@ -57,32 +57,51 @@ def test_a_device_that_stops_is_reported_once_retried_every_few_seconds_and_welc
     run(keeper, device, 0.0, 5.0)
     assert news == [] and device.reopened == 0  # a live device is left alone
     device.calls, device.opens = False, False  # pulled out
-    run(keeper, device, 5.0, 5.0 + STALL_S + 0.2)
+    run(keeper, device, 5.0, t := 5.0 + STALL_S + 0.2)
     assert news == [("microphone", False)] and device.dropped == 1 and keeper.lost
-    run(keeper, device, 6.2, 6.2 + 5 * RETRY_S)
+    run(keeper, device, t, t := t + 5 * RETRY_S)
     assert news == [("microphone", False)]  # said once, not at every try
     assert 4 <= device.reopened <= 6  # every RETRY_S
     device.calls = device.opens = True  # plugged back in
-    run(keeper, device, 16.2, 16.2 + RETRY_S + 0.5)
+    run(keeper, device, t, t + RETRY_S + 0.5)
     assert news == [("microphone", False), ("microphone", True)] and not keeper.lost
 
 
 def test_a_stream_that_opens_but_never_calls_back_is_not_welcomed_and_is_tried_again():
     device, news = Device(), []
     keeper = Keeper("speaker", device, lambda k, back: news.append(back))
-    run(keeper, device, 0.0, 1.0)
+    run(keeper, device, 0.0, 4.0)
     device.calls = False
-    run(keeper, device, 1.0, 1.0 + STALL_S + 0.1)
+    run(keeper, device, 4.0, t := 4.0 + STALL_S + 0.1)
     assert news == [False]
-    run(keeper, device, 2.1, 2.1 + RETRY_S + FIRST_CALL_S + RETRY_S + 0.5)  # opens, silent, dropped, reopened
+    run(keeper, device, t, t + RETRY_S + FIRST_CALL_S + RETRY_S + 0.5)  # opens, silent, dropped, reopened
     assert news == [False] and 2 <= device.reopened <= 3 and device.dropped == device.reopened  # lost, silent: dropped
+
+
+@pytest.mark.fault("kept")
+def test_a_late_callback_or_a_starved_watcher_is_not_a_lost_device():
+    """A busy machine: an output underrun silences ALSA's PulseAudio plugin for ~2 s, and the
+    loop that checks may itself be late. Neither is the device going away."""
+    device, news = Device(), []
+    keeper = Keeper("speaker", device, lambda k, back: news.append(back))
+    run(keeper, device, 0.0, 5.0)
+    device.calls = False
+    run(keeper, device, 5.0, 7.0)  # an underrun's stall
+    device.calls = True
+    run(keeper, device, 7.0, 10.0)
+    device.calls = False  # silent for longer than STALL_S, but the watcher slept through most of it
+    run(keeper, device, 10.0, 10.2)
+    run(keeper, device, 10.0 + STALL_S + 1.0, 10.0 + STALL_S + 1.2)
+    device.calls = True
+    run(keeper, device, 10.0 + STALL_S + 1.2, 20.0)
+    assert news == [] and device.dropped == 0
 
 
 def test_a_new_stream_gets_time_to_start_calling_back_and_one_call_is_not_yet_flowing_audio():
     life = Liveness()
     life.call(life.opened_at)  # PortAudio's first call, filling the buffer
     assert life.alive(life.opened_at + FIRST_CALL_S - 0.1) and not life.flowing  # then a quiet start-up
-    assert not life.alive(life.opened_at + FIRST_CALL_S + 0.1)
+    assert not life.alive(life.opened_at + max(FIRST_CALL_S, STALL_S) + 0.1)
     for i in range(Liveness.FLOWING):
         life.call(life.opened_at + 3.0 + i * 0.01)
     assert life.flowing and life.alive(life.opened_at + 3.0 + STALL_S)

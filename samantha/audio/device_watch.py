@@ -14,6 +14,7 @@ from collections.abc import Callable
 from samantha.audio import output_kind
 from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
 from samantha.audio.sound_server import Placement, ServerWatch
+from samantha.audio.speaker import Speaker
 from samantha.core.echo_gate import EchoGate
 
 NEWS = {  # (kind, back): what she says out loud, if she can
@@ -42,10 +43,14 @@ class DeviceWatch:
             self._server = ServerWatch.start(report)
             self.keepers.append(Keeper("microphone", microphone, self._news, self._input_ready))
 
-    def check(self) -> None:
+    def check(self, quiet: bool = False) -> None:
+        """Often, from the loop; ``quiet``: she is neither speaking nor about to, so a speaker
+        that underran may be reopened with a larger buffer now (see speaker.py)."""
         for keeper in self.keepers:
             try:
                 keeper.check(time.monotonic())
+                if quiet and keeper.kind == "speaker" and not keeper.lost and isinstance(self.speaker, Speaker):
+                    self.speaker.grow()
             except Exception as exc:  # a device's trouble must not end the conversation
                 self.note(f"(trouble with the {keeper.kind}: {exc})")
 

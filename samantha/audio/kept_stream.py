@@ -5,6 +5,13 @@ headset pulled out (or a sound server that drops a device) simply stops the call
 them. So a device is lost after ``STALL_S`` without a call, and is tried again every
 ``RETRY_S``: on the same device name first, else on the system default. It is back when the
 new stream has actually called back. The conversation itself is untouched throughout.
+
+A late callback is not a lost device. On a machine whose cores are all busy, an output
+underrun makes ALSA's PulseAudio plugin go silent for ~1.9 s before it recovers (measured:
+a 20 ms buffer, six busy processes on two cores, one to four such stalls in 15 s; the
+microphone's stream stayed within 0.14 s). So ``STALL_S`` is well above that, and the
+stall clock starts again whenever the watcher itself was starved of time, since then it
+cannot tell a silent device from its own lateness.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from samantha.audio import devices
 
-STALL_S = 1.0  # no callback for this long: the device is gone
+STALL_S = 3.5  # no callback for this long: the device is gone
+LATE_CHECK_S = 0.5  # the watcher itself ran this late: the machine is starved, judge nothing yet
 FIRST_CALL_S = 3.0  # a stream just opened may take over a second to start calling back
 RETRY_S = 2.0
 
@@ -97,10 +105,14 @@ class Keeper:
         self.lost = self.misplaced = False
         self._reopened = False  # a new stream is open, not yet heard from
         self._retry_at = 0.0
+        self._checked = self._judge_from = float("-inf")  # the last check; when a stall may count from
 
     def check(self, now: float) -> None:
+        if now - self._checked > LATE_CHECK_S:  # starved (or first): a silence so far proves nothing
+            self._judge_from = now + STALL_S
+        self._checked = now
         if not self.lost:
-            if self.misplaced or not self.device.alive(now):
+            if self.misplaced or (now >= self._judge_from and not self.device.alive(now)):
                 self.lost, self._retry_at = True, now + RETRY_S
                 self.device.drop()
                 self.report(self, False)

@@ -9,6 +9,12 @@ actually heard (frames still in the device buffer are not counted as heard).
 If the device goes away, ``drop`` closes the dead stream and, until ``reopen`` succeeds,
 whatever she says is discarded at once (the words still reach the terminal), so nothing
 waits on a speaker that is not there.
+
+The device buffer starts at two blocks (20 ms: every millisecond of it is heard as delay).
+A machine too busy to feed it in time underruns, and under ALSA's PulseAudio plugin an
+underrun is a ~2 s silence; so after one, ``grow`` (called by the device watch while she
+is quiet) reopens the stream with twice the buffer, up to ``MAX_BUFFER_S``. A quiet machine
+keeps the short one.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from samantha.audio.kept_stream import KeptStream, Liveness
 from samantha.audio.played_levels import PlayedLevels
 from samantha.core.frames import AudioChunk
 from samantha.errors import SamanthaError
+
+MAX_BUFFER_S = 0.16
 
 
 @dataclass
@@ -59,6 +67,9 @@ class Speaker(KeptStream):
         self.life = Liveness()
         self._stream = None
         self.sample_rate, self._out_latency = 0, 0.0
+        self.buffer_s = 2 * block_ms / 1000  # two blocks: callbacks come evenly, not in bursts
+        self.underruns = 0  # since the stream opened: the machine did not feed it in time
+        self._growing = False  # the stream is being swapped for a larger one: keep what she says
 
     @classmethod
     def open(cls, device: str = "", block_ms: int = 10) -> Speaker:
@@ -76,11 +87,12 @@ class Speaker(KeptStream):
             stream = sd.OutputStream(
                 device=index, samplerate=rate, channels=1, dtype="float32",
                 blocksize=rate * self.block_ms // 1000, callback=self._fill,
-                latency=2 * self.block_ms / 1000,  # two blocks: callbacks come evenly, not in bursts
+                latency=self.buffer_s,
             )
             self.life.opened()
             with self._lock:  # the stream and its rate together: play() takes the lock to read them
                 self._stream, self.sample_rate, self._out_latency = stream, rate, float(stream.latency)
+                self.underruns = 0
             stream.start()
         except sd.PortAudioError as exc:
             with self._lock:
@@ -99,6 +111,24 @@ class Speaker(KeptStream):
         self.flush()
         devices.close_quietly(stream)
 
+    def grow(self) -> bool:
+        """After an underrun, while nothing is playing: the same device with twice the buffer.
+        What she starts to say meanwhile waits in the queue for the new stream."""
+        if not self.underruns or self.buffer_s >= MAX_BUFFER_S or not self._idle.is_set():
+            return False
+        with self._lock:
+            old, self._stream, self._growing = self._stream, None, True
+        if old is None:  # lost meanwhile: the keeper reopens it
+            self._growing = False
+            return False
+        devices.close_quietly(old)
+        self.buffer_s = min(MAX_BUFFER_S, 2 * self.buffer_s)
+        try:
+            self._open(self.device)
+        finally:
+            self._growing = False
+        return True
+
     def play(self, chunk: AudioChunk, text: str = "") -> Queued:
         """Queue a chunk; it plays after whatever is already queued. The returned item tells
         when it started playing and how much of it has."""
@@ -109,7 +139,8 @@ class Speaker(KeptStream):
             audio = soxr.resample(audio, chunk.sample_rate, rate)
         item = Queued(np.asarray(audio, dtype=np.float32), text)
         with self._lock:
-            if self._stream is None or rate != self.sample_rate:  # no device (or a new one): said, and gone
+            if (self._stream is None and not self._growing) or rate != self.sample_rate:  # no device (or a
+                # new one): said, and gone
                 return item
             self._queue.append(item)
             self._idle.clear()
@@ -154,12 +185,13 @@ class Speaker(KeptStream):
     def close(self) -> None:
         self.drop()
 
-    def _fill(self, out: np.ndarray, frames: int, _time, _status) -> None:
+    def _fill(self, out: np.ndarray, frames: int, _time, status) -> None:
         """PortAudio callback: copy queued audio into ``out``, zeros where there is none."""
         filled = 0
         with self._lock:
             now = time.monotonic()
             self.life.call(now)
+            self.underruns += bool(status.output_underflow)
             while filled < frames and self._queue and not self._paused:
                 head = self._queue[0]
                 if head.written == 0:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from samantha import config
+from samantha.cli import chatter
 from samantha.errors import SamanthaError, database_problem, file_problem
 
 
@@ -124,6 +125,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
+    if not debug:
+        chatter.keep_off_terminal()
     from samantha.cli import commands
     try:
         settings = settings_from(args)

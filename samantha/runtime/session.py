@@ -114,7 +114,7 @@ class Session:
                 if item is not None:
                     self._take(item)
                 self._handle(Tick(self.clock()))
-                self.devices.check()
+                self.devices.check(quiet=self.machine.state in (State.LISTENING, State.SLEEPING))
         finally:
             done.set()
             pumping.join(timeout=1)
