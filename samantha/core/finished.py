@@ -2,7 +2,10 @@
 voice's half is ``engines/smart_turn.py``; ``turns.py`` weighs the two with the silence).
 
 A turn that ends on a comma, an ellipsis or a word that cannot end a sentence ("and", "um",
-"the", "my") is trailing off, whatever Whisper's full stop says.
+"the", "my") is trailing off, whatever Whisper's full stop says. So is a turn made only of
+words that open a turn ("Well." "So." "Now, look."): people say them to take the floor, then
+pause to think, and Whisper writes the pause as a full stop. Answers ("Okay." "Yes.") and
+reactions ("Oh." "Wow!") are whole turns, and stay finished.
 """
 
 from __future__ import annotations
@@ -13,10 +16,19 @@ _TRAILING_WORDS = {"and", "but", "so", "or", "because", "um", "uh", "er", "erm",
                    "to", "of", "with", "if", "then", "that", "my", "your", "i", "we", "is", "was"}
 
 
+_OPENERS = {"well", "so", "now", "look", "listen", "actually", "anyway", "basically", "honestly", "hmm", "um", "uh",
+            "er", "erm", "right", "okay", "ok", "alright", "and", "but"}  # "right"/"okay" only count beside another
+
+
+def _only_opens(words: list[str]) -> bool:
+    """"Well." "So, um." "Okay, so." but not "Okay." or "Right.": those answer."""
+    return all(w in _OPENERS for w in words) and not (len(words) == 1 and words[0] in {"right", "okay", "ok", "alright"})
+
+
 def sounds_finished(text: str) -> bool:
     """Does the transcript read as a complete utterance, rather than one trailing off?"""
     text = text.strip()
     if not text or text.endswith(("...", "…", ",", ";", ":", "-", "—")):
         return False
-    last = re.sub(r"[^\w']", "", text.split()[-1].lower())
-    return text[-1] in ".!?" and last not in _TRAILING_WORDS
+    words = [w for w in (re.sub(r"[^\w']", "", w.lower()) for w in text.split()) if w]
+    return text[-1] in ".!?" and bool(words) and words[-1] not in _TRAILING_WORDS and not _only_opens(words)
