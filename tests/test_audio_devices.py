@@ -41,6 +41,7 @@ def test_devices_and_doctor_see_the_virtual_devices(pulse, model_flags):
     assert doctor.stdout.count("✓") == 6
 
 
+@pytest.mark.fault("message")
 def test_no_audio_device_is_reported_and_chat_works_without_audio(cli_env, model_flags, tmp_path):
     cli_env.update(PULSE_SERVER=f"unix:{tmp_path}/no-server", XDG_RUNTIME_DIR=str(tmp_path))
     spoken = run_cli(["chat", "--once", "Hello", *model_flags], cli_env, timeout=60)

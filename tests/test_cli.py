@@ -89,6 +89,7 @@ def test_missing_model_path(cli_env, flags, tmp_path):
     assert_clean_error(result, str(tmp_path / "nope.gguf"), "samantha models download")
 
 
+@pytest.mark.fault("message")
 def test_truncated_model_file(cli_env, flags, tiny_models, tmp_path):
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(tiny_models["llm"].read_bytes()[:5000])
@@ -96,6 +97,7 @@ def test_truncated_model_file(cli_env, flags, tiny_models, tmp_path):
     assert_clean_error(result, str(broken), "corrupt", "samantha models download")
 
 
+@pytest.mark.fault("message")
 def test_voice_without_json(cli_env, flags, tiny_models, tmp_path):
     lonely = tmp_path / "lonely.onnx"
     lonely.write_bytes(tiny_models["voice"].read_bytes())
@@ -113,10 +115,12 @@ def test_not_audio_or_empty_file(cli_env, flags, tmp_path, content):
 
 
 @pytest.mark.parametrize("args", [["say", ""], ["say", "   "], ["chat", "--once", "", "--no-audio"]])
+@pytest.mark.fault("message")
 def test_zero_length_text(cli_env, flags, args):
     assert_clean_error(run_cli([*args, *flags], cli_env), "empty")
 
 
+@pytest.mark.fault("message")
 def test_unspeakable_text_is_said_to_be_so(cli_env, flags):
     assert_clean_error(run_cli(["say", "** 😊 **", *flags], cli_env), "no speakable words")
 
@@ -186,6 +190,7 @@ def _help(parser, command: str) -> str:
 
 
 @pytest.mark.parametrize("command", [["config", "show"], ["models", "list"]])
+@pytest.mark.fault("message")
 def test_a_reader_that_goes_away_ends_it_quietly(command, cli_env):
     """``samantha config show | head``: the reader is gone before a word is written."""
     import subprocess
@@ -201,6 +206,7 @@ def test_a_reader_that_goes_away_ends_it_quietly(command, cli_env):
     assert stderr == "" and child.returncode in (1, 141), stderr  # rich (models list) ends such a write with 1
 
 
+@pytest.mark.fault("message")
 def test_a_data_folder_that_is_a_file_is_named_with_its_fix(cli_env, tmp_path):
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")

@@ -87,12 +87,14 @@ def test_count_tokens(chat_model):
     assert chat_model.count_tokens("") == 0
 
 
+@pytest.mark.fault("message")
 def test_prompt_longer_than_context_is_a_clear_error(chat_model):
     long = [Message("user", "word " * 2000)]
     with pytest.raises(SamanthaError, match="context"):
         list(chat_model.stream(long))
 
 
+@pytest.mark.fault("message")
 def test_truncated_gguf_is_reported(tiny_models, tmp_path):
     broken = tmp_path / "llm.gguf"
     data = tiny_models["llm"].read_bytes()
@@ -102,6 +104,7 @@ def test_truncated_gguf_is_reported(tiny_models, tmp_path):
     assert str(broken) in str(err.value) and "corrupt" in str(err.value)
 
 
+@pytest.mark.fault("message")
 def test_a_file_that_is_not_gguf_is_reported(tmp_path):
     bogus = tmp_path / "model.gguf"
     bogus.write_text("definitely not a model")
@@ -109,6 +112,7 @@ def test_a_file_that_is_not_gguf_is_reported(tmp_path):
         LlamaChatModel.load(bogus, LlmSettings())
 
 
+@pytest.mark.fault("message")
 def test_a_gguf_without_chat_template_is_not_a_chat_model(tmp_path, make_test_models):
     plain = tmp_path / "base.gguf"
     make_test_models.make_llm(plain, chat_template=None)

@@ -108,6 +108,7 @@ def test_the_last_summary_is_the_previous_conversations(path):
     memory.close()
 
 
+@pytest.mark.fault("kept")
 def test_incognito_reads_what_is_remembered_and_writes_nothing(path, tmp_path):
     memory = Memory.open(path)
     memory.remember("Theo writes letters.")

@@ -55,6 +55,7 @@ def test_level_brings_loud_and_quiet_to_the_same_voiced_rms_and_limits_peaks():
     assert not level(np.zeros(100, np.float32), 22050, -20.0).any()
 
 
+@pytest.mark.fault("message")
 def test_voice_without_its_json_is_reported(tiny_models, tmp_path):
     onnx = tmp_path / "voice.onnx"
     shutil.copy(tiny_models["voice"], onnx)
@@ -63,6 +64,7 @@ def test_voice_without_its_json_is_reported(tiny_models, tmp_path):
     assert f"{onnx}.json" in str(err.value) and "samantha models download" in str(err.value)
 
 
+@pytest.mark.fault("message")
 def test_corrupt_voice_is_reported(tiny_models, tmp_path):
     onnx = tmp_path / "voice.onnx"
     onnx.write_bytes(tiny_models["voice"].read_bytes()[:100])

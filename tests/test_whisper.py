@@ -62,6 +62,7 @@ def test_hallucination_guard(text, no_speech, logprob, reason):
 
 
 @pytest.mark.parametrize("missing", ["tokenizer.json", "model.bin", "config.json"])
+@pytest.mark.fault("message")
 def test_incomplete_model_names_the_missing_file(tiny_models, tmp_path, missing):
     broken = tmp_path / "stt"
     shutil.copytree(tiny_models["stt"], broken)
@@ -71,6 +72,7 @@ def test_incomplete_model_names_the_missing_file(tiny_models, tmp_path, missing)
     assert str(broken / missing) in str(err.value) and "samantha models download" in str(err.value)
 
 
+@pytest.mark.fault("message")
 def test_corrupt_model_is_reported_not_crashed(tiny_models, tmp_path):
     broken = tmp_path / "stt"
     shutil.copytree(tiny_models["stt"], broken)
@@ -98,6 +100,7 @@ def test_a_decoder_loop_is_cut_to_one_saying(text, kept):
     assert without_loops(text) == kept
 
 
+@pytest.mark.fault("kept")
 def test_long_speech_is_cut_at_its_quietest_moments_into_pieces_of_at_most_a_window():
     rng = np.random.default_rng(0)
     rate = 16000
@@ -113,6 +116,7 @@ def test_long_speech_is_cut_at_its_quietest_moments_into_pieces_of_at_most_a_win
     assert len(split_long(audio[: 28 * rate])) == 1  # a window's worth is one piece
 
 
+@pytest.mark.fault("message")
 def test_a_language_whisper_does_not_know_is_named_with_its_fix(tiny_models):
     with pytest.raises(SamanthaError, match="one of Whisper's language codes.*got 'english'.*config file"):
         WhisperTranscriber.load(tiny_models["stt"], SttSettings(language="english"))

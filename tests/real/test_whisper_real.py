@@ -42,6 +42,7 @@ def test_the_comparison_is_of_words_not_of_how_they_are_written():
     assert wer("ask not what your country can do", "ask what your country can do for") > 0.2
 
 
+@pytest.mark.fault("kept")
 def test_speech_longer_than_a_window_loses_no_words(whisper_base, testdata):
     """Three readings of the jfk sentence (35 s, more than Whisper's 30 s window): all three heard."""
     import numpy as np
