@@ -17,7 +17,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from samantha.errors import SamanthaError
+from samantha.conversation.memory_problems import at_start
+
+BUSY_WAIT_S = 5.0  # how long to wait for another connection's write before the file counts as busy
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -63,27 +65,22 @@ def _connect(path: Path | str, incognito: bool, readonly: bool) -> sqlite3.Conne
         if incognito:  # read what is there, if anything; write nothing to disk
             settled = not Path(f"{path}-wal").exists()  # else an unfinished journal holds the newest pages
             uri = f"file:{path}?mode=ro{'&immutable=1' if settled else ''}" if readonly else "file::memory:"
-            db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=BUSY_WAIT_S)
             if not readonly:
                 db.executescript(SCHEMA)
             return db
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # created private, never world-readable
         os.chmod(path, 0o600)
-        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # autocommit
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=BUSY_WAIT_S)  # autocommit
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA secure_delete=ON")  # what is forgotten is overwritten, not just unlinked
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         db.executescript(SCHEMA)
         return db
-    except sqlite3.OperationalError as exc:
-        raise SamanthaError(f"The memory file {path} is busy or cannot be opened ({exc}). Is another samantha "
-                            "running? Close it and try again.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise SamanthaError(f"The memory file {path} is damaged ({exc}). Nothing was changed. Try to rescue it "
-                            f"with: sqlite3 {path} .recover > rescued.sql ; or move it aside to start a new "
-                            "memory.") from exc
+    except sqlite3.DatabaseError as exc:  # named from SQLite's own code: full, read-only, busy, damaged...
+        raise at_start(path, exc) from exc
 
 
 class Memory:
