@@ -1,4 +1,7 @@
-"""``samantha memory``: look into, prune, take away or erase what she remembers."""
+"""``samantha memory``: look into, prune, take away or erase what she remembers.
+
+Unlike a conversation, a command that cannot write the memory file stops and says why.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
                  "export": "a FILE.json to write"}
     if args.action in needs_arg and not args.arg:
         raise SamanthaError(f"samantha memory {args.action} needs {needs_arg[args.action]}.")
-    store_ = Memory.open(paths.memory_path())
+    store_ = Memory.open(paths.memory_path(), keep_going=False)
     try:
         if args.action in ("list", "search"):
             facts = store_.facts() if args.action == "list" else store_.search(args.arg, limit=20)

@@ -5,6 +5,9 @@ through the reply guard (``reply_guard.py``: never her instructions, never a loo
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
+If memory stops saving mid-conversation (a full disk...), the conversation goes on and her
+next reply ends with one sentence saying so, and why (said once, as part of her reply, since
+by voice nobody may be watching the screen).
 Keyboard chat speaks the reply as it streams (``runtime/voice_out.py``, ``reply_aloud``).
 """
 
@@ -64,6 +67,7 @@ class Conversation:
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
         self.first_token: float | None = None  # when the model's first words of the last reply came (monotonic)
+        self._told = False  # that memory stopped saving, once
         self._tokens: dict[Message, int] = {}
 
     @property
@@ -121,6 +125,9 @@ class Conversation:
             if guard.stopped and not "".join(parts).strip():  # nothing fit to say: say so, briefly
                 parts.append(TANGLED)
                 yield TANGLED
+            if (held is None or held.wait(HOLD_WAIT_S)) and (news := self._news()):
+                parts.append(news)
+                yield news
         finally:
             stream.close()
             if self.stream is stream:  # a newer reply may have started meanwhile
@@ -137,8 +144,15 @@ class Conversation:
             last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
             del self.history[last:]
         self._add(Message("user", user_text))
-        self._add(Message("assistant", control.reply))
-        return control.reply
+        self._add(Message("assistant", control.reply + (news := self._news())))
+        return control.reply + news
+
+    def _news(self) -> str:
+        """Once: the sentence saying memory stopped saving and why, to end her reply with (else "")."""
+        if self._told or self.memory is None or self.memory.failure is None:
+            return ""
+        self._told = True
+        return " " + self.memory.failure.sentence()
 
     def confirm(self, user_text: str) -> None:
         """The user's turn is over: their words join the history (and memory)."""
@@ -173,6 +187,7 @@ class Conversation:
         assert onboarding is not None  # only called while the first meeting lasts
         self._add(Message("user", answer))
         for line in onboarding.respond(answer):
+            line += self._news()
             self._add(Message("assistant", line))
             yield line
         if onboarding.done:  # her (perhaps new) name and what she learned shape every prompt from now
@@ -181,7 +196,8 @@ class Conversation:
 
     def notes_pending(self) -> bool:
         """Something said in this conversation has not been read for notes yet."""
-        return bool(self.memory and not self.memory.incognito and self.memory.conversation in self.memory.unlearned())
+        memory = self.memory
+        return bool(memory and not memory.incognito and memory.failure is None and memory.conversation in memory.unlearned())
 
     def notes_due(self, every: int) -> bool:
         """Time to take notes in a long keyboard chat: every ``every`` turns (0: never mid-conversation)."""

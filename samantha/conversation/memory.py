@@ -6,6 +6,12 @@ consistent database holding every completed message. The file is created mode
 0600: it is a diary. Facts are searchable with FTS5, so a turn's prompt can carry the few
 that matter to what was just said; a fact learned again is merged, not duplicated.
 ``Memory.incognito`` reads what is remembered and writes nothing.
+
+When the file stops taking writes mid-conversation (a full disk, a read-only or damaged
+file, a file deleted under her), nothing is lost that was committed: the file is left
+alone, and the rest of the conversation goes on in a copy in RAM, so she still knows the
+user; ``failure`` says why, once, and nothing more is saved until the next start. Commands
+(``keep_going=False``) raise instead.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from samantha.conversation.memory_problems import at_start
+from samantha.conversation.memory_problems import VANISHED, Cause, StorageError, at_start, cause
 
+T = TypeVar("T")
 BUSY_WAIT_S = 5.0  # how long to wait for another connection's write before the file counts as busy
 
 SCHEMA = """
@@ -83,16 +92,48 @@ def _connect(path: Path | str, incognito: bool, readonly: bool) -> sqlite3.Conne
         raise at_start(path, exc) from exc
 
 
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device, inode): a file deleted or replaced under an open
+    connection still takes writes, into a file nobody will ever open again."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _in_ram(source: sqlite3.Connection | None, conversation: int | None) -> sqlite3.Connection:
+    """A copy of the memory in RAM where an unsaved conversation goes on (blank if it cannot be read)."""
+    copy = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    try:
+        if source is not None:
+            source.backup(copy)
+            return copy
+    except sqlite3.DatabaseError:
+        copy.close()
+        copy = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    copy.executescript(SCHEMA)
+    if conversation is not None:
+        copy.execute("INSERT INTO conversations(id, started) VALUES (?, ?)", (conversation, time.time()))
+    return copy
+
+
 class Memory:
-    def __init__(self, db: sqlite3.Connection, path: Path | str, incognito: bool = False, readonly: bool = False):
-        """Cheap: a database already open (``open`` opens the file); ``readonly``: incognito over an existing file."""
+    def __init__(self, db: sqlite3.Connection, path: Path | str, incognito: bool = False, readonly: bool = False,
+                 keep_going: bool = True):
+        """Cheap: a database already open (``open`` opens the file); ``readonly``: incognito over an existing
+        file; ``keep_going``: a storage failure moves the rest of the conversation into RAM (else it raises)."""
         self._db, self.path, self.incognito, self._readonly = db, path, incognito, readonly
+        self.keep_going = keep_going
         self.conversation: int | None = None  # the conversation being recorded
+        self.failure: Cause | None = None  # why it stopped saving (then it goes on in RAM)
+        self._file = None if incognito else _identity(path)
+        self._given_up: list[sqlite3.Connection] = []  # the file's connection after a failure, closed at close()
 
     @classmethod
-    def open(cls, path: Path | str, incognito: bool = False) -> Memory:
+    def open(cls, path: Path | str, incognito: bool = False, keep_going: bool = True) -> Memory:
         readonly = incognito and Path(path).is_file()
-        return cls(_connect(path, incognito, readonly), path, incognito, readonly)
+        return cls(_connect(path, incognito, readonly), path, incognito, readonly, keep_going)
 
     # --- conversations and messages ---
     def begin(self) -> int:
@@ -117,22 +158,22 @@ class Memory:
     def unsay(self) -> str | None:
         """Drop the user's last message of this conversation and her answer ("forget that");
         returns what the user had said."""
-        row = self._db.execute("SELECT id, content FROM messages WHERE conversation = ? AND role = 'user' "
-                               "ORDER BY id DESC LIMIT 1", (self.conversation,)).fetchone()
-        if row is None:
+        rows = self._rows("SELECT id, content FROM messages WHERE conversation = ? AND role = 'user' "
+                          "ORDER BY id DESC LIMIT 1", (self.conversation,))
+        if not rows:
             return None
-        self._write("DELETE FROM messages WHERE conversation = ? AND id >= ?", (self.conversation, row[0]))
-        return row[1]
+        self._write("DELETE FROM messages WHERE conversation = ? AND id >= ?", (self.conversation, rows[0][0]))
+        return rows[0][1]
 
     def messages(self, conversation: int | None = None) -> list[tuple[str, str, bool]]:
         """(role, content, interrupted) of a conversation (default: the current one), in order."""
-        rows = self._db.execute("SELECT role, content, interrupted FROM messages WHERE conversation = ? ORDER BY id",
-                                (conversation or self.conversation,))
+        rows = self._rows("SELECT role, content, interrupted FROM messages WHERE conversation = ? ORDER BY id",
+                          (conversation or self.conversation,))
         return [(role, content, bool(cut)) for role, content, cut in rows]
 
     def unlearned(self) -> list[int]:
         """Conversations with messages no notes were taken from yet, oldest first."""
-        return [cid for cid, in self._db.execute(
+        return [cid for cid, in self._rows(
             "SELECT c.id FROM conversations c JOIN messages m ON m.conversation = c.id "
             "GROUP BY c.id HAVING max(m.id) > c.learned_through ORDER BY c.id")]
 
@@ -147,13 +188,13 @@ class Memory:
 
     def last_summary(self) -> str | None:
         """The summary of the most recent earlier conversation that has one."""
-        row = self._db.execute("SELECT summary FROM conversations WHERE summary IS NOT NULL AND id IS NOT ? "
-                               "ORDER BY id DESC LIMIT 1", (self.conversation,)).fetchone()
-        return row[0] if row else None
+        rows = self._rows("SELECT summary FROM conversations WHERE summary IS NOT NULL AND id IS NOT ? "
+                          "ORDER BY id DESC LIMIT 1", (self.conversation,))
+        return rows[0][0] if rows else None
 
     # --- the profile: what to call the user, how they like to talk ---
     def profile(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM profile ORDER BY key"))
+        return dict(self._rows("SELECT key, value FROM profile ORDER BY key"))
 
     def set_profile(self, key: str, value: str) -> None:
         self._write("INSERT INTO profile(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -164,7 +205,7 @@ class Memory:
         """Store a fact learned in ``conversation`` (default: the current one); the same fact again
         only refreshes it; ``replaces`` overwrites one it contradicts."""
         now, text, source = time.time(), text.strip(), conversation or self.conversation
-        if replaces is not None and self._db.execute("SELECT 1 FROM facts WHERE id = ?", (replaces,)).fetchone():
+        if replaces is not None and self._rows("SELECT 1 FROM facts WHERE id = ?", (replaces,)):
             self._write("UPDATE facts SET text = ?, updated = ?, conversation = ? WHERE id = ?",
                         (text, now, source, replaces))
             return replaces
@@ -176,7 +217,7 @@ class Memory:
                            (text, now, now, source))
 
     def facts(self) -> list[Fact]:
-        return [Fact(*row) for row in self._db.execute(
+        return [Fact(*row) for row in self._rows(
             "SELECT id, text, learned, updated, conversation FROM facts ORDER BY updated DESC, id DESC")]
 
     def search(self, text: str, limit: int = 5, every_word: bool = False) -> list[Fact]:
@@ -185,7 +226,7 @@ class Memory:
         if not words:
             return []
         query = (" AND " if every_word else " OR ").join(f'"{w}"' for w in dict.fromkeys(words))
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT f.id, f.text, f.learned, f.updated, f.conversation FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid "
             "WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT ?", (query, limit))
         return [Fact(*row) for row in rows]
@@ -197,24 +238,57 @@ class Memory:
     def export(self) -> dict:
         conversations = [{"id": cid, "started": started, "summary": summary, "messages": [
             {"role": r, "content": c, "interrupted": i} for r, c, i in self.messages(cid)]}
-            for cid, started, summary in self._db.execute("SELECT id, started, summary FROM conversations ORDER BY id")]
+            for cid, started, summary in self._rows("SELECT id, started, summary FROM conversations ORDER BY id")]
         return {"profile": self.profile(), "facts": [asdict(f) for f in self.facts()], "conversations": conversations}
 
     def wipe(self) -> None:
         """Erase everything: the file and its journal are deleted (no old page survives), then begun anew."""
         if self._readonly:
             return
-        self._db.close()
+        self.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        Memory.__init__(self, _connect(self.path, False, False), self.path)
+        Memory.__init__(self, _connect(self.path, False, False), self.path, keep_going=self.keep_going)
 
     def close(self) -> None:
         self._db.close()
+        for db in self._given_up:
+            try:
+                db.close()
+            except sqlite3.Error:  # a full disk may refuse the last checkpoint; the journal keeps it all
+                pass
 
+    # --- reading and writing, through storage failures ---
     def _write(self, sql: str, params: tuple = (), rowcount: bool = False) -> int:
         """One statement, committed at once (autocommit); nothing when reading a memory incognito."""
         if self._readonly:
             return 0
-        cursor = self._db.execute(sql, params)
+        cursor = self._run(lambda db: db.execute(sql, params), writes=True)
         return cursor.rowcount if rowcount else (cursor.lastrowid or 0)
+
+    def _rows(self, sql: str, params: tuple = ()) -> list:
+        return self._run(lambda db: db.execute(sql, params).fetchall())
+
+    def _run(self, work: Callable[[sqlite3.Connection], T], writes: bool = False) -> T:
+        """``work`` done on the memory; when the file fails, done again in RAM (``_stop_saving``)."""
+        if writes and self.failure is None and self._file is not None and _identity(self.path) != self._file:
+            self._stop_saving(VANISHED, f"{self.path} is gone")
+        for attempt in range(3):  # the file; a copy of it in RAM; a blank memory if that copy is damaged too
+            try:
+                return work(self._db)
+            except sqlite3.DatabaseError as exc:
+                if (found := cause(exc)) is None or attempt == 2:
+                    raise
+                self._stop_saving(found, exc)
+        raise AssertionError("unreachable")
+
+    def _stop_saving(self, found: Cause, detail: object) -> None:
+        """The file failed: leave it as it is (all that was committed stays) and go on in RAM."""
+        if not self.keep_going:
+            raise StorageError(self.path, found, detail)
+        if self.failure is None:
+            self.failure = found
+            self._given_up.append(self._db)  # not closed now: another thread may be reading through it
+            self._db = _in_ram(self._db, self.conversation)
+        else:  # the copy of a damaged file is damaged too
+            self._db = _in_ram(None, self.conversation)

@@ -84,11 +84,14 @@ def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = 
     next time). Returns how many were read, and what went wrong: a conversation whose notes
     fail is marked read, so it can never stop her from starting; its messages stay stored."""
     pending = [c for c in memory.unlearned() if c != memory.conversation][:most]
-    problems = []
+    read, problems = 0, []
     for conversation in pending:
+        if memory.failure is not None:  # not saving: these notes would be lost; they are taken next time
+            break
         try:
             take_notes(model, memory, conversation, context_tokens, name)
+            read += 1
         except Exception as exc:
             problems.append(f"conversation {conversation}: {exc}")
             memory.learned(conversation)
-    return len(pending) - len(problems), problems
+    return read, problems
