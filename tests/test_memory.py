@@ -269,3 +269,43 @@ def test_a_disk_error_at_start_is_not_blamed_on_another_samantha(cli_env):
     done = run_cli(["memory", "list"], cli_env, preexec_fn=tiny_files)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "the disk reported an error" in done.stderr and "another samantha" not in done.stderr, done.stderr
+
+
+@pytest.mark.fault("kept")
+def test_the_memory_command_forgets_a_topic_as_saying_it_does(cli_env, tmp_path):
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
+    memory.set_profile("name", "Theo")
+    memory.add_message("user", "My sister Zanzibarqux is a nurse. I like tea.")
+    memory.set_summary("Theo talked about his sister Zanzibarqux.")
+    memory.remember("Theo's sister Zanzibarqux is a nurse.")
+    memory.remember("Theo likes tea.")
+    memory.close()
+    done = run_cli(["memory", "forget", "my", "sister", "Zanzibarqux"], cli_env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "forgot my sister Zanzibarqux: 1 fact, 1 message, 1 summary, 0 profile entries"
+    files = {p.name: p.read_bytes().lower() for p in (tmp_path / "data").iterdir()}
+    assert files and not [name for name, data in files.items() if b"zanzibarqux" in data]
+    exported = run_cli(["memory", "export", str(tmp_path / "out.json")], cli_env)
+    assert exported.returncode == 0 and "zanzibarqux" not in (tmp_path / "out.json").read_text().lower()
+    assert "I like tea." in (tmp_path / "out.json").read_text()
+    assert "(nothing remembered mentions Zanzibarqux)" in run_cli(["memory", "forget", "Zanzibarqux"], cli_env).stderr
+
+
+@pytest.mark.fault("message")
+def test_the_memory_command_forgets_everything_only_when_told_yes(cli_env, tmp_path):
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
+    memory.set_profile("name", "Theo")
+    memory.add_message("user", "Zanzibarqux says hi.")
+    memory.remember("Theo likes tea.")
+    memory.close()
+    refused = run_cli(["memory", "forget", "--everything"], cli_env, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == ("samantha: Nothing was forgotten. To forget everything without a question: "
+                                      "samantha memory forget --everything --yes")
+    hint = run_cli(["memory", "forget", "everything"], cli_env)
+    assert hint.returncode == 2 and "samantha memory forget --everything" in hint.stderr
+    assert "Theo likes tea." in run_cli(["memory", "list"], cli_env).stdout  # nothing was forgotten
+    assert run_cli(["memory", "forget", "--everything", "--yes"], cli_env).returncode == 0
+    assert "(nothing remembered)" in run_cli(["memory", "list"], cli_env).stderr
+    files = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir()).lower()
+    assert b"zanzibarqux" not in files and b"theo" not in files

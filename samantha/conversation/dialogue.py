@@ -7,7 +7,8 @@ newest turns that fit the context, and just before the user's last words the rem
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
 If memory stops saving mid-conversation (a full disk...), the conversation goes on and her
 next reply ends with one sentence saying so, and why (said once, as part of her reply, since
-by voice nobody may be watching the screen).
+by voice nobody may be watching the screen). A question she asked about her memory ("forget
+everything?") waits for its answer here: only the very next turn can say yes.
 Keyboard chat speaks the reply as it streams (``runtime/voice_out.py``, ``reply_aloud``).
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 
 from samantha.config import LlmSettings
 from samantha.conversation import memory_commands as recall
+from samantha.conversation.forgetting import redact
 from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding
 from samantha.conversation.persona import Persona
@@ -67,6 +69,7 @@ class Conversation:
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
         self.first_token: float | None = None  # when the model's first words of the last reply came (monotonic)
+        self._awaiting: str | None = None  # what a yes to her last question would do ("forget everything?")
         self._told = False  # that memory stopped saving, once
         self._tokens: dict[Message, int] = {}
 
@@ -90,7 +93,8 @@ class Conversation:
     def can_prepare(self, user_text: str) -> bool:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""
-        return not (self.onboarding and not self.onboarding.done) and not (self.memory and recall.asks(user_text))
+        return not (self.onboarding and not self.onboarding.done) and not self._awaiting \
+            and not (self.memory and recall.asks(user_text))
 
     def respond(self, user_text: str, held: Hold | None = None) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short.
@@ -138,13 +142,26 @@ class Conversation:
 
     def _about_memory(self, user_text: str) -> str | None:
         """Her answer, when ``user_text`` asks about or prunes her memory (acted on at once)."""
-        if not self.memory or not (control := recall.answer(self.memory, user_text)):
+        if not self.memory:
             return None
+        control, self._awaiting = recall.answer(self.memory, user_text, self._awaiting), None  # asked once
+        if control is None:
+            return None
+        self._awaiting = control.awaits
+        reply = control.reply
+        if control.everything:  # nothing of the conversation so far is kept, not even this exchange
+            self.history.clear()
+            self._system, self._reply_id = None, None
+            return reply + self._news()
         if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
             last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
             del self.history[last:]
+        if control.topic:  # "forget about …": gone from what the model reads too, and from this exchange
+            self.history = [dataclasses.replace(m, content=redact(m.content, control.topic)) for m in self.history]
+            self._system = None  # the profile and summary it holds may have named it
+            user_text, reply = redact(user_text, control.topic), redact(reply, control.topic)
         self._add(Message("user", user_text))
-        self._add(Message("assistant", control.reply + (news := self._news())))
+        self._add(Message("assistant", reply + (news := self._news())))
         return control.reply + news
 
     def _news(self) -> str:

@@ -7,11 +7,19 @@ consistent database holding every completed message. The file is created mode
 that matter to what was just said; a fact learned again is merged, not duplicated.
 ``Memory.incognito`` reads what is remembered and writes nothing.
 
+Forgetting is done on disk at once and leaves no byte behind: in one transaction, then the
+full-text index rebuilt (an FTS5 delete only adds a tombstone; the old segment keeps the
+word until it is rebuilt) and the journal checkpointed and truncated (the WAL holds old
+pages). With ``secure_delete`` the freed space is zeroed. A topic is cut out of facts,
+messages, summaries and the profile (``forgetting.py``); no list of forgotten topics is
+kept, since it would keep the very words: what is gone cannot be read back into notes.
+
 When the file stops taking writes mid-conversation (a full disk, a read-only or damaged
 file, a file deleted under her), nothing is lost that was committed: the file is left
 alone, and the rest of the conversation goes on in a copy in RAM, so she still knows the
 user; ``failure`` says why, once, and nothing more is saved until the next start. Commands
-(``keep_going=False``) raise instead.
+(``keep_going=False``) raise instead, and forgetting always does: she may not say something
+is forgotten while it is still on disk.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from samantha.conversation import forgetting
 from samantha.conversation.memory_problems import VANISHED, Cause, StorageError, at_start, cause
+from samantha.conversation.persona import OWN_SETTINGS
 
 T = TypeVar("T")
 BUSY_WAIT_S = 5.0  # how long to wait for another connection's write before the file counts as busy
@@ -50,8 +60,7 @@ CREATE TRIGGER IF NOT EXISTS facts_au AFTER UPDATE ON facts BEGIN
     INSERT INTO facts_fts(facts_fts, rowid, text) VALUES ('delete', old.id, old.text);
     INSERT INTO facts_fts(rowid, text) VALUES (new.id, new.text); END;
 """
-_STOP = {"a", "an", "the", "my", "your", "i", "me", "is", "are", "was", "to", "of", "and", "or", "in", "on",
-         "it", "that", "this", "you", "do", "what", "about", "with", "for", "at", "be", "have", "has", "so"}
+_STOP = forgetting.STOP
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,18 @@ class Fact:
     learned: float  # when first learned (epoch seconds)
     updated: float  # when last confirmed or changed
     conversation: int | None  # which conversation it came from
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting a topic took away."""
+    facts: int = 0
+    messages: int = 0
+    summaries: int = 0
+    profile: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.facts or self.messages or self.summaries or self.profile)
 
 
 def _key(text: str) -> str:
@@ -127,6 +148,7 @@ class Memory:
         self.keep_going = keep_going
         self.conversation: int | None = None  # the conversation being recorded
         self.failure: Cause | None = None  # why it stopped saving (then it goes on in RAM)
+        self.forgets = 0  # times something was forgotten: notes begun before one are not kept
         self._file = None if incognito else _identity(path)
         self._given_up: list[sqlite3.Connection] = []  # the file's connection after a failure, closed at close()
 
@@ -162,7 +184,8 @@ class Memory:
                           "ORDER BY id DESC LIMIT 1", (self.conversation,))
         if not rows:
             return None
-        self._write("DELETE FROM messages WHERE conversation = ? AND id >= ?", (self.conversation, rows[0][0]))
+        self._forgetting(lambda db: db.execute("DELETE FROM messages WHERE conversation = ? AND id >= ?",
+                                               (self.conversation, rows[0][0])))
         return rows[0][1]
 
     def messages(self, conversation: int | None = None) -> list[tuple[str, str, bool]]:
@@ -231,8 +254,40 @@ class Memory:
             "WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT ?", (query, limit))
         return [Fact(*row) for row in rows]
 
+    # --- forgetting: on disk at once, or not at all (StorageError) ---
     def forget(self, fact_id: int) -> bool:
-        return self._write("DELETE FROM facts WHERE id = ?", (fact_id,), rowcount=True) > 0
+        """Forget one fact (``samantha memory forget ID``); the messages it was learned from stay."""
+        return self._forgetting(lambda db: db.execute("DELETE FROM facts WHERE id = ?", (fact_id,)).rowcount) > 0
+
+    def forget_topic(self, topic: str) -> Forgotten:
+        """Forget a topic everywhere it is stored: the facts that mention it, the sentences of
+        messages and summaries about it (marked forgotten), and profile entries naming it."""
+        words = forgetting.topic_words(topic)
+        if not words:
+            return Forgotten()
+
+        def cut(db: sqlite3.Connection) -> Forgotten:
+            db.create_function("mentions", 1, lambda text: forgetting.mentions(text, words), deterministic=True)
+            db.create_function("redact", 1, lambda text: forgetting.redact(text, words), deterministic=True)
+            return Forgotten(
+                db.execute("DELETE FROM facts WHERE mentions(text)").rowcount,
+                db.execute("UPDATE messages SET content = redact(content) WHERE mentions(content)").rowcount,
+                db.execute("UPDATE conversations SET summary = redact(summary) WHERE mentions(summary)").rowcount,
+                db.execute("DELETE FROM profile WHERE mentions(value)").rowcount)
+
+        return self._forgetting(cut)
+
+    def forget_everything(self) -> None:
+        """Forget all she knows about the user: every conversation, summary and fact, and the
+        profile's entries about the user (her own name and voice, chosen for her, stay)."""
+        def clear(db: sqlite3.Connection) -> None:
+            for table in ("facts", "messages", "conversations"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute(f"DELETE FROM profile WHERE key NOT IN ({', '.join('?' * len(OWN_SETTINGS))})",
+                       tuple(OWN_SETTINGS))
+
+        self._forgetting(clear, vacuum=True)
+        self.conversation = None  # the next message begins a new one
 
     # --- the whole memory ---
     def export(self) -> dict:
@@ -292,3 +347,38 @@ class Memory:
             self._db = _in_ram(self._db, self.conversation)
         else:  # the copy of a damaged file is damaged too
             self._db = _in_ram(None, self.conversation)
+
+    def _forgetting(self, work: Callable[[sqlite3.Connection], T], vacuum: bool = False) -> T:
+        """``work`` in one transaction on the file, then every trace of what it removed scrubbed:
+        the full-text index rebuilt, the journal checkpointed and truncated. Raises StorageError
+        (and nothing is forgotten) if the file cannot take it."""
+        if self.failure is not None or (self._file is not None and _identity(self.path) != self._file):
+            raise StorageError(self.path, self.failure or VANISHED, "it stopped taking writes earlier in this conversation")
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(db)
+                db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")  # drops the forgotten tokens
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            if (found := cause(exc)) is None:
+                raise
+            raise StorageError(self.path, found, exc) from exc
+        self.forgets += 1
+        self._scrub(vacuum)
+        return result
+
+    def _scrub(self, vacuum: bool) -> None:
+        """Old pages out of the journal (and, ``vacuum``, the file shrunk). If another samantha is
+        reading, the journal is emptied when it lets go, at the latest when the last one closes."""
+        try:
+            if vacuum:
+                self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.DatabaseError:
+            pass
