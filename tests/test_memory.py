@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -198,3 +199,114 @@ def test_the_memory_command_lists_searches_forgets_exports_and_wipes(cli_env, tm
     assert refused.returncode == 2 and "Nothing was erased" in refused.stderr
     assert run_cli(["memory", "wipe", "--yes"], cli_env).returncode == 0
     assert "(nothing remembered)" in run_cli(["memory", "list"], cli_env).stderr
+
+
+def real_error(kind, tmp_path) -> sqlite3.Error:
+    """The error SQLite itself raises for each kind of trouble, provoked for real."""
+    db_path = tmp_path / f"{kind}.sqlite3"
+    db = sqlite3.connect(db_path, timeout=0)
+    db.execute("CREATE TABLE t(x)")
+    db.commit()
+    try:
+        if kind == "full":
+            db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+            db.execute("INSERT INTO t VALUES (?)", ("x" * 100_000,))
+        elif kind == "read-only":
+            sqlite3.connect(f"file:{db_path}?mode=ro", uri=True).execute("INSERT INTO t VALUES (1)")
+        elif kind == "busy":
+            db.execute("BEGIN EXCLUSIVE")
+            sqlite3.connect(db_path, timeout=0).execute("SELECT * FROM t").fetchall()
+        elif kind == "damaged":
+            (tmp_path / "junk").write_bytes(b"not a database at all" * 300)
+            sqlite3.connect(tmp_path / "junk").execute("SELECT * FROM sqlite_master").fetchall()
+        else:
+            sqlite3.connect(f"file:{tmp_path}/no/such/folder/m.sqlite3?mode=rw", uri=True)
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        db.close()
+    raise AssertionError(f"no error for {kind}")
+
+
+@pytest.mark.fault("message")
+@pytest.mark.parametrize(("kind", "says"), [
+    ("full", "cannot grow: the disk is full .* Free some space"),
+    ("read-only", "is read-only .* Check the permissions"),
+    ("busy", "is busy .* Is another samantha running"),
+    ("damaged", "is damaged .* .recover"),
+    ("cannot-open", "cannot be opened .* Check that its folder exists"),
+])
+def test_the_start_up_message_names_the_real_cause(kind, says, tmp_path):
+    from samantha.conversation.memory_problems import at_start
+
+    message = str(at_start(tmp_path / "memory.sqlite3", real_error(kind, tmp_path)))
+    assert re.fullmatch(f"The memory file {tmp_path}/memory.sqlite3 {says}.*", message), message
+    assert "\n" not in message and ("another samantha" in message) == (kind == "busy")
+
+
+@pytest.mark.fault("message")
+def test_a_memory_file_another_program_holds_is_named_busy(path, monkeypatch):
+    import samantha.conversation.memory as memory_module
+
+    Memory.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(memory_module, "BUSY_WAIT_S", 0.2)
+    try:
+        with pytest.raises(SamanthaError, match=f"The memory file {path} is busy .* another samantha running"):
+            Memory.open(path)
+    finally:
+        holder.close()
+
+
+@pytest.mark.fault("message")
+def test_a_disk_error_at_start_is_not_blamed_on_another_samantha(cli_env):
+    import resource
+
+    def tiny_files():  # writes past 2 KB fail, as on a disk that stops taking them
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    done = run_cli(["memory", "list"], cli_env, preexec_fn=tiny_files)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "the disk reported an error" in done.stderr and "another samantha" not in done.stderr, done.stderr
+
+
+@pytest.mark.fault("kept")
+def test_the_memory_command_forgets_a_topic_as_saying_it_does(cli_env, tmp_path):
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
+    memory.set_profile("name", "Theo")
+    memory.add_message("user", "My sister Zanzibarqux is a nurse. I like tea.")
+    memory.set_summary("Theo talked about his sister Zanzibarqux.")
+    memory.remember("Theo's sister Zanzibarqux is a nurse.")
+    memory.remember("Theo likes tea.")
+    memory.close()
+    done = run_cli(["memory", "forget", "my", "sister", "Zanzibarqux"], cli_env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "forgot my sister Zanzibarqux: 1 fact, 1 message, 1 summary, 0 profile entries"
+    files = {p.name: p.read_bytes().lower() for p in (tmp_path / "data").iterdir()}
+    assert files and not [name for name, data in files.items() if b"zanzibarqux" in data]
+    exported = run_cli(["memory", "export", str(tmp_path / "out.json")], cli_env)
+    assert exported.returncode == 0 and "zanzibarqux" not in (tmp_path / "out.json").read_text().lower()
+    assert "I like tea." in (tmp_path / "out.json").read_text()
+    assert "(nothing remembered mentions Zanzibarqux)" in run_cli(["memory", "forget", "Zanzibarqux"], cli_env).stderr
+
+
+@pytest.mark.fault("message")
+def test_the_memory_command_forgets_everything_only_when_told_yes(cli_env, tmp_path):
+    memory = Memory.open(tmp_path / "data" / "memory.sqlite3")
+    memory.set_profile("name", "Theo")
+    memory.add_message("user", "Zanzibarqux says hi.")
+    memory.remember("Theo likes tea.")
+    memory.close()
+    refused = run_cli(["memory", "forget", "--everything"], cli_env, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == ("samantha: Nothing was forgotten. To forget everything without a question: "
+                                      "samantha memory forget --everything --yes")
+    hint = run_cli(["memory", "forget", "everything"], cli_env)
+    assert hint.returncode == 2 and "samantha memory forget --everything" in hint.stderr
+    assert "Theo likes tea." in run_cli(["memory", "list"], cli_env).stdout  # nothing was forgotten
+    assert run_cli(["memory", "forget", "--everything", "--yes"], cli_env).returncode == 0
+    assert "(nothing remembered)" in run_cli(["memory", "list"], cli_env).stderr
+    files = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir()).lower()
+    assert b"zanzibarqux" not in files and b"theo" not in files

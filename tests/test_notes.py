@@ -130,3 +130,13 @@ def test_notes_that_fail_are_reported_and_never_block_the_next_start(chat_model,
     read, problems = catch_up(Failing({}, chat_model), memory, 2048)
     assert read == 0 and problems == [f"conversation {conversation}: the model fell over"]
     assert memory.unlearned() == [] and memory.messages(conversation) == [("user", "One.", False)]
+
+
+def test_no_notes_are_taken_while_memory_is_not_saving(chat_model, memory):
+    earlier = chat(memory, "One.")
+    memory.begin()
+    memory._db.execute("PRAGMA query_only = ON")  # the file stops taking writes
+    memory.add_message("user", "Now.")  # goes on in RAM
+    model = Scripted({"summary": "Read.", "facts": []}, chat_model)
+    assert memory.failure is not None and catch_up(model, memory, 2048) == (0, [])
+    assert model.seen == [] and earlier in memory.unlearned()  # read next time, when they can be kept

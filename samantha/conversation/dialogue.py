@@ -5,6 +5,10 @@ through the reply guard (``reply_guard.py``: never her instructions, never a loo
 memory holds about the user (fixed for the conversation, so the KV cache is reused), the
 newest turns that fit the context, and just before the user's last words the remembered
 facts that bear on them. With a ``Memory`` it records every message the moment it is final.
+If memory stops saving mid-conversation (a full disk...), the conversation goes on and her
+next reply ends with one sentence saying so, and why (said once, as part of her reply, since
+by voice nobody may be watching the screen). A question she asked about her memory ("forget
+everything?") waits for its answer here: only the very next turn can say yes.
 Keyboard chat speaks the reply as it streams (``runtime/voice_out.py``, ``reply_aloud``).
 """
 
@@ -17,6 +21,7 @@ from collections.abc import Iterator
 
 from samantha.config import LlmSettings
 from samantha.conversation import memory_commands as recall
+from samantha.conversation.forgetting import redact
 from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding
 from samantha.conversation.persona import Persona
@@ -64,6 +69,8 @@ class Conversation:
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
         self.first_token: float | None = None  # when the model's first words of the last reply came (monotonic)
+        self._awaiting: str | None = None  # what a yes to her last question would do ("forget everything?")
+        self._told = False  # that memory stopped saving, once
         self._tokens: dict[Message, int] = {}
 
     @property
@@ -86,7 +93,8 @@ class Conversation:
     def can_prepare(self, user_text: str) -> bool:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""
-        return not (self.onboarding and not self.onboarding.done) and not (self.memory and recall.asks(user_text))
+        return not (self.onboarding and not self.onboarding.done) and not self._awaiting \
+            and not (self.memory and recall.asks(user_text))
 
     def respond(self, user_text: str, held: Hold | None = None) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short.
@@ -121,6 +129,9 @@ class Conversation:
             if guard.stopped and not "".join(parts).strip():  # nothing fit to say: say so, briefly
                 parts.append(TANGLED)
                 yield TANGLED
+            if (held is None or held.wait(HOLD_WAIT_S)) and (news := self._news()):
+                parts.append(news)
+                yield news
         finally:
             stream.close()
             if self.stream is stream:  # a newer reply may have started meanwhile
@@ -131,14 +142,34 @@ class Conversation:
 
     def _about_memory(self, user_text: str) -> str | None:
         """Her answer, when ``user_text`` asks about or prunes her memory (acted on at once)."""
-        if not self.memory or not (control := recall.answer(self.memory, user_text)):
+        if not self.memory:
             return None
+        control, self._awaiting = recall.answer(self.memory, user_text, self._awaiting), None  # asked once
+        if control is None:
+            return None
+        self._awaiting = control.awaits
+        reply = control.reply
+        if control.everything:  # nothing of the conversation so far is kept, not even this exchange
+            self.history.clear()
+            self._system, self._reply_id = None, None
+            return reply + self._news()
         if control.unsaid is not None:  # "forget that": the user's last words and her answer are gone
             last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=len(self.history))
             del self.history[last:]
+        if control.topic:  # "forget about …": gone from what the model reads too, and from this exchange
+            self.history = [dataclasses.replace(m, content=redact(m.content, control.topic)) for m in self.history]
+            self._system = None  # the profile and summary it holds may have named it
+            user_text, reply = redact(user_text, control.topic), redact(reply, control.topic)
         self._add(Message("user", user_text))
-        self._add(Message("assistant", control.reply))
-        return control.reply
+        self._add(Message("assistant", reply + (news := self._news())))
+        return control.reply + news
+
+    def _news(self) -> str:
+        """Once: the sentence saying memory stopped saving and why, to end her reply with (else "")."""
+        if self._told or self.memory is None or self.memory.failure is None:
+            return ""
+        self._told = True
+        return " " + self.memory.failure.sentence()
 
     def confirm(self, user_text: str) -> None:
         """The user's turn is over: their words join the history (and memory)."""
@@ -173,6 +204,7 @@ class Conversation:
         assert onboarding is not None  # only called while the first meeting lasts
         self._add(Message("user", answer))
         for line in onboarding.respond(answer):
+            line += self._news()
             self._add(Message("assistant", line))
             yield line
         if onboarding.done:  # her (perhaps new) name and what she learned shape every prompt from now
@@ -181,7 +213,8 @@ class Conversation:
 
     def notes_pending(self) -> bool:
         """Something said in this conversation has not been read for notes yet."""
-        return bool(self.memory and not self.memory.incognito and self.memory.conversation in self.memory.unlearned())
+        memory = self.memory
+        return bool(memory and not memory.incognito and memory.failure is None and memory.conversation in memory.unlearned())
 
     def notes_due(self, every: int) -> bool:
         """Time to take notes in a long keyboard chat: every ``every`` turns (0: never mid-conversation)."""

@@ -7,7 +7,9 @@ replaces it, and one already known is merged by ``Memory.remember``. Notes are t
 the start of the next conversation for any conversation not yet read (so leaving is instant
 and a crash loses nothing); mid-conversation, every ``[memory] learn_every_turns`` turns of
 a keyboard chat, and in the voice loop when she falls asleep after a long quiet (so notes
-never hold up a spoken reply).
+never hold up a spoken reply). Notes read while something was forgotten are thrown away
+unkept (the conversation is read again, as it now is, next time): they may hold what was
+just forgotten.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Notes:
 
 def take_notes(model: ChatModel, memory: Memory, conversation: int, context_tokens: int, name: str = "Samantha") -> Notes:
     """Read ``conversation`` (its newest messages that fit) and store a summary and facts."""
-    known = {f.id: f.text for f in memory.facts()[:40]}
+    forgets, known = memory.forgets, {f.id: f.text for f in memory.facts()[:40]}
     head = INSTRUCTIONS.format(name=name) + "\n\nFacts you already know:\n" + (
         "\n".join(f"{i}: {text}" for i, text in known.items()) or "(none yet)")
     room = min(MAX_TOKENS, context_tokens // 3)  # a small context still leaves room to read
@@ -65,6 +67,8 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
     transcript = "\n".join(reversed(lines))
     notes = model.complete_json([Message("system", head), Message("user", f"The conversation:\n{transcript}")],
                                 SCHEMA, room)
+    if memory.forgets != forgets:  # forgotten while the model read: its notes may hold it
+        return Notes("", [])
     stored = []
     for fact in notes.get("facts") or []:
         text = str(fact.get("text") or "").strip() if isinstance(fact, dict) else ""
@@ -84,11 +88,14 @@ def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = 
     next time). Returns how many were read, and what went wrong: a conversation whose notes
     fail is marked read, so it can never stop her from starting; its messages stay stored."""
     pending = [c for c in memory.unlearned() if c != memory.conversation][:most]
-    problems = []
+    read, problems = 0, []
     for conversation in pending:
+        if memory.failure is not None:  # not saving: these notes would be lost; they are taken next time
+            break
         try:
             take_notes(model, memory, conversation, context_tokens, name)
+            read += 1
         except Exception as exc:
             problems.append(f"conversation {conversation}: {exc}")
             memory.learned(conversation)
-    return len(pending) - len(problems), problems
+    return read, problems
