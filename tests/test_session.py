@@ -136,8 +136,8 @@ def test_talking_over_her_stops_her_and_keeps_only_what_was_heard(transcriber, c
     feed.audio(speech[heard:])  # ...and it goes on: a real interruption
     assert log.notes == ['(interrupted; she had said: "Hello from the tiny test model.")']
     assert session.machine.turn == 2
-    feed.silence_until(lambda: len(log.users) == 2)
-    interrupted = [m for m in conversation.history if m.interrupted]
+    feed.silence_until(lambda: len(log.users) == 2 and any(m.interrupted for m in conversation.history))  # the cut
+    interrupted = [m for m in conversation.history if m.interrupted]  # reply winds up on its own thread
     assert len(interrupted) == 1 and interrupted[0].content == "Hello from the tiny test model."
     session.close()
 
@@ -389,6 +389,10 @@ def test_a_reply_prepared_in_the_pause_is_said_once_the_turn_is_over(transcriber
     feed.audio(utterance)
     feed.silence_until(lambda: session.replies.held is not None)  # the words are in; the silence is not long enough yet
     assert log.users == [] and conversation.history == []  # prepared: nothing shown, nothing kept
+    deadline = time.monotonic() + 30  # the pause goes on as long as the reply takes to write, however busy the
+    while not device.arrived_paused:  # machine: no virtual time passes meanwhile
+        assert time.monotonic() < deadline, "the prepared reply never reached the speaker"
+        time.sleep(0.01)
     feed.silence_until(lambda: session.machine.state is State.LISTENING and log.times)
     [user] = log.users
     assert "".join(log.deltas).strip() == reply_text
