@@ -97,6 +97,11 @@ class Memory:
         readonly = incognito and Path(path).is_file()
         return cls(_connect(path, incognito, readonly), path, incognito, readonly)
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open database, for tables kept beside the memory's own (``conversation/reminders.py``)."""
+        return self._db
+
     # --- conversations and messages ---
     def begin(self) -> int:
         """Start recording a new conversation; returns its id."""
