@@ -39,9 +39,11 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
                 raise SamanthaError(f"No fact with ID {args.arg}; `samantha memory list` shows them.")
             console.print(f"forgot fact {args.arg}")
         elif args.action == "export":
+            from samantha.conversation.reminders import ReminderBook
             from samantha.storage import write_private
 
-            write_private(Path(args.arg), json.dumps(store_.export(), indent=2, ensure_ascii=False), args.force)
+            everything = store_.export() | {"reminders": ReminderBook(store_.db).export()}  # hers too
+            write_private(Path(args.arg), json.dumps(everything, indent=2, ensure_ascii=False), args.force)
             console.print(f"wrote {args.arg}")
         else:
             if not args.yes and not (sys.stdin.isatty() and input("Erase everything Samantha remembers? Type yes: ") == "yes"):
