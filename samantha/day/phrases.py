@@ -116,6 +116,13 @@ def due_now(kind: str, what: str, span: timedelta | None, due: datetime) -> str:
 
 def missed(items: list[tuple[str, str, timedelta | None, datetime]], now: datetime) -> str:
     """The ones that fell due while she was not running, told at the next start, once."""
-    told = [f"{when(due, now).removeprefix('at ') if day(due, now) else clock(due)}, {summary(k, w, s)}"
-            for k, w, s, due in items]
+    told = [f"{_ago(due, now)}, {summary(k, w, s)}" for k, w, s, due in items]
     return "While I was away: " + "; ".join(told) + "."
+
+
+def _ago(t: datetime, now: datetime) -> str:
+    """"3:10 pm" (today), "yesterday at 3:10 pm", "on March 28 at 3:10 pm"."""
+    days = (now.date() - t.date()).days
+    if days <= 0:
+        return clock(t)
+    return f"{'yesterday' if days == 1 else f'on {t:%B} {t.day}'} at {clock(t)}"

@@ -123,7 +123,7 @@ def _timer(text: str, now: datetime) -> Request | None:
          or re.match(rf"timer (?:for )?(?P<d2>{DURATION})(?: (?:for|to) (?P<what>.+?))?{END}", body, re.I))
     if m is None:
         return None
-    said = m["d1"] or m.groupdict().get("d2")
+    said = m.groupdict().get("d1") or m.groupdict().get("d2")
     length = duration(said) if said else None
     when = When((now + length), relative=True) if length else None
     return SetReminder("timer", in_her_words(m["what"] or ""), when, length)
@@ -136,6 +136,8 @@ def _alarm(text: str, now: datetime) -> Request | None:
         return None
     rest = re.sub(rf"\bfor (?=(?:{HOUR})\b(?![ -]?(?:min|hour|sec)))", "at ", m["rest"], flags=re.I)
     found = find(rest, now.date())
+    if not found.said and found.rest.strip(" ,.!?"):
+        return None  # "wake me up inside": no time, and more words than a request
     return SetReminder("alarm", "", resolve(found, now, alarm=True))
 
 

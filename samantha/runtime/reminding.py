@@ -43,7 +43,8 @@ class Reminding:
         due = [Due(r.id, r.due, now + r.due - wall, words(r, self.skills)) for r in pending if r.id not in self._missed]
         if missed and self.skills:
             zone = self.skills.zone
-            said = phrases.missed([(r.kind, r.what, _span(r), r.due_at(zone)) for r in missed], datetime.now(zone))
+            items = [(r.kind, r.what, _span(r), r.due_at(zone)) for r in missed]
+            said = phrases.missed(items, datetime.fromtimestamp(wall, zone))
             due.insert(0, Due(MISSED, 0.0, now, said))
         return Schedule(now, tuple(due))
 
