@@ -10,13 +10,14 @@ IMPURE = {"threading", "time", "queue", "subprocess", "socket", "asyncio", "soun
           "faster_whisper", "ctranslate2", "llama_cpp", "piper", "pynput", "sqlite3"}
 BELOW = {  # what each layer may import of the package, besides itself
     "core": {"config", "errors"},
+    "day": {"config", "errors"},  # pure, like core: requests and times read, "now" given
     "models": {"config", "errors"},
     "engines": {"core", "models", "config", "errors"},
     "audio": {"core", "config", "errors"},
-    "conversation": {"core", "engines", "models", "config", "errors"},
-    "runtime": {"core", "engines", "models", "audio", "conversation", "config", "errors"},
+    "conversation": {"core", "day", "engines", "models", "config", "errors"},
+    "runtime": {"core", "day", "engines", "models", "audio", "conversation", "config", "errors"},
     "bench": {"core", "engines", "models", "audio", "conversation", "runtime", "config", "errors"},
-    "cli": {"core", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors", "storage"},
+    "cli": {"core", "day", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors", "storage"},
 }
 
 
@@ -43,6 +44,12 @@ def test_core_has_no_threads_clocks_devices_models_or_engines():
             assert module.split(".")[0] not in IMPURE, f"{path.name} imports {module}"
             if module.startswith("samantha."):
                 assert layer_of(module) in {"core", *BELOW["core"]}, f"{path.name} imports {module}"
+
+
+def test_day_is_pure_too():
+    for path in (PACKAGE / "day").glob("*.py"):
+        for module in imported(path):
+            assert module.split(".")[0] not in IMPURE, f"day/{path.name} imports {module}"
 
 
 def test_no_layer_imports_one_above_it():

@@ -1,5 +1,7 @@
 """Spoken control of memory, answered from the memory itself."""
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from conftest import BRIEF
 
@@ -8,6 +10,7 @@ from samantha.conversation.dialogue import Conversation
 from samantha.conversation.forgetting import FORGOTTEN
 from samantha.conversation.memory import Memory
 from samantha.conversation.memory_commands import CONFIRM, answer
+from samantha.conversation.reminders import ReminderBook
 
 
 @pytest.fixture
@@ -91,6 +94,8 @@ def test_forget_everything_asks_first_and_only_a_yes_in_the_next_turn_does_it(me
     memory.set_profile("name", "Theo")
     memory.set_profile("her_name", "Sam")  # chosen for her, not about the user
     memory.remember("Theo's sister Zanzibarqux is a nurse.")
+    book = ReminderBook(memory.db)
+    book.add("reminder", "ring Zanzibarqux", datetime.now(timezone.utc) + timedelta(hours=2))
     conversation = Conversation(chat_model, LlmSettings(context_tokens=512, max_reply_tokens=16), memory, BRIEF)
     said = ["".join(conversation.respond(line)) for line in (
         "Zanzibarqux says hi.", "Please forget everything you know about me.", "What's the weather like?",
@@ -100,6 +105,7 @@ def test_forget_everything_asks_first_and_only_a_yes_in_the_next_turn_does_it(me
     assert said[4] == "Okay, I'll keep everything."
     assert said[6] == "Done. I've forgotten everything about you; it's as if we've just met."
     assert memory.facts() == [] and memory.profile() == {"her_name": "Sam"} and memory.export()["conversations"] == []
+    assert book.pending() == []
     assert conversation.history == [] and b"zanzibarqux" not in files_of(memory) and b"theo" not in files_of(memory)
     assert "".join(conversation.respond("Yes.")) == reply_text  # a yes later asks nothing
     assert [c for _, c, _ in memory.messages()] == ["Yes.", reply_text]  # a new conversation begins

@@ -36,9 +36,11 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "forget":
             _forget(store_, text, args.everything, args.yes)
         elif args.action == "export":
+            from samantha.conversation.reminders import ReminderBook
             from samantha.storage import write_private
 
-            write_private(Path(text), json.dumps(store_.export(), indent=2, ensure_ascii=False), args.force)
+            everything = store_.export() | {"reminders": ReminderBook(store_.db).export()}  # hers too
+            write_private(Path(text), json.dumps(everything, indent=2, ensure_ascii=False), args.force)
             console.print(f"wrote {text}")
         else:
             _confirm(args.yes, "Erase everything Samantha remembers? Type yes: ",

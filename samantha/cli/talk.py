@@ -16,6 +16,7 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
     from samantha.conversation import companion
     from samantha.engines import load_chat_model
+    from samantha.runtime.reminding import ChatReminders
     from samantha.runtime.voice_out import reply_aloud
 
     once = getattr(args, "once", None)
@@ -26,11 +27,13 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     model = load_chat_model(settings)
     voice = None if getattr(args, "no_audio", False) else open_voice(settings)
     conversation = companion.conversation(model, settings, memory)
+    reminders = None
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
         _greet(conversation, settings, voice, setup)
+        reminders = ChatReminders(conversation, voice).start()  # due ones printed between replies
         while True:
             try:
                 line = input("you › ").strip()
@@ -40,6 +43,8 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
             if line and _typed_turn(conversation, settings, args, voice, line, setup):
                 return 0
     finally:
+        if reminders is not None:
+            reminders.close()
         memory.close()
         if voice:
             voice.close()

@@ -35,7 +35,17 @@ def conversation(model, settings: Settings, memory: Memory):
 
     p = settings.persona
     persona = load(p.file, memory.profile().get("her_name") or p.name, p.pronouns)
-    return Conversation(model, settings.llm, memory, persona)
+    talk = Conversation(model, settings.llm, memory, persona)
+    talk.skills = skills(memory)
+    return talk
+
+
+def skills(memory: Memory):
+    """Her reminders, timers and alarms, kept in the memory's file (none written when incognito)."""
+    from samantha.conversation.reminders import ReminderBook
+    from samantha.conversation.skills import Skills
+
+    return Skills(ReminderBook(memory.db, writable=not memory.incognito))
 
 
 def catch_up(conversation) -> None:

@@ -26,6 +26,7 @@ from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding
 from samantha.conversation.persona import Persona
 from samantha.conversation.persona import load as load_persona
+from samantha.conversation.skills import Skills
 from samantha.core.reply_guard import ReplyGuard
 from samantha.engines.base import ChatModel, ChatStream, Message
 
@@ -65,6 +66,7 @@ class Conversation:
         self.name = self.persona.name
         self._system: Message | None = None
         self.onboarding: Onboarding | None = None  # the first meeting, while it lasts
+        self.skills: Skills | None = None  # reminders, timers, alarms (conversation/skills.py)
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
@@ -93,8 +95,8 @@ class Conversation:
     def can_prepare(self, user_text: str) -> bool:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""
-        return not (self.onboarding and not self.onboarding.done) and not self._awaiting \
-            and not (self.memory and recall.asks(user_text))
+        return (not (self.onboarding and not self.onboarding.done) and not self._awaiting
+                and not (self.memory and recall.asks(user_text)) and not (self.skills and self.skills.asks(user_text)))
 
     def respond(self, user_text: str, held: Hold | None = None) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short.
@@ -106,7 +108,7 @@ class Conversation:
         if held is None and self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        if held is None and (reply := self._about_memory(user_text)) is not None:
+        if held is None and (reply := self._about_memory(user_text) or self._skill(user_text)) is not None:
             yield reply
             return
         user = Message("user", user_text)
@@ -170,6 +172,15 @@ class Conversation:
             return ""
         self._told = True
         return " " + self.memory.failure.sentence()
+
+    def _skill(self, user_text: str) -> str | None:
+        """Her reply, when ``user_text`` asks for a reminder, a timer or an alarm (``skills.py``):
+        carried out at once, and both sides kept in the history so the model can talk about it."""
+        if self.skills is None or (reply := self.skills.answer(user_text)) is None:
+            return None
+        self.confirm(user_text)
+        self._add(Message("assistant", reply))
+        return reply
 
     def confirm(self, user_text: str) -> None:
         """The user's turn is over: their words join the history (and memory)."""

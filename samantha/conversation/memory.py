@@ -79,9 +79,10 @@ class Forgotten:
     messages: int = 0
     summaries: int = 0
     profile: int = 0
+    reminders: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.facts or self.messages or self.summaries or self.profile)
+        return bool(self.facts or self.messages or self.summaries or self.profile or self.reminders)
 
 
 def _key(text: str) -> str:
@@ -123,6 +124,12 @@ def _identity(path: Path | str) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+def _has_reminders(db: sqlite3.Connection) -> bool:
+    """Reminders live beside the memory (conversation/reminders.py) once one was ever set; what
+    is forgotten goes from them too: a reminder about a topic is about the user."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reminders'").fetchone() is not None
+
+
 def _in_ram(source: sqlite3.Connection | None, conversation: int | None) -> sqlite3.Connection:
     """A copy of the memory in RAM where an unsaved conversation goes on (blank if it cannot be read)."""
     copy = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -156,6 +163,11 @@ class Memory:
     def open(cls, path: Path | str, incognito: bool = False, keep_going: bool = True) -> Memory:
         readonly = incognito and Path(path).is_file()
         return cls(_connect(path, incognito, readonly), path, incognito, readonly, keep_going)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open database, for tables kept beside the memory's own (``conversation/reminders.py``)."""
+        return self._db
 
     # --- conversations and messages ---
     def begin(self) -> int:
@@ -260,8 +272,8 @@ class Memory:
         return self._forgetting(lambda db: db.execute("DELETE FROM facts WHERE id = ?", (fact_id,)).rowcount) > 0
 
     def forget_topic(self, topic: str) -> Forgotten:
-        """Forget a topic everywhere it is stored: the facts that mention it, the sentences of
-        messages and summaries about it (marked forgotten), and profile entries naming it."""
+        """Forget a topic everywhere it is stored: the facts and reminders that mention it, the
+        sentences of messages and summaries about it (marked forgotten), and profile entries naming it."""
         words = forgetting.topic_words(topic)
         if not words:
             return Forgotten()
@@ -273,15 +285,16 @@ class Memory:
                 db.execute("DELETE FROM facts WHERE mentions(text)").rowcount,
                 db.execute("UPDATE messages SET content = redact(content) WHERE mentions(content)").rowcount,
                 db.execute("UPDATE conversations SET summary = redact(summary) WHERE mentions(summary)").rowcount,
-                db.execute("DELETE FROM profile WHERE mentions(value)").rowcount)
+                db.execute("DELETE FROM profile WHERE mentions(value)").rowcount,
+                db.execute("DELETE FROM reminders WHERE mentions(what)").rowcount if _has_reminders(db) else 0)
 
         return self._forgetting(cut)
 
     def forget_everything(self) -> None:
-        """Forget all she knows about the user: every conversation, summary and fact, and the
-        profile's entries about the user (her own name and voice, chosen for her, stay)."""
+        """Forget all she knows about the user: every conversation, summary, fact and reminder, and
+        the profile's entries about the user (her own name and voice, chosen for her, stay)."""
         def clear(db: sqlite3.Connection) -> None:
-            for table in ("facts", "messages", "conversations"):
+            for table in ("facts", "messages", "conversations", *(("reminders",) if _has_reminders(db) else ())):
                 db.execute(f"DELETE FROM {table}")
             db.execute(f"DELETE FROM profile WHERE key NOT IN ({', '.join('?' * len(OWN_SETTINGS))})",
                        tuple(OWN_SETTINGS))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from samantha.config import Settings
+from samantha.core.announcer import Announcer
 from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.messages import (
     Command,
@@ -38,6 +39,7 @@ from samantha.core.messages import (
     Prepare,
     Respond,
     ResumePlayback,
+    Schedule,
     SpeechEnded,
     SpeechPausing,
     SpeechUnlikely,
@@ -80,16 +82,20 @@ class VoiceLoop:
         self._dropped: set[int] = set()  # jobs whose answers nobody wants any more
         self.prepares = settings.turns.prepare  # start replies during a pause that may end the turn
         self._prepared: tuple[int, str] | None = None  # (turn, words) of the reply being prepared
+        self.announcer = Announcer()  # reminders due, said when the floor is free (core/announcer.py)
 
     def listening(self, frame: Frame) -> bool:
         """Whether ``frame`` is to be heard at all: not when its stream already went away."""
         return frame.stream > self._dead_stream
 
     def handle(self, message: Message) -> list[Command]:
+        if isinstance(message, Schedule):  # reminders to say: the announcer's alone
+            return self.announcer.handle(message, self.turns)
         commands = self._handle(message)
-        return commands + self._prepare(commands) if self.prepares else commands
+        commands = commands + self._prepare(commands) if self.prepares else commands
+        return commands + self.announcer.handle(message, self.turns)  # a reminder due, once the floor is free
 
-    def _handle(self, message: Message) -> list[Command]:
+    def _handle(self, message: Frame | Event) -> list[Command]:
         match message:
             case Frame():
                 return self._frame(message)

@@ -163,7 +163,44 @@ class EchoFalseAlarm:
     at: float
 
 
+# --- reminders due: what the edge knows is pending, and what she says (core/announcer.py) ---
+@dataclass(frozen=True)
+class Due:
+    """A reminder waiting to be said."""
+
+    id: int
+    occurrence: float  # when it falls due on the wall clock (epoch seconds): with ``id``, which one this is
+    due: float  # the same moment on the session's clock
+    words: str  # what she says then
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Every reminder still to be said, as the store has them now (sent at start, on changes, and now and then)."""
+
+    t: float
+    due: tuple[Due, ...]
+
+
+@dataclass(frozen=True)
+class Announce:
+    """Say ``words`` now, as her reply of ``turn`` (reported back like one): reminders that fell due."""
+
+    turn: int
+    ids: tuple[int, ...]
+    words: str
+    again: bool = False  # the one repeat of an announcement nobody answered
+
+
+@dataclass(frozen=True)
+class Told:
+    """These reminders have been said: the store marks them (a repeating one moves on to its next time)."""
+
+    ids: tuple[int, ...]
+
+
 Action = Transcribe | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep  # the turn-taker's
-Message = Frame | Event
+Message = Frame | Event | Schedule
 Command = (TranscribeAudio | Respond | PausePlayback | ResumePlayback | CancelReply | CheckIn | FallAsleep
-           | EchoFalseAlarm | KeyEndedTurn | Prepare | DropPrepared)
+           | EchoFalseAlarm | KeyEndedTurn | Prepare | DropPrepared | Announce | Told)
+

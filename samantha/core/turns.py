@@ -117,6 +117,14 @@ class TurnTaker:
             return self._heard
         return None
 
+    def take_floor(self) -> int | None:
+        """She speaks up unprompted (a reminder due), only when the floor is free: listening or
+        asleep (it wakes her), nobody talking. Returns the turn her words belong to, else None."""
+        if self.state not in (State.LISTENING, State.SLEEPING) or self._talking or self._holding:
+            return None
+        self.state = State.THINKING
+        return self.turn
+
     def next_pause(self) -> Transcribe | None:
         """What a pause in the speech under way would be transcribed as, or None where a pause
         would not be transcribed (no turn under way, or the talk key or the cap decides its end)."""

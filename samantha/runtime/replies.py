@@ -52,6 +52,11 @@ class Replies:
     def check_in(self, turn: int) -> None:
         self.start(turn, None, TurnTimes(turn))
 
+    def announce(self, turn: int, words: str) -> None:
+        """Words of her own as her reply of ``turn`` (a reminder due): shown, said, kept in the history."""
+        self.display.assistant(words + "\n")
+        self.start(turn, None, TurnTimes(turn), own=words)
+
     def cancel(self, turn: int) -> str:
         """Talked over: silence first, then stop the thinking; returns what was heard."""
         with self._cut:
@@ -112,7 +117,7 @@ class Replies:
             self._report(ReplyStarted(self._clock(), turn))
         return True
 
-    def start(self, turn: int, text: str | None, times: TurnTimes, hold: Hold | None = None) -> None:
+    def start(self, turn: int, text: str | None, times: TurnTimes, hold: Hold | None = None, own: str = "") -> None:
         self.voice.stop()  # nothing of an earlier reply may follow; also resets what was heard
         if hold is not None:
             self.voice.pause()  # prepared: its audio waits in the speaker until the turn is over
@@ -120,19 +125,19 @@ class Replies:
         self._voicing = (generation, turn)
         times.reply_start = time.monotonic()
         previous = self.replying
-        replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous, hold),
+        replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous, hold, own),
                                     name="reply", daemon=True)
         replying.start()
         self.replying = replying  # only once started: Ctrl+C may land on any line, and close() joins it
 
     def _speak_reply(self, times: TurnTimes, generation: int, text: str | None,
-                     previous: threading.Thread | None, hold: Hold | None = None) -> None:
+                     previous: threading.Thread | None, hold: Hold | None = None, own: str = "") -> None:
         if previous is not None:  # a cancelled reply winds up within a token; keep history in order
             previous.join(timeout=30)
         said: list[str] = []
         try:
             if text is None:
-                said.append(random.choice(CHECK_INS))
+                said.append(own or random.choice(CHECK_INS))  # her own words, or a check-in
                 self.conversation.add_reply(said[0])
                 self.voice.say(said[0], generation)
             elif not self._stream_reply(text, generation, times, said, hold):

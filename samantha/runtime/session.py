@@ -31,6 +31,7 @@ from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.latency import TurnTimes
 from samantha.core.loop import VoiceLoop
 from samantha.core.messages import (
+    Announce,
     CancelReply,
     CheckIn,
     Command,
@@ -46,12 +47,14 @@ from samantha.core.messages import (
     ResumePlayback,
     TalkKey,
     Tick,
+    Told,
     TranscribeAudio,
     TranscriptReady,
 )
 from samantha.core.turns import State
 from samantha.engines.base import Synthesizer, Transcriber, TurnJudge
 from samantha.runtime.ear import Heard, hear
+from samantha.runtime.reminding import Reminding
 from samantha.runtime.replies import Replies
 from samantha.runtime.voice_out import VoiceOut
 
@@ -90,6 +93,7 @@ class Session:
         self._noticed: float | None = None  # monotonic time the VAD noticed the user's latest pause
         self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
         self._stt.start()
+        self.reminding = Reminding(conversation.skills, self.inbox.put, lambda: self.now)  # reminders due
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
         """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
@@ -105,6 +109,7 @@ class Session:
         pumping.start()
         threading.Thread(target=self.replies.prefill, name="prefill", daemon=True).start()  # before the first word
         self.devices.watch(microphone, self.inbox.put)
+        self.reminding.start()
         try:
             while not stop.is_set():
                 try:
@@ -117,6 +122,7 @@ class Session:
                 self.devices.check(quiet=self.machine.state in (State.LISTENING, State.SLEEPING))
         finally:
             done.set()
+            self.reminding.close()
             pumping.join(timeout=1)
             self.devices.close()
 
@@ -229,6 +235,8 @@ class Session:
                 self.replies.drop_held()
             case CheckIn():
                 self.replies.check_in(command.turn)
+            case Announce() | Told():
+                self.reminding.do(command, self.replies.announce)
             case PausePlayback():
                 self.voice.pause()
             case ResumePlayback():

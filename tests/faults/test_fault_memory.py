@@ -4,6 +4,7 @@ nothing it had, and the conversation goes on, saying once, in one sentence, why 
 
 import json
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import BRIEF
@@ -12,6 +13,7 @@ from samantha.config import LlmSettings
 from samantha.conversation.dialogue import Conversation
 from samantha.conversation.memory import Memory
 from samantha.conversation.notes import catch_up, take_notes
+from samantha.conversation.reminders import ReminderBook
 
 WORD = b"zanzibarqux"
 
@@ -53,6 +55,9 @@ def test_a_forgotten_topic_is_gone_from_every_file_and_the_export_and_is_never_l
     memory.begin()  # the next conversation: said, not yet read for notes
     second = Conversation(chat_model, settings, memory, BRIEF)
     talk(second, "Zanzibarqux called me today!")
+    book = ReminderBook(memory.db)
+    book.add("reminder", "call Zanzibarqux back", datetime.now(timezone.utc) + timedelta(days=1))
+    kept = book.add("reminder", "water the garden", datetime.now(timezone.utc) + timedelta(days=1))
     assert WORD in b"".join(on_disk(path.parent).values())  # it is there to be forgotten, in the files themselves
     assert talk(second, "Please forget about Zanzibarqux.") == ["Done, I've forgotten everything about Zanzibarqux."]
 
@@ -61,6 +66,7 @@ def test_a_forgotten_topic_is_gone_from_every_file_and_the_export_and_is_never_l
     assert [name for name, data in files.items() if WORD in data] == []
     assert WORD.decode() not in json.dumps(memory.export()).lower()
     assert "The garden is lovely today." in json.dumps(memory.export())  # the rest of that message stays
+    assert [r.id for r in book.pending()] == [kept]  # a reminder about it is gone; the others stay
     assert all(WORD.decode() not in m.content.lower() for m in second.prompt())  # nor does the model still read it
     memory.close()
 
