@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = add("reminders", parents=[_options()], help="list, add or cancel reminders, timers and alarms")
     reminders.add_argument("action", choices=["list", "add", "cancel"])
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
-    cfg = add("config", parents=[_options()], help="show, locate or create the config file")
+    cfg = add("config", parents=[everything], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
     return parser
