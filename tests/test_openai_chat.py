@@ -256,3 +256,26 @@ def test_chat_once_against_a_failing_server_says_so_without_a_traceback(scripted
 def test_a_url_that_is_not_a_server_address_is_named():
     with pytest.raises(SamanthaError, match=r"\[llm\] url must be"):
         remote("127.0.0.1:8080")
+
+
+@pytest.mark.fault("kept")
+def test_by_voice_a_slow_server_is_said_out_loud_and_her_turn_is_kept(scripted, transcriber, synthesizer, testdata,
+                                                                       heard_text):
+    import test_session as spoken  # its recording stand-in for the sound device, and its feeder of real speech
+
+    from samantha.audio.audio_files import load_audio
+    from samantha.core.turns import State
+
+    scripted.mode = "slow"
+    device = spoken.Device()
+    session, conversation, log = spoken.make(transcriber, None, synthesizer, device,
+                                             model=remote(scripted.url, timeout_s=1.0))
+    feed = spoken.Feeder(session)
+    feed.audio(load_audio(testdata / "jfk.flac")[: int(2.4 * 16000)])
+    try:
+        feed.silence_until(lambda: session.machine.state is State.LISTENING and log.users)
+        assert any("did not answer in time" in note for note in log.notes)
+        assert SPOKEN_SLOW in device.played
+        assert [(m.role, m.content) for m in conversation.history] == [("user", heard_text), ("assistant", SPOKEN_SLOW)]
+    finally:
+        session.close()
