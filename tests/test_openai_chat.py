@@ -81,6 +81,20 @@ def test_cancel_hangs_up_at_once_and_the_server_stops(scripted):
     assert "".join(model.stream(HELLO)) == "Hello there, friend."  # and the next reply comes at once
 
 
+def test_a_cancel_while_the_server_has_not_answered_yet_frees_her_at_once(scripted):
+    scripted.mode = "slow"  # 3 s before a word
+    model = remote(scripted.url)
+    stream, ended = model.stream(HELLO), threading.Event()
+    threading.Thread(target=lambda: (list(stream), ended.set()), daemon=True).start()
+    time.sleep(0.3)
+    stream.cancel()
+    assert ended.wait(0.5)
+    scripted.mode = "ok"
+    started = time.monotonic()
+    assert "".join(model.stream(HELLO)) == "Hello there, friend."  # on another connection, at once
+    assert time.monotonic() - started < 1.0
+
+
 def test_a_cancelled_reply_leaves_the_real_server_ready(server, reply_text):
     model = remote(server.url)
     stream = iter(model.stream(HELLO))

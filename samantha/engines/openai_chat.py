@@ -11,7 +11,8 @@ Decisions where the API is silent:
 - **Cancel** shuts the stream's socket down from the cancelling thread: the reader wakes at
   once, and the server sees the client gone and stops generating (llama-server and
   llama_cpp.server check between tokens). A cancel while the server has not answered yet
-  takes effect when it does.
+  frees her at once (the exchange runs on its own thread); that connection is hung up as soon
+  as the server answers, and the next reply goes out on a new one meanwhile.
 - **prefill** does nothing: after each reply the server's cache already holds the whole
   conversation, so the next reply reads only the new words; a warm-up request would take the
   server's slot from the reply itself, and cannot be withdrawn once the server reads it.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import queue
 import socket
 import threading
 from collections.abc import Generator, Iterator, Sequence
@@ -51,6 +53,7 @@ FORMATS: tuple[dict[str, Any], ...] = (  # response_format, with "SCHEMA" where 
     {"type": "json_object", "schema": "SCHEMA"},
     {"type": "json_object"},
 )
+_END = object()  # the stream is over (finished, failed or cancelled)
 SPOKEN_SLOW = "Sorry, my thoughts are slow to come right now: the server is taking too long. Could you say that again?"
 SPOKEN_REFUSED = "Sorry, I can't reach my thoughts: the server turned me away. The screen says why."
 
@@ -199,12 +202,17 @@ class OpenAIChat:
 
 
 class OpenAIStream:
-    """One reply in progress, as server-sent events: iterate for text deltas; ``cancel()`` from any thread."""
+    """One reply in progress, as server-sent events: iterate for text deltas; ``cancel()`` from any thread.
+
+    The HTTP exchange runs on a thread of its own that hands the deltas over a queue, so a
+    cancel wakes the reader at once even while the server has not answered at all (a reader
+    blocked inside the HTTP call could not be woken); that thread hangs up as soon as it can."""
 
     def __init__(self, model: OpenAIChat, payload: dict):
         self._model, self._payload = model, payload
         self._cancelled = threading.Event()
         self._response: httpx.Response | None = None
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._deltas = self._generate()
 
     def __iter__(self) -> Iterator[str]:
@@ -215,8 +223,9 @@ class OpenAIStream:
         return self._cancelled.is_set()
 
     def cancel(self) -> None:
-        """Hang up: the blocked reader wakes now, and the server sees the client gone and stops."""
+        """Hang up: the reader wakes now, and the server sees the client gone and stops."""
         self._cancelled.set()
+        self._queue.put(_END)
         response = self._response
         stream = response.extensions.get("network_stream") if response is not None else None
         sock = stream.get_extra_info("socket") if stream is not None else None
@@ -231,12 +240,31 @@ class OpenAIStream:
         try:
             self._deltas.close()
         except ValueError:
-            pass  # being read on another thread right now: the hang-up ends it
+            pass  # being read on another thread right now: the cancel wakes it
 
     def _generate(self) -> Generator[str, None, None]:
-        model, url = self._model, self._model.url
         if self.cancelled:
             return
+        threading.Thread(target=self._pump, name="chat-server", daemon=True).start()
+        try:
+            while (item := self._queue.get()) is not _END and not self.cancelled:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            self.cancel()  # a reader that stopped early: the exchange ends too
+
+    def _pump(self) -> None:
+        try:
+            for delta in self._exchange():
+                self._queue.put(delta)
+        except Exception as exc:  # raised on the reader's thread
+            self._queue.put(exc)
+        finally:
+            self._queue.put(_END)
+
+    def _exchange(self) -> Iterator[str]:
+        model, url = self._model, self._model.url
         try:
             with model._client.stream("POST", f"{url}/chat/completions", json=self._payload) as response:
                 self._response = response
