@@ -293,3 +293,18 @@ def test_by_voice_a_slow_server_is_said_out_loud_and_her_turn_is_kept(scripted, 
         assert [(m.role, m.content) for m in conversation.history] == [("user", heard_text), ("assistant", SPOKEN_SLOW)]
     finally:
         session.close()
+
+
+@pytest.mark.fault("kept")
+def test_notes_wait_for_a_server_that_is_away_and_are_taken_once_it_is_back(scripted, memory):
+    from samantha.conversation.notes import catch_up
+
+    model = remote(scripted.url)
+    memory.add_message("user", "My sister Anna is a nurse.")
+    earlier = memory.conversation
+    memory.begin()
+    scripted.mode = "503"
+    read, problems = catch_up(model, memory, 2048)
+    assert read == 0 and "answered 503" in problems[0] and memory.unlearned() == [earlier]  # still to read
+    scripted.mode = "json"
+    assert catch_up(model, memory, 2048) == (1, []) and memory.unlearned() == []

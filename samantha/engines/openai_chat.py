@@ -59,11 +59,12 @@ SPOKEN_REFUSED = "Sorry, I can't reach my thoughts: the server turned me away. T
 
 
 class ServerProblem(SamanthaError):
-    """The server failed in a way the user can fix or wait out; ``spoken`` is what she says by voice."""
+    """The server failed in a way the user can fix or wait out; ``spoken`` is what she says by voice;
+    ``transient``: the server is away or busy, so what needed it (notes) is tried again later."""
 
-    def __init__(self, message: str, spoken: str = "", status: int = 0):
+    def __init__(self, message: str, spoken: str = "", status: int = 0, transient: bool = False):
         super().__init__(message)
-        self.spoken, self.status = spoken, status
+        self.spoken, self.status, self.transient = spoken, status, transient
 
 
 def estimate_tokens(text: str) -> int:
@@ -182,9 +183,10 @@ class OpenAIChat:
             notes = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SamanthaError(f"The server's notes were not JSON ({exc}); they were cut off or the model "
-                                "ignored the format. Nothing was stored; they are taken again next time.") from exc
+                                "ignored the format. Nothing of them was stored; the conversation itself is kept.") from exc
         if (wrong := mismatch(notes, schema)) is not None:
-            raise SamanthaError(f"The server's notes did not follow the format ({wrong}). Nothing was stored.")
+            raise SamanthaError(f"The server's notes did not follow the format ({wrong}). Nothing of them was stored; "
+                                "the conversation itself is kept.")
         return notes
 
     def reached(self) -> None:
@@ -302,7 +304,7 @@ def _deltas(response: httpx.Response, url: str, cancelled: threading.Event) -> I
             yield delta
     if not finished and not cancelled.is_set():
         raise ServerProblem(f"The chat server at {url} stopped in the middle of her reply (the stream ended unfinished). "
-                            "What she had said is kept; the next turn tries again.")
+                            "What she had said is kept; the next turn tries again.", transient=True)
 
 
 def _parse(data: str, url: str) -> dict:
@@ -314,7 +316,7 @@ def _parse(data: str, url: str) -> dict:
         raise _not_chat(data, url)
     if "error" in event:
         raise ServerProblem(f"The chat server at {url} failed mid-reply: {_error_text(json.dumps(event))}. "
-                            "What she had said is kept; the next turn tries again.")
+                            "What she had said is kept; the next turn tries again.", transient=True)
     return event
 
 
@@ -335,13 +337,15 @@ def problem(exc: httpx.HTTPError, url: str, mid_reply: bool = False) -> ServerPr
     if isinstance(exc, httpx.ConnectError):
         cause = str(exc) or type(exc).__name__
         return ServerProblem(f"Cannot reach the chat server at {url} ({cause}). Start the server, or fix [llm] url "
-                             "(--llm-url) in the config file; [llm] backend = \"local\" uses the model on this machine.")
+                             "(--llm-url) in the config file; [llm] backend = \"local\" uses the model on this machine.",
+                             transient=True)
     if isinstance(exc, httpx.TimeoutException):
         return ServerProblem(f"The chat server at {url} did not answer in time ({type(exc).__name__}). It may be busy "
-                             "or loading the model; try again, or raise [llm] timeout_s in the config file.", SPOKEN_SLOW)
+                             "or loading the model; try again, or raise [llm] timeout_s in the config file.", SPOKEN_SLOW,
+                             transient=True)
     where = "in the middle of her reply" if mid_reply else "before answering"
     return ServerProblem(f"The connection to the chat server at {url} broke {where} ({exc or type(exc).__name__}). "
-                         "What she had said is kept; the next turn tries again.")
+                         "What she had said is kept; the next turn tries again.", transient=True)
 
 
 def status_problem(status: int, detail: str, url: str, settings: LlmSettings) -> ServerProblem:
@@ -361,7 +365,8 @@ def status_problem(status: int, detail: str, url: str, settings: LlmSettings) ->
                 "no higher than the server's context size.")
     else:
         text = f"{said} ({detail}): the server failed; its own log says why. The next turn tries again."
-    return ServerProblem(text, SPOKEN_REFUSED if status in (401, 403, 404, 429) else "", status)
+    return ServerProblem(text, SPOKEN_REFUSED if status in (401, 403, 404, 429) else "", status,
+                         transient=status == 429 or status >= 500)
 
 
 def _error_text(body: str) -> str:

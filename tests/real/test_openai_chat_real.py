@@ -96,3 +96,23 @@ def test_first_token_here_and_on_the_server(model, smol, record_property):
     record_property("first_token_s", times)
     print(f"first token: local {times['local'] * 1000:.0f} ms, remote on loopback {times['remote'] * 1000:.0f} ms")
     assert times["remote"] < times["local"] + 1.0
+
+
+@pytest.mark.audio
+@pytest.mark.timeout(480)
+def test_the_benchmark_measures_voice_to_voice_with_her_mind_on_the_server(server, pulse, real_models):
+    import json
+
+    from conftest import run_cli
+    from real_models import WHISPER_TINY
+
+    done = run_cli(["bench", "--json", "--real-test-models", "--stt-model", str(real_models[WHISPER_TINY]),
+                    "--llm-backend", "openai", "--llm-url", server.url, "--rounds", "1", "--idle-seconds", "2",
+                    "--voice-turns", "2"], pulse, timeout=400)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert results["models"]["llm"].endswith(f"at {server.url}")
+    v = results["voice_to_voice_ms"]
+    assert v["n"] >= 1, v
+    for turn in v["turns"]:
+        assert 0 < turn["first token"] <= turn["first audio"], turn
