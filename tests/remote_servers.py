@@ -49,6 +49,7 @@ class LlamaServer:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)
+        self.stop()  # never left running behind a failed test
         raise AssertionError(f"llama_cpp.server did not answer within {START_S} s:\n{self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
