@@ -67,6 +67,17 @@ class LlmSettings:
     temperature: float = setting(0.7, "sampling temperature (0 = always the likeliest word)", 0, maximum=2)
     threads: int = setting(0, "CPU threads for the LLM (0 = half the cores, at least two)", 0, maximum=256)
     seed: int = setting(-1, "random seed (-1 = random each run)", -1, maximum=2**31 - 1)
+    backend: str = setting("local", "'local': the .gguf of [models] llm on this machine; 'openai': an OpenAI-compatible "
+                           "server at url (llama-server, Ollama, vLLM, LM Studio): only the conversation's text goes "
+                           "there", choices=("local", "openai"))
+    url: str = setting("http://127.0.0.1:8080/v1", "with backend = 'openai': the server's API base (usually ends in /v1)")
+    model: str = setting("", "with backend = 'openai': the model name the server knows ('' = the first it lists)")
+    api_key_env: str = setting("", "with backend = 'openai': the NAME of the environment variable holding the API "
+                               "key ('' = no key); the key itself never goes in this file")
+    timeout_s: float = setting(30.0, "with backend = 'openai': the longest wait for the server's first words, and "
+                               "for each next ones, before she says it is not answering", 1, maximum=600)
+    ca_file: str = setting("", "with backend = 'openai' over https: a CA certificate file to trust besides the usual "
+                           "ones (a self-signed server); certificates are always verified")
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,8 @@ def _ends(clips, settings: Settings, transcriber, judge, scripted: bool):
 def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: float) -> dict:
     short, long_ = float(np.median(loop.ttfa_short_s)), float(np.median(loop.ttfa_long_s))
     return {
-        "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm,
+        "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm
+                   if settings.llm.backend == "local" else f"{settings.llm.model or 'the first model'} at {settings.llm.url}",
                    "voice": settings.models.voice, "turn": settings.models.turn},
         "voice_to_voice_ms": _voice_to_voice(v2v, options.through),
         "endpoint_delay_ms": {**_endpoint(every), "scripted_words": options.scripted,

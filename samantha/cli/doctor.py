@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 from samantha import engines
 from samantha.audio import devices
@@ -22,6 +23,13 @@ def _model_check(settings: Settings, engine: str, load: Callable[[Settings], obj
             raise SamanthaError(" ".join(problems))
         load(settings)
         return f"{spec} loads ({path})"
+    return check
+
+
+def _server_check(settings: Settings) -> Callable[[], str]:
+    """The chat server answers at [llm] url (its failures already name the URL, the cause and the setting)."""
+    def check() -> str:
+        return getattr(engines.load_chat_model(settings), "describe", lambda: f"{settings.llm.url} answers")()
     return check
 
 
@@ -50,7 +58,8 @@ def _portaudio() -> str:
 def report(settings: Settings, console: Console) -> int:
     checks = [
         ("speech-to-text model", _model_check(settings, "stt", engines.load_transcriber)),
-        ("chat model", _model_check(settings, "llm", engines.load_chat_model)),
+        ("chat model", _server_check(settings) if settings.llm.backend == "openai"
+         else _model_check(settings, "llm", engines.load_chat_model)),
         ("voice", _model_check(settings, "voice", engines.load_synthesizer)),
         ("PortAudio", _portaudio),
         ("output device", _stream_check(settings, "output")),
@@ -59,10 +68,10 @@ def report(settings: Settings, console: Console) -> int:
     failed = 0
     for name, check in checks:
         try:
-            console.print(f"[green]✓[/] {name}: {check()}")
+            console.print(f"[green]✓[/] {name}: {escape(check())}")
         except SamanthaError as exc:
             failed += 1
-            console.print(f"[red]✗[/] {name}: {exc}")
+            console.print(f"[red]✗[/] {name}: {escape(str(exc))}")  # "[llm] url" is not markup
         except Exception as exc:  # keep checking the rest; this one is a bug or an odd setup
             failed += 1
             console.print(f"[red]✗[/] {name}: unexpected {type(exc).__name__}: {exc}")

@@ -28,6 +28,8 @@ def _options(*groups: str) -> argparse.ArgumentParser:
         p.add_argument("--stt-model", default=s, help="Whisper model: catalog name or folder")
         p.add_argument("--llm-model", default=s, help="chat model: catalog name or .gguf file")
         p.add_argument("--voice", default=s, help="voice: catalog name or piper .onnx file")
+        p.add_argument("--llm-backend", choices=["local", "openai"], default=s, help="the chat model here, or on a server")
+        p.add_argument("--llm-url", default=s, help="with --llm-backend openai: the server's API base, e.g. http://host:8080/v1")
     if "sound" in groups:
         p.add_argument("--output", default=s, help="output device: name substring or index")
         p.add_argument("--input", default=s, help="input device: name substring or index")
@@ -120,6 +122,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         settings, "models", stt=getattr(args, "stt_model", None),
         llm=getattr(args, "llm_model", None), voice=getattr(args, "voice", None),
     )
+    settings = config.override(settings, "llm", backend=getattr(args, "llm_backend", None), url=getattr(args, "llm_url", None))
     settings = config.override(settings, "turns", mode=getattr(args, "mode", None))
     settings = config.override(settings, "ptt", key=getattr(args, "ptt_key", None), toggle=getattr(args, "toggle", None))
     return config.override(settings, "audio", output_device=getattr(args, "output", None),

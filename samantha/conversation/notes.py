@@ -97,5 +97,7 @@ def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = 
             read += 1
         except Exception as exc:
             problems.append(f"conversation {conversation}: {exc}")
+            if getattr(exc, "transient", False):  # a chat server away or busy: these notes are taken next time
+                break
             memory.learned(conversation)
     return read, problems

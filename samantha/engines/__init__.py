@@ -32,6 +32,10 @@ def load_transcriber(settings: Settings) -> Transcriber:
 
 
 def load_chat_model(settings: Settings) -> ChatModel:
+    if settings.llm.backend == "openai":  # an OpenAI-compatible server at [llm] url; [models] llm is not read
+        from samantha.engines.openai_chat import OpenAIChat
+
+        return OpenAIChat.load(settings.llm)
     from samantha.engines.llama import LlamaChatModel
 
     return LlamaChatModel.load(store.resolve("llm", settings.models.llm), settings.llm)

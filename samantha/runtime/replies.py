@@ -146,8 +146,9 @@ class Replies:
         except Exception as exc:  # an engine failed mid-turn: say so, keep listening
             self.display.note(f"(reply failed: {exc})")
             if self.voice.generation == generation:
-                self.conversation.add_reply(LOST_THREAD)
-                self.voice.say(LOST_THREAD, generation)
+                sorry = getattr(exc, "spoken", "") or LOST_THREAD  # a server's failure may say more (too slow...)
+                self.conversation.add_reply(sorry)
+                self.voice.say(sorry, generation)
                 try:
                     self.voice.finish()
                 except Exception:

@@ -1,0 +1,443 @@
+"""Chat on an OpenAI-compatible server (llama-server, Ollama, vLLM, LM Studio, llama_cpp.server).
+
+Only the conversation's text leaves the machine, and only to ``[llm] url``: the client takes
+no proxy or credentials from the environment (``trust_env=False``), follows no redirect,
+and verifies TLS certificates. The messages are sent as a list, the same ones the local
+model reads, and the server applies its own chat template, so the persona and past turns
+stay a byte-identical prefix and the server's prompt cache reuses them.
+
+Decisions where the API is silent:
+
+- **Cancel** shuts the stream's socket down from the cancelling thread: the reader wakes at
+  once, and the server sees the client gone and stops generating (llama-server and
+  llama_cpp.server check between tokens). A cancel while the server has not answered yet
+  frees her at once (the exchange runs on its own thread); that connection is hung up as soon
+  as the server answers, and the next reply goes out on a new one meanwhile.
+- **prefill** does nothing: after each reply the server's cache already holds the whole
+  conversation, so the next reply reads only the new words; a warm-up request would take the
+  server's slot from the reply itself, and cannot be withdrawn once the server reads it.
+- **count_tokens** asks the server (``/tokenize`` of llama-server and vLLM, ``/extras/tokenize``
+  of llama_cpp.server) when it has one, found at load; otherwise, or while the server does not
+  answer, it estimates one token per 3 characters, rounded up: English runs ~4 characters a
+  token, so the estimate errs on the long side and the prompt still fits the context.
+- **complete_json** asks for ``response_format`` ``json_schema`` (OpenAI's form), then
+  ``json_object`` with the schema (llama_cpp.server's form), then plain ``json_object``; the
+  first the server accepts is kept, and the answer is checked against the schema.
+- **Timeouts**: ``[llm] timeout_s`` bounds the wait for the first words and for each next ones;
+  notes stream too, so a long answer is never cut by it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import socket
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from samantha.config import LlmSettings
+from samantha.engines.base import Message
+from samantha.errors import SamanthaError
+
+CONNECT_S = 5.0  # a server on the desk or the LAN answers a connection in milliseconds
+CHARS_PER_TOKEN = 3  # the estimate's ratio, on the long side of English's ~4
+TOKEN_CACHE = 4096  # texts whose count is kept (the persona and past turns are counted again and again)
+FORMATS: tuple[dict[str, Any], ...] = (  # response_format, with "SCHEMA" where the schema goes; best first
+    {"type": "json_schema", "json_schema": {"name": "notes", "schema": "SCHEMA"}},
+    {"type": "json_object", "schema": "SCHEMA"},
+    {"type": "json_object"},
+)
+_END = object()  # the stream is over (finished, failed or cancelled)
+SPOKEN_SLOW = "Sorry, my thoughts are slow to come right now: the server is taking too long. Could you say that again?"
+SPOKEN_REFUSED = "Sorry, I can't reach my thoughts: the server turned me away. The screen says why."
+
+
+class ServerProblem(SamanthaError):
+    """The server failed in a way the user can fix or wait out; ``spoken`` is what she says by voice;
+    ``transient``: the server is away or busy, so what needed it (notes) is tried again later."""
+
+    def __init__(self, message: str, spoken: str = "", status: int = 0, transient: bool = False):
+        super().__init__(message)
+        self.spoken, self.status, self.transient = spoken, status, transient
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens ``text`` takes at most, roughly, when the server cannot count them."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def api_key(settings: LlmSettings) -> str:
+    """The API key from the environment variable ``[llm] api_key_env`` names ('' when none is named)."""
+    if not settings.api_key_env:
+        return ""
+    key = os.environ.get(settings.api_key_env, "").strip()
+    if not key:
+        raise SamanthaError(f"[llm] api_key_env names the environment variable {settings.api_key_env}, but it is not set. "
+                            f"Set it to the server's API key (export {settings.api_key_env}=...), or set api_key_env = \"\" "
+                            "if the server needs no key.")
+    return key
+
+
+def check_url(url: str) -> str:
+    """``url`` without a trailing slash, or a message naming the setting when it cannot be a server's."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SamanthaError(f"[llm] url must be the server's address, such as http://127.0.0.1:8080/v1, got {url!r}. "
+                            "Fix it in the config file or with --llm-url.")
+    return url.strip().rstrip("/")
+
+
+def _client(settings: LlmSettings, key: str) -> httpx.Client:
+    """A client that talks to ``[llm] url`` only: no proxies or .netrc from the environment, no redirects."""
+    verify: Any = True
+    if settings.ca_file:
+        import ssl
+
+        import certifi
+
+        verify = ssl.create_default_context(cafile=certifi.where())
+        try:
+            verify.load_verify_locations(settings.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise SamanthaError(f"[llm] ca_file {settings.ca_file} cannot be used as a CA certificate ({exc}). "
+                                "Point it at a PEM certificate file, or set it to \"\".") from exc
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.Client(headers=headers, verify=verify, trust_env=False, follow_redirects=False,
+                        timeout=httpx.Timeout(settings.timeout_s, connect=CONNECT_S))
+
+
+class OpenAIChat:
+    def __init__(self, client: httpx.Client, settings: LlmSettings, url: str, model: str, tokenizer: str | None):
+        """Cheap: a client and what ``load`` found out (the model's name, the server's tokenizer route)."""
+        self._client, self._settings, self.url, self.model = client, settings, url, model
+        self.tokenizer = tokenizer  # "/tokenize", "/extras/tokenize", or None: estimated
+        self._tokenizer_ok = tokenizer is not None
+        self._counts: dict[str, int] = {}
+        self._format = 0  # the first of FORMATS not refused yet
+        self._active: OpenAIStream | None = None
+
+    @classmethod
+    def load(cls, settings: LlmSettings) -> OpenAIChat:
+        """Check the settings and that the server answers (so a wrong URL is said at start, not mid-sentence)."""
+        url = check_url(settings.url)
+        client = _client(settings, api_key(settings))
+        try:
+            response = client.get(f"{url}/models")
+        except httpx.HTTPError as exc:
+            client.close()
+            raise problem(exc, url) from exc
+        if response.status_code != 200:
+            client.close()
+            raise status_problem(response.status_code, _error_text(response.text), url, settings)
+        model = settings.model or _first_model(response)
+        return cls(client, settings, url, model, _find_tokenizer(client, url, model))
+
+    def describe(self) -> str:
+        counted = f"tokens counted by its {self.tokenizer}" if self.tokenizer else "tokens estimated (no tokenizer there)"
+        return f"{self.model or 'its default model'} at {self.url} answers; {counted}"
+
+    def count_tokens(self, text: str) -> int:
+        if text in self._counts:
+            return self._counts[text]
+        if not self._tokenizer_ok or self.tokenizer is None:
+            return estimate_tokens(text)
+        try:
+            count = _tokenize(self._client, _root(self.url) + self.tokenizer, self.model, text)
+        except (httpx.HTTPError, ValueError):
+            self._tokenizer_ok = False  # estimated until a reply gets through again: no wait per message
+            return estimate_tokens(text)
+        if len(self._counts) >= TOKEN_CACHE:
+            self._counts.clear()
+        self._counts[text] = count
+        return count
+
+    def prefill(self, messages: Sequence[Message]) -> None:
+        """Nothing to do: the server's prompt cache already holds the conversation (see the module's notes)."""
+
+    def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> OpenAIStream:
+        if self._active is not None:
+            self._active.close()
+        self._active = OpenAIStream(self, self._payload(messages, max_tokens or self._settings.max_reply_tokens,
+                                                        self._settings.temperature))
+        return self._active
+
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
+        """JSON under the schema where the server can constrain it, checked against it here either way."""
+        while True:
+            response_format = json.loads(json.dumps(FORMATS[self._format]).replace('"SCHEMA"', json.dumps(schema)))
+            payload = self._payload(messages, max_tokens, 0.0, response_format=response_format)
+            try:
+                text = "".join(OpenAIStream(self, payload))
+                break
+            except ServerProblem as exc:
+                if exc.status not in (400, 422, 500) or self._format == len(FORMATS) - 1:
+                    raise
+                self._format += 1  # this server does not take that form: the next one
+        try:
+            notes = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SamanthaError(f"The server's notes were not JSON ({exc}); they were cut off or the model "
+                                "ignored the format. Nothing of them was stored; the conversation itself is kept.") from exc
+        if (wrong := mismatch(notes, schema)) is not None:
+            raise SamanthaError(f"The server's notes did not follow the format ({wrong}). Nothing of them was stored; "
+                                "the conversation itself is kept.")
+        return notes
+
+    def reached(self) -> None:
+        """A reply got through: the server's tokenizer is worth asking again."""
+        self._tokenizer_ok = self.tokenizer is not None
+
+    def _payload(self, messages: Sequence[Message], max_tokens: int, temperature: float, **extra: Any) -> dict:
+        payload: dict[str, Any] = {"messages": [{"role": m.role, "content": m.content} for m in messages],
+                                   "stream": True, "max_tokens": max_tokens, "temperature": temperature, **extra}
+        if self.model:
+            payload["model"] = self.model
+        if self._settings.seed >= 0:
+            payload["seed"] = self._settings.seed
+        return payload
+
+
+class OpenAIStream:
+    """One reply in progress, as server-sent events: iterate for text deltas; ``cancel()`` from any thread.
+
+    The HTTP exchange runs on a thread of its own that hands the deltas over a queue, so a
+    cancel wakes the reader at once even while the server has not answered at all (a reader
+    blocked inside the HTTP call could not be woken); that thread hangs up as soon as it can."""
+
+    def __init__(self, model: OpenAIChat, payload: dict):
+        self._model, self._payload = model, payload
+        self._cancelled = threading.Event()
+        self._response: httpx.Response | None = None
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._deltas = self._generate()
+
+    def __iter__(self) -> Iterator[str]:
+        return self._deltas
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Hang up: the reader wakes now, and the server sees the client gone and stops."""
+        self._cancelled.set()
+        self._queue.put(_END)
+        response = self._response
+        stream = response.extensions.get("network_stream") if response is not None else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed: nothing left to stop
+
+    def close(self) -> None:
+        self.cancel()
+        try:
+            self._deltas.close()
+        except ValueError:
+            pass  # being read on another thread right now: the cancel wakes it
+
+    def _generate(self) -> Generator[str, None, None]:
+        if self.cancelled:
+            return
+        threading.Thread(target=self._pump, name="chat-server", daemon=True).start()
+        try:
+            while (item := self._queue.get()) is not _END and not self.cancelled:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            self.cancel()  # a reader that stopped early: the exchange ends too
+
+    def _pump(self) -> None:
+        try:
+            for delta in self._exchange():
+                self._queue.put(delta)
+        except Exception as exc:  # raised on the reader's thread
+            self._queue.put(exc)
+        finally:
+            self._queue.put(_END)
+
+    def _exchange(self) -> Iterator[str]:
+        model, url = self._model, self._model.url
+        try:
+            with model._client.stream("POST", f"{url}/chat/completions", json=self._payload) as response:
+                self._response = response
+                if self.cancelled:
+                    return
+                if response.status_code != 200:
+                    raise status_problem(response.status_code, _error_text(response.read().decode("utf-8", "replace")),
+                                         url, model._settings)
+                yield from _deltas(response, url, self._cancelled)
+                model.reached()
+        except httpx.HTTPError as exc:
+            if not self.cancelled:
+                raise problem(exc, url, mid_reply=self._response is not None) from exc
+        finally:
+            self._response = None
+
+
+def _deltas(response: httpx.Response, url: str, cancelled: threading.Event) -> Iterator[str]:
+    """The text in each event; an answer that is not an event stream is read whole (a server that does not stream)."""
+    if "text/event-stream" not in response.headers.get("content-type", ""):
+        yield _content(_parse(response.read().decode("utf-8", "replace"), url), "message", url)
+        return
+    finished = False
+    for line in response.iter_lines():
+        if cancelled.is_set():
+            return
+        if not line.startswith("data:"):
+            continue  # comments, event names, keep-alives, blank separators
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        event = _parse(data, url)
+        finished = finished or bool((event.get("choices") or [{}])[0].get("finish_reason"))
+        if delta := _content(event, "delta", url):
+            yield delta
+    if not finished and not cancelled.is_set():
+        raise ServerProblem(f"The chat server at {url} stopped in the middle of her reply (the stream ended unfinished). "
+                            "What she had said is kept; the next turn tries again.", transient=True)
+
+
+def _parse(data: str, url: str) -> dict:
+    try:
+        event = json.loads(data)
+    except json.JSONDecodeError:
+        event = None
+    if not isinstance(event, dict):
+        raise _not_chat(data, url)
+    if "error" in event:
+        raise ServerProblem(f"The chat server at {url} failed mid-reply: {_error_text(json.dumps(event))}. "
+                            "What she had said is kept; the next turn tries again.", transient=True)
+    return event
+
+
+def _content(event: dict, key: str, url: str) -> str:
+    try:
+        return (event["choices"][0][key] if event["choices"] else {}).get("content") or ""
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise _not_chat(json.dumps(event), url) from None
+
+
+def _not_chat(data: str, url: str) -> ServerProblem:
+    return ServerProblem(f"The server at {url} does not answer like an OpenAI-compatible chat server (it sent "
+                         f"{data[:80]!r}). Check [llm] url (--llm-url): it should be the API base, usually ending in /v1.")
+
+
+def problem(exc: httpx.HTTPError, url: str, mid_reply: bool = False) -> ServerProblem:
+    """One paragraph for a connection that failed: which URL, what happened, what to do."""
+    if isinstance(exc, httpx.ConnectError):
+        cause = str(exc) or type(exc).__name__
+        return ServerProblem(f"Cannot reach the chat server at {url} ({cause}). Start the server, or fix [llm] url "
+                             "(--llm-url) in the config file; [llm] backend = \"local\" uses the model on this machine.",
+                             transient=True)
+    if isinstance(exc, httpx.TimeoutException):
+        return ServerProblem(f"The chat server at {url} did not answer in time ({type(exc).__name__}). It may be busy "
+                             "or loading the model; try again, or raise [llm] timeout_s in the config file.", SPOKEN_SLOW,
+                             transient=True)
+    where = "in the middle of her reply" if mid_reply else "before answering"
+    return ServerProblem(f"The connection to the chat server at {url} broke {where} ({exc or type(exc).__name__}). "
+                         "What she had said is kept; the next turn tries again.", transient=True)
+
+
+def status_problem(status: int, detail: str, url: str, settings: LlmSettings) -> ServerProblem:
+    """One paragraph for an HTTP error answer, naming the setting that fixes it."""
+    said = f"The chat server at {url} answered {status}"
+    if status in (401, 403):
+        key = (f"the environment variable {settings.api_key_env} ([llm] api_key_env)" if settings.api_key_env
+               else "[llm] api_key_env (the name of an environment variable holding the key; none is set)")
+        text = f"{said}: it does not accept the API key ({detail}). Check {key}."
+    elif status == 404:
+        text = (f"{said}: not found ({detail}). Check [llm] url (--llm-url), the API base that usually ends in /v1, "
+                f"and [llm] model ({settings.model or 'not set: the first the server lists'}).")
+    elif status == 429:
+        text = f"{said}: too many requests, or the account's quota is used up ({detail}). Wait a little and try again."
+    elif status in (400, 413):
+        text = (f"{said}: it refused the request ({detail}). If it speaks of the context, set [llm] context_tokens "
+                "no higher than the server's context size.")
+    else:
+        text = f"{said} ({detail}): the server failed; its own log says why. The next turn tries again."
+    return ServerProblem(text, SPOKEN_REFUSED if status in (401, 403, 404, 429) else "", status,
+                         transient=status == 429 or status >= 500)
+
+
+def _error_text(body: str) -> str:
+    """The server's own words for an error, short: OpenAI's {"error": {"message"}}, or the start of the body."""
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        return body.strip()[:200] or "no details"
+    error = data.get("error", data) if isinstance(data, dict) else data
+    message = error.get("message") or error.get("detail") if isinstance(error, dict) else error
+    return str(message or data).strip().splitlines()[0][:200]
+
+
+def _first_model(response: httpx.Response) -> str:
+    """The first model ``/models`` lists ('' if it lists none: the server picks)."""
+    try:
+        listed = response.json().get("data") or []
+        return str(listed[0].get("id") or "") if listed else ""
+    except (ValueError, AttributeError, TypeError):
+        return ""
+
+
+def _root(url: str) -> str:
+    """The server's root, where the tokenizers live: the API base without its /v1."""
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def _tokenize(client: httpx.Client, endpoint: str, model: str, text: str) -> int:
+    """Tokens of ``text`` by the server; one body fits all three (llama-server: content, vLLM: prompt, llama_cpp: input)."""
+    body = {"content": text, "prompt": text, "input": text, "add_special": False, "add_special_tokens": False}
+    if model:
+        body["model"] = model
+    response = client.post(endpoint, json=body, timeout=CONNECT_S)
+    response.raise_for_status()
+    tokens = response.json().get("tokens")
+    if not isinstance(tokens, list):
+        raise ValueError("no tokens in the answer")
+    return len(tokens)
+
+
+def _find_tokenizer(client: httpx.Client, url: str, model: str) -> str | None:
+    """Which tokenizer route the server has, if any (tried once, at load)."""
+    for route in ("/tokenize", "/extras/tokenize"):
+        try:
+            if _tokenize(client, _root(url) + route, model, "Hello there") > 0:
+                return route
+        except (httpx.HTTPError, ValueError, AttributeError):
+            continue
+    return None
+
+
+_TYPES: dict[str, Any] = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+                          "boolean": bool, "null": type(None)}
+
+
+def mismatch(value: Any, schema: dict, where: str = "the answer") -> str | None:
+    """What in ``value`` breaks ``schema`` (types, required keys, items: what notes use), or None."""
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if not any(isinstance(value, _TYPES[k]) and not (k in ("integer", "number") and isinstance(value, bool))
+                   for k in kinds):
+            return f"{where} is not {' or '.join(kinds)}"
+    if isinstance(value, dict):
+        if missing := [k for k in schema.get("required", []) if k not in value]:
+            return f"{where} lacks {', '.join(missing)}"
+        for key, sub in schema.get("properties", {}).items():
+            if key in value and (wrong := mismatch(value[key], sub, key)):
+                return wrong
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            if wrong := mismatch(item, schema["items"], f"an item of {where}"):
+                return wrong
+    return None
