@@ -3,19 +3,22 @@
 The output is JSON constrained by a grammar made from ``SCHEMA``, so even a small model
 cannot break the format. Facts are short sentences about the user (people in their life,
 preferences, plans, what happened); one that contradicts a known fact names its id and
-replaces it, and one already known is merged by ``Memory.remember``. Notes are taken at
-the start of the next conversation for any conversation not yet read (so leaving is instant
-and a crash loses nothing); mid-conversation, every ``[memory] learn_every_turns`` turns of
-a keyboard chat, and in the voice loop when she falls asleep after a long quiet (so notes
-never hold up a spoken reply).
+replaces it, and one already known is merged by ``Memory.remember``. Notes are taken after
+a conversation, for any conversation not yet read: in the background when the next one starts
+(``runtime/note_taker.py``: her greeting never waits, and notes give the model up to every reply,
+``give_way``), every ``[memory] learn_every_turns`` turns of a keyboard chat, and in the voice loop
+when she falls asleep after a long quiet. A conversation is marked read only once its notes are
+stored, so a pass abandoned for a reply (``GaveWay``), or cut short by leaving, is simply done
+again, and nothing is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from samantha.conversation.memory import Memory
-from samantha.engines.base import ChatModel, Message
+from samantha.engines.base import ChatModel, GaveWay, Message
 
 SCHEMA = {
     "type": "object",
@@ -45,8 +48,10 @@ class Notes:
     facts: list[int]  # ids of the facts added, merged or replaced
 
 
-def take_notes(model: ChatModel, memory: Memory, conversation: int, context_tokens: int, name: str = "Samantha") -> Notes:
-    """Read ``conversation`` (its newest messages that fit) and store a summary and facts."""
+def take_notes(model: ChatModel, memory: Memory, conversation: int, context_tokens: int, name: str = "Samantha",
+               give_way: Callable[[], bool] | None = None) -> Notes:
+    """Read ``conversation`` (its newest messages that fit) and store a summary and facts.
+    ``give_way``: stop (``GaveWay``, nothing stored) as soon as it says so."""
     known = {f.id: f.text for f in memory.facts()[:40]}
     head = INSTRUCTIONS.format(name=name) + "\n\nFacts you already know:\n" + (
         "\n".join(f"{i}: {text}" for i, text in known.items()) or "(none yet)")
@@ -64,7 +69,7 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
         return Notes("", [])
     transcript = "\n".join(reversed(lines))
     notes = model.complete_json([Message("system", head), Message("user", f"The conversation:\n{transcript}")],
-                                SCHEMA, room)
+                                SCHEMA, room, give_way=give_way)
     stored = []
     for fact in notes.get("facts") or []:
         text = str(fact.get("text") or "").strip() if isinstance(fact, dict) else ""
@@ -78,17 +83,30 @@ def take_notes(model: ChatModel, memory: Memory, conversation: int, context_toke
     return Notes(summary, stored)
 
 
+def unread(memory: Memory, most: int = 3) -> list[int]:
+    """Up to ``most`` earlier conversations not yet read, oldest first (the rest wait for next time)."""
+    return [c for c in memory.unlearned() if c != memory.conversation][:most]
+
+
+def read_earlier(model: ChatModel, memory: Memory, conversation: int, context_tokens: int, name: str = "Samantha",
+                 give_way: Callable[[], bool] | None = None) -> str | None:
+    """Notes from an earlier conversation; what went wrong, if anything. A conversation whose notes
+    fail is marked read, so it can never stop her from starting; its messages stay stored. Giving
+    way is not failing: ``GaveWay`` goes up, and the conversation stays unread."""
+    try:
+        take_notes(model, memory, conversation, context_tokens, name, give_way)
+        return None
+    except GaveWay:
+        raise
+    except Exception as exc:
+        memory.learned(conversation)
+        return f"conversation {conversation}: {exc}"
+
+
 def catch_up(model: ChatModel, memory: Memory, context_tokens: int, name: str = "Samantha",
              most: int = 3) -> tuple[int, list[str]]:
-    """Take notes from up to ``most`` earlier conversations not yet read, oldest first (the rest
-    next time). Returns how many were read, and what went wrong: a conversation whose notes
-    fail is marked read, so it can never stop her from starting; its messages stay stored."""
-    pending = [c for c in memory.unlearned() if c != memory.conversation][:most]
-    problems = []
-    for conversation in pending:
-        try:
-            take_notes(model, memory, conversation, context_tokens, name)
-        except Exception as exc:
-            problems.append(f"conversation {conversation}: {exc}")
-            memory.learned(conversation)
+    """Take notes from up to ``most`` earlier conversations not yet read, oldest first. Returns
+    how many were read, and what went wrong (see ``read_earlier``)."""
+    pending = unread(memory, most)
+    problems = [p for c in pending if (p := read_earlier(model, memory, c, context_tokens, name)) is not None]
     return len(pending) - len(problems), problems
