@@ -15,6 +15,7 @@ import os
 import random
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ class LlamaChatModel:
         if not self._lock.acquire(timeout=LOCK_WAIT_S):  # quietly: a prefill need not stop for notes
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
-            text = self._json_under_lock(messages, schema, max_tokens, stop)
+            with self._one_thread():
+                text = self._json_under_lock(messages, schema, max_tokens, stop)
         finally:
             self._lock.release()
         try:
@@ -121,6 +123,20 @@ class LlamaChatModel:
         except ValueError as exc:
             raise SamanthaError(f"The notes to take no longer fit the model's context ({exc}).") from exc
         return "".join(parts)
+
+    @contextmanager
+    def _one_thread(self) -> Iterator[None]:
+        """Background work on one thread: on two cores that leaves one to her ears and voice, so a
+        turn that starts while the notes give way is not slowed (the notes take longer; nobody waits)."""
+        context = getattr(self._llama, "_ctx", None)
+        if context is None or not hasattr(context, "set_n_threads"):
+            yield
+            return
+        context.set_n_threads(1, 1)
+        try:
+            yield
+        finally:
+            context.set_n_threads(self._llama.n_threads, self._llama.n_threads_batch)
 
     def _take_lock(self) -> bool:
         self._wanted.set()  # a prefill or notes holding it let go within a batch or a token

@@ -77,7 +77,7 @@ class NoteTaker:
             self._closed = True
             self._changed.notify_all()
         if self._thread.ident is not None:
-            self._thread.join(timeout=0.5)
+            self._thread.join(timeout=0.2)  # a daemon: what it has not stored is redone next time
 
     def _give_way(self) -> bool:
         return self._busy or self._closed
