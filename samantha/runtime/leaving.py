@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 GRACE_S = 1.0  # from the signal to the hard exit, if winding up stalls
+NUDGE_S = 0.1  # a signal Python's handler has not seen by then is handed to the main thread
 BACKSTOP_S = 3.0  # the kernel ends the process (SIGALRM) if even the guard cannot
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -44,6 +45,7 @@ class _State:
         self.signalled: int | None = None  # the first signal that asked to leave
         self.local = 0  # inside a keyboard reply: Ctrl+C stops only the reply
         self.arrived = self.handled = 0  # signals the guard saw, and that Python's handler ran for
+        self.nudged, self.nudged_for = 0, False  # signals sent on to the main thread (see _nudge)
         self.restorers: list[Callable[[], None]] = []  # run before a hard exit (the terminal's echo)
 
 
@@ -96,20 +98,41 @@ def _guard(fd: int) -> None:
     """Wake at each signal; GRACE_S later, if it meant leaving and the process is still here, end it."""
     deadline, last = None, 0
     while True:
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        timeout = None if deadline is None else max(0.0, min(deadline, _nudge_at(deadline)) - time.monotonic())
         if not select.select([fd], [], [], timeout)[0]:
-            if _leaving(last):
+            if deadline is not None and time.monotonic() < deadline:
+                _nudge(last)
+            elif _leaving(last):
                 _hard_exit(last)
-            deadline = None  # it only stopped a keyboard reply
+            else:
+                deadline = None  # it only stopped a keyboard reply
             continue
         data = os.read(fd, 64)
         if not data:
             return
         for signum in (s for s in data if s in SIGNALS):
+            if _state.nudged:  # our own nudge, not the user's second signal
+                _state.nudged -= 1
+                continue
             _state.arrived += 1
             if deadline is not None and _leaving(signum):
                 _hard_exit(signum)  # a second one: at once
             deadline, last = time.monotonic() + GRACE_S, signum
+            _state.nudged_for = False
+
+
+def _nudge_at(deadline: float) -> float:
+    """When to hand the signal to the main thread, if Python's handler has not run by then."""
+    return deadline - GRACE_S + NUDGE_S if _state.handled < _state.arrived and not _state.nudged_for else deadline
+
+
+def _nudge(signum: int) -> None:
+    """The kernel gave the signal to another thread, so the main thread sleeps on in a blocking
+    read (``input()``) and Python's handler never runs: send it to the main thread itself, once."""
+    _state.nudged_for = True
+    if _state.handled < _state.arrived and threading.main_thread().ident is not None:
+        _state.nudged += 1
+        signal.pthread_kill(threading.main_thread().ident, signum)  # type: ignore[arg-type]
 
 
 def _leaving(signum: int) -> bool:
