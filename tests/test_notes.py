@@ -44,7 +44,7 @@ class Scripted:
     def count_tokens(self, text):
         return self.real.count_tokens(text)
 
-    def complete_json(self, messages, schema, max_tokens=512):
+    def complete_json(self, messages, schema, max_tokens=512, give_way=None):
         self.seen.append(messages)
         return self.notes
 
@@ -120,7 +120,7 @@ def test_the_memory_evaluation_runs_its_dozen_conversations(cli_env):
 
 
 class Failing(Scripted):
-    def complete_json(self, messages, schema, max_tokens=512):
+    def complete_json(self, messages, schema, max_tokens=512, give_way=None):
         raise RuntimeError("the model fell over")
 
 

@@ -130,6 +130,20 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl+C and SIGTERM end it within about a second (runtime/leaving.py)."""
+    from samantha.runtime import leaving
+
+    with leaving.watched():
+        try:
+            code = _run(argv)
+        except SystemExit as exc:  # SIGTERM (or argparse's own exit)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        except KeyboardInterrupt:  # before the command began
+            code = 130
+        return leaving.finish(code)
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     if not debug:

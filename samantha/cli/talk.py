@@ -5,17 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.markup import escape
+
 from samantha import config
 from samantha.cli.console import console
 from samantha.config import Settings
 from samantha.errors import SamanthaError
+from samantha.runtime import leaving
 from samantha.runtime.voice_out import open_voice
+
+LEAVING_PATIENCE_S = 0.2  # each worker's time to wind up when she is left: a reply or a word in the making
 
 
 def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> int:
-    """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first."""
+    """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first.
+    She greets at once: notes from earlier conversations are taken behind the conversation
+    (runtime/note_taker.py), and what they report is shown before the next prompt."""
+    from samantha.cli import keyboard
     from samantha.conversation import companion
     from samantha.engines import load_chat_model
+    from samantha.runtime.note_taker import NoteTaker
     from samantha.runtime.reminding import ChatReminders
     from samantha.runtime.voice_out import reply_aloud
 
@@ -28,33 +37,43 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     voice = None if getattr(args, "no_audio", False) else open_voice(settings)
     conversation = companion.conversation(model, settings, memory)
     reminders = None
+    notes = NoteTaker(conversation)
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
             return 0
+        notes.start()
         _greet(conversation, settings, voice, setup)
         reminders = ChatReminders(conversation, voice).start()  # due ones printed between replies
+        keyboard.line_editor()
         while True:
+            _show(notes.news())
             try:
                 line = input("you › ").strip()
-            except (EOFError, KeyboardInterrupt):
+                if line and _typed_turn(conversation, settings, args, voice, line, setup, notes):
+                    return 0
+            except (EOFError, KeyboardInterrupt):  # Ctrl+D, or Ctrl+C while she is not replying
                 console.print()
-                return 0
-            if line and _typed_turn(conversation, settings, args, voice, line, setup):
-                return 0
+                return leaving.exit_code(ctrl_c=0)
     finally:
         if reminders is not None:
             reminders.close()
+        notes.close()
         memory.close()
         if voice:
             voice.close()
+
+
+def _show(news: list[str]) -> None:
+    """What the notes had to say: problems in yellow, the rest dim."""
+    for line in news:
+        console.print(f"[yellow]{line}[/]" if line.startswith("Could not") else f"[dim]{line}[/]")
 
 
 def _greet(conversation, settings: Settings, voice, setup: bool) -> None:
     """Her opening if this is the first meeting (never in scripted use), else how to talk to her."""
     from samantha.conversation import companion
 
-    companion.catch_up(conversation)
     opening = companion.first_meeting(conversation, settings, voice, force=setup) \
         if setup or sys.stdin.isatty() else None  # scripted use never meets her first
     if opening is None:
@@ -67,26 +86,35 @@ def _greet(conversation, settings: Settings, voice, setup: bool) -> None:
             voice.say(opening)
 
 
-def _typed_turn(conversation, settings: Settings, args: argparse.Namespace, voice, line: str, setup: bool) -> bool:
-    """Her reply to one typed line; Ctrl+C stops only the reply. True once ``setup``'s meeting is over."""
+def _typed_turn(conversation, settings: Settings, args: argparse.Namespace, voice, line: str, setup: bool,
+                notes) -> bool:
+    """Her reply to one typed line; Ctrl+C stops only the reply. True once ``setup``'s meeting is over.
+    Notes wait meanwhile; those due in a long chat are taken after it, behind the conversation."""
+    from samantha.cli import keyboard
     from samantha.conversation import companion
     from samantha.runtime.voice_out import reply_aloud
 
-    sys.stdout.write(f"{conversation.name.lower()} › ")
+    notes.busy(True)
     try:
-        reply_aloud(conversation, voice, line)
-        companion.after_meeting(conversation, settings, args, voice)
-        if setup and conversation.onboarding is None:  # the meeting is over
-            return True
-        if conversation.notes_due(settings.memory.learn_every_turns):
-            conversation.take_notes()
+        with leaving.reply_only():
+            with keyboard.answering(conversation.name.lower()) as first:
+                reply_aloud(conversation, voice, line, first=first)
+            companion.after_meeting(conversation, settings, args, voice)
+            if setup and conversation.onboarding is None:  # the meeting is over
+                return True
+            if conversation.notes_due(settings.memory.learn_every_turns):
+                notes.take_current()
     except KeyboardInterrupt:
         conversation.cancel()
         if voice:
             voice.stop()
+        if leaving.signalled():  # it came just after her reply: it means leave
+            raise
         console.print("\n[dim](stopped)[/]")
     except SamanthaError as exc:
-        console.print(f"\n[red]{exc}[/]")
+        console.print(f"\n[red]{escape(str(exc))}[/]")
+    finally:
+        notes.busy(False)
     return False
 
 
@@ -98,7 +126,9 @@ def setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def voice(args: argparse.Namespace, settings: Settings) -> int:
-    """The hands-free conversation, until Ctrl+C."""
+    """The hands-free conversation, until Ctrl+C (or SIGTERM): the signal only sets the loop's stop
+    flag (runtime/leaving.py), the loop winds up at its next pass, and the workers get a moment
+    each, not more: leaving takes well under a second, and nothing said is lost. Exit 0 (143 on SIGTERM)."""
     import threading
 
     from samantha.audio.microphone import Microphone
@@ -118,19 +148,20 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
     conversation = companion.conversation(model, settings, memory)
     settings = config.override(settings, "turns", wake_name=settings.turns.wake_name or conversation.name)
     try:
-        companion.catch_up(conversation)
         speaker = Speaker.open(settings.audio.output_device)
         microphone = Microphone.open(settings.audio.input_device)
         session = Session(settings, transcriber, conversation, synthesizer, speaker, display, judge)
         _say_where(display, session, microphone, speaker)
         talk_key = PushToTalk(settings.ptt.key, settings.ptt.toggle, session.press)
         _start_listening(display, talk_key, conversation, settings, session)
-        session.run(microphone, threading.Event())
-    except KeyboardInterrupt:
+        with leaving.stop_on(threading.Event()) as stop:
+            session.run(microphone, stop)
+        display.note("bye")
+    except KeyboardInterrupt:  # before she was listening
         display.note("bye")
     finally:
-        _close(talk_key, microphone, session, speaker, memory)
-    return 0
+        _close(talk_key, microphone, session, speaker, memory, patience=LEAVING_PATIENCE_S)
+    return leaving.exit_code(ctrl_c=0)
 
 
 def _say_where(display, session, microphone, speaker) -> None:
@@ -154,14 +185,14 @@ def _start_listening(display, talk_key, conversation, settings: Settings, sessio
         session.say_first(opening)
 
 
-def _close(talk_key, microphone, session, speaker, memory) -> None:
+def _close(talk_key, microphone, session, speaker, memory, patience: float) -> None:
     """Whatever was opened, whichever step failed; the session closes the speaker it was given."""
     if talk_key is not None:
         talk_key.stop()
     if microphone is not None:
         microphone.close()
     if session is not None:
-        session.close()  # closes the speaker too
+        session.close(patience)  # closes the speaker too
     elif speaker is not None:
         speaker.close()
     memory.close()

@@ -48,16 +48,6 @@ def skills(memory: Memory):
     return Skills(ReminderBook(memory.db, writable=not memory.incognito))
 
 
-def catch_up(conversation) -> None:
-    """Take notes from earlier conversations not read yet, saying so."""
-    with console.status("remembering our last conversation…"):
-        read, problems = conversation.catch_up()
-    if read:
-        console.print(f"[dim](took notes from {read} earlier conversation{'s' if read > 1 else ''})[/]")
-    for problem in problems:
-        console.print(f"[yellow]Could not take notes from {problem}; its messages are kept.[/]")
-
-
 def installed_voices(settings: Settings) -> list[str]:
     """Catalog voices that are downloaded, the configured one first."""
     here = [e.name for e in store.load_catalog().values() if e.engine == "voice"

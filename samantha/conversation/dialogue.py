@@ -84,14 +84,6 @@ class Conversation:
                                    if memory else self.persona.system_prompt())
         return self._system
 
-    def catch_up(self) -> tuple[int, list[str]]:
-        """Take notes from earlier conversations not yet read (before the first prompt); see learn.catch_up."""
-        from samantha.conversation.notes import catch_up
-
-        if not self.memory or self.memory.incognito:
-            return 0, []
-        return catch_up(self.model, self.memory, self.settings.context_tokens, self.name)
-
     def can_prepare(self, user_text: str) -> bool:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""

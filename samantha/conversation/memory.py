@@ -155,7 +155,6 @@ class Memory:
         self.keep_going = keep_going
         self.conversation: int | None = None  # the conversation being recorded
         self.failure: Cause | None = None  # why it stopped saving (then it goes on in RAM)
-        self.forgets = 0  # times something was forgotten: notes begun before one are not kept
         self._file = None if incognito else _identity(path)
         self._given_up: list[sqlite3.Connection] = []  # the file's connection after a failure, closed at close()
 
@@ -302,6 +301,14 @@ class Memory:
         self._forgetting(clear, vacuum=True)
         self.conversation = None  # the next message begins a new one
 
+    @property
+    def forgets(self) -> int:
+        """How often anything was forgotten from this file, by any connection (counted in the
+        file's header, ``user_version``): notes read meanwhile, on another connection too (the
+        note taker's), may hold what was forgotten, and are not kept."""
+        rows = self._rows("PRAGMA user_version")
+        return int(rows[0][0]) if rows else 0
+
     # --- the whole memory ---
     def export(self) -> dict:
         conversations = [{"id": cid, "started": started, "summary": summary, "messages": [
@@ -373,6 +380,7 @@ class Memory:
             try:
                 result = work(db)
                 db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")  # drops the forgotten tokens
+                db.execute(f"PRAGMA user_version = {int(db.execute('PRAGMA user_version').fetchone()[0]) + 1}")
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -382,7 +390,6 @@ class Memory:
             if (found := cause(exc)) is None:
                 raise
             raise StorageError(self.path, found, exc) from exc
-        self.forgets += 1
         self._scrub(vacuum)
         return result
 

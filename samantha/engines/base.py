@@ -7,7 +7,7 @@ session only ever sees these types, so a new backend is a new file plus one line
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,6 +36,11 @@ class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
     interrupted: bool = False  # an assistant reply cut short: ``content`` is what was heard
+
+
+class GaveWay(Exception):
+    """Background work on the chat model (notes) stopped because a reply or a turn needed the
+    machine: nothing of it was kept, and it can simply be done again later."""
 
 
 class Transcriber(Protocol):
@@ -71,8 +76,10 @@ class ChatModel(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
-        """A reply constrained to JSON matching ``schema`` (a grammar, so a small model cannot break it)."""
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512,
+                      give_way: Callable[[], bool] | None = None) -> dict:
+        """A reply constrained to JSON matching ``schema`` (a grammar, so a small model cannot break it).
+        Work in the background: raises ``GaveWay`` soon after a reply wants the model or ``give_way()``."""
 
 
 class Synthesizer(Protocol):

@@ -14,12 +14,13 @@ from __future__ import annotations
 import os
 import random
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from samantha.config import LlmSettings
-from samantha.engines.base import Message
+from samantha.engines.base import GaveWay, Message
 from samantha.errors import SamanthaError, model_problem
 
 LARGE_CONTEXT = 16384  # tokens: above this a failed load is more likely the context's memory than the file
@@ -82,28 +83,63 @@ class LlamaChatModel:
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
-    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
-        """One reply under a grammar made from the JSON ``schema``, parsed."""
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512,
+                      give_way: Callable[[], bool] | None = None) -> dict:
+        """One reply under a grammar made from the JSON ``schema``, parsed. It is background work
+        (notes): it reads its prompt in small batches and writes token by token, and gives the
+        model up (``GaveWay``) as soon as a reply wants it or ``give_way()`` says so."""
         import json
 
-        if not self._take_lock():
+        stop = lambda: self._wanted.is_set() or bool(give_way and give_way())
+        if not self._lock.acquire(timeout=LOCK_WAIT_S):  # quietly: a prefill need not stop for notes
             raise SamanthaError("The chat model is still busy with an earlier reply that did not stop.")
         try:
-            out: Any = self._llama.create_chat_completion(
-                messages=_as_dicts(messages), max_tokens=max_tokens,
-                temperature=0.0, response_format={"type": "json_object", "schema": schema})
-        except ValueError as exc:
-            raise SamanthaError(f"The notes to take no longer fit the model's context ({exc}).") from exc
+            with self._one_thread():
+                text = self._json_under_lock(messages, schema, max_tokens, stop)
         finally:
             self._lock.release()
-        text = out["choices"][0]["message"]["content"] or ""
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:  # only if max_tokens cut it short
             raise SamanthaError(f"The model's notes were cut off before the JSON ended ({exc}).") from exc
 
+    def _json_under_lock(self, messages: Sequence[Message], schema: dict, max_tokens: int,
+                         stop: Callable[[], bool]) -> str:
+        prompt = self._formatted(messages).prompt
+        if not self._read_ahead(self._llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), stop):
+            raise GaveWay("a reply wanted the model while the notes' prompt was read")
+        parts: list[str] = []
+        try:
+            chunks: Any = self._llama.create_chat_completion(
+                messages=_as_dicts(messages), max_tokens=max_tokens, stream=True,
+                temperature=0.0, response_format={"type": "json_object", "schema": schema})
+            try:
+                for chunk in chunks:
+                    if stop():
+                        raise GaveWay("a reply wanted the model while notes were written")
+                    parts.append(chunk["choices"][0]["delta"].get("content") or "")
+            finally:
+                chunks.close()
+        except ValueError as exc:
+            raise SamanthaError(f"The notes to take no longer fit the model's context ({exc}).") from exc
+        return "".join(parts)
+
+    @contextmanager
+    def _one_thread(self) -> Iterator[None]:
+        """Background work on one thread: on two cores that leaves one to her ears and voice, so a
+        turn that starts while the notes give way is not slowed (the notes take longer; nobody waits)."""
+        context = getattr(self._llama, "_ctx", None)
+        if context is None or not hasattr(context, "set_n_threads"):
+            yield
+            return
+        context.set_n_threads(1, 1)
+        try:
+            yield
+        finally:
+            context.set_n_threads(self._llama.n_threads, self._llama.n_threads_batch)
+
     def _take_lock(self) -> bool:
-        self._wanted.set()  # a prefill holding it lets go within a batch
+        self._wanted.set()  # a prefill or notes holding it let go within a batch or a token
         try:
             return self._lock.acquire(timeout=LOCK_WAIT_S)
         finally:
@@ -117,21 +153,27 @@ class LlamaChatModel:
             return  # busy replying: that reply's own cache is as good
         try:
             tokens = self._llama.tokenize(self._next_turn_opening(messages).encode("utf-8"), special=True)
+            self._read_ahead(tokens, self._wanted.is_set)
+        finally:
+            self._lock.release()
+
+    def _read_ahead(self, tokens: list[int], stop: Callable[[], bool]) -> bool:
+        """Read ``tokens`` into the KV cache, keeping what it already holds of them, a batch at a
+        time; False if ``stop()`` came first. Too long, or refused: left to the reply to find out."""
+        try:
             cached = self._llama.input_ids[: self._llama.n_tokens].tolist()
             common = next((i for i, (a, b) in enumerate(zip(cached, tokens)) if a != b), min(len(cached), len(tokens)))
             self._llama.n_tokens = common
             for start in range(common, len(tokens), PREFILL_BATCH):
-                if self._wanted.is_set():
-                    break
+                if stop():
+                    return False
                 self._llama.eval(tokens[start : start + PREFILL_BATCH])
         except (ValueError, RuntimeError):
-            pass  # too long for the context, or the model refused: the reply reads it all then
-        finally:
-            self._lock.release()
+            pass
+        return not stop()
 
-    def _next_turn_opening(self, messages: Sequence[Message]) -> str:
-        """The prompt text the next reply will start with: the chat template applied to
-        ``messages`` and a user turn, cut where the user's words would begin."""
+    def _formatted(self, messages: Sequence[Message]) -> Any:
+        """The chat template applied to ``messages``, ending where her reply begins."""
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         if self._formatter is None:
@@ -139,8 +181,13 @@ class LlamaChatModel:
             self._formatter = Jinja2ChatFormatter(self._llama.metadata["tokenizer.chat_template"],
                                                   eos_token=special(self._llama.token_eos()),
                                                   bos_token=special(self._llama.token_bos()))
+        return self._formatter(messages=_as_dicts(messages))
+
+    def _next_turn_opening(self, messages: Sequence[Message]) -> str:
+        """The prompt text the next reply will start with: the chat template applied to
+        ``messages`` and a user turn, cut where the user's words would begin."""
         words = "\ue000"  # a private-use character no message contains
-        text = self._formatter(messages=_as_dicts([*messages, Message("user", words)])).prompt
+        text = self._formatted([*messages, Message("user", words)]).prompt
         return text[: text.index(words)]
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> LlamaStream:

@@ -35,14 +35,14 @@ import os
 import queue
 import socket
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from samantha.config import LlmSettings
-from samantha.engines.base import Message
+from samantha.engines.base import GaveWay, Message
 from samantha.errors import SamanthaError
 
 CONNECT_S = 5.0  # a server on the desk or the LAN answers a connection in milliseconds
@@ -167,13 +167,15 @@ class OpenAIChat:
                                                         self._settings.temperature))
         return self._active
 
-    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512) -> dict:
-        """JSON under the schema where the server can constrain it, checked against it here either way."""
+    def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512,
+                      give_way: Callable[[], bool] | None = None) -> dict:
+        """JSON under the schema where the server can constrain it, checked against it here either way.
+        ``give_way``: a reply wants the server; the notes stop (``GaveWay``) and are taken again later."""
         while True:
             response_format = json.loads(json.dumps(FORMATS[self._format]).replace('"SCHEMA"', json.dumps(schema)))
             payload = self._payload(messages, max_tokens, 0.0, response_format=response_format)
             try:
-                text = "".join(OpenAIStream(self, payload))
+                text = _gathered(OpenAIStream(self, payload), give_way)
                 break
             except ServerProblem as exc:
                 if exc.status not in (400, 422, 500) or self._format == len(FORMATS) - 1:
@@ -441,3 +443,14 @@ def mismatch(value: Any, schema: dict, where: str = "the answer") -> str | None:
             if wrong := mismatch(item, schema["items"], f"an item of {where}"):
                 return wrong
     return None
+
+
+def _gathered(stream: OpenAIStream, give_way: Callable[[], bool] | None) -> str:
+    """The whole answer, unless ``give_way`` says stop first (then the server is told, by closing)."""
+    parts = []
+    for delta in stream:
+        if give_way is not None and give_way():
+            stream.cancel()
+            raise GaveWay("a reply wants the chat server")
+        parts.append(delta)
+    return "".join(parts)

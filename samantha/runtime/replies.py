@@ -64,8 +64,9 @@ class Replies:
         self.conversation.cancel()
         return heard
 
-    def close(self) -> None:
-        """A reply cut short by leaving keeps what was heard of it, as any interrupted reply does."""
+    def close(self, patience: float = 2.0) -> None:
+        """A reply cut short by leaving keeps what was heard of it, as any interrupted reply does
+        (if it winds up within ``patience`` seconds: a model deep in a prompt may not)."""
         self.drop_held()
         with self._cut:
             heard = self.voice.stop()
@@ -73,7 +74,7 @@ class Replies:
                 self._heard[self._voicing[1]] = heard
         self.conversation.cancel()
         if self.replying is not None and self.replying.ident is not None:
-            self.replying.join(timeout=2)
+            self.replying.join(timeout=patience)
 
     def first_audio(self, generation: int, item: Queued) -> None:
         current, turn = self._voicing

@@ -54,11 +54,13 @@ from samantha.core.messages import (
 from samantha.core.turns import State
 from samantha.engines.base import Synthesizer, Transcriber, TurnJudge
 from samantha.runtime.ear import Heard, hear
+from samantha.runtime.note_taker import NoteTaker
 from samantha.runtime.reminding import Reminding
 from samantha.runtime.replies import Replies
 from samantha.runtime.voice_out import VoiceOut
 
 SILENCE = np.zeros(FRAME, np.float32)
+IDLE = (State.LISTENING, State.SLEEPING)  # no turn under way: notes may use the model
 
 
 class Display(Protocol):
@@ -94,6 +96,7 @@ class Session:
         self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
         self._stt.start()
         self.reminding = Reminding(conversation.skills, self.inbox.put, lambda: self.now)  # reminders due
+        self.notes = NoteTaker(conversation).start()  # earlier conversations, read while she is idle
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
         """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
@@ -120,6 +123,8 @@ class Session:
                     self._take(item)
                 self._handle(Tick(self.clock()))
                 self.devices.check(quiet=self.machine.state in (State.LISTENING, State.SLEEPING))
+                for news in self.notes.news():
+                    self.display.note(news)
         finally:
             done.set()
             self.reminding.close()
@@ -202,12 +207,14 @@ class Session:
         self.display.assistant(text + "\n")
         self.voice.say(text)
 
-    def close(self) -> None:
-        """Stop speaking and thinking, and let the workers finish before the streams close."""
-        self.replies.close()
+    def close(self, patience: float = 2.0) -> None:
+        """Stop speaking, thinking and taking notes, and give the workers ``patience`` seconds
+        each to finish before the streams close (they are daemons: a short wait when leaving)."""
+        self.notes.close()
+        self.replies.close(patience)
         self._jobs.put(None)
-        self._stt.join(timeout=2)
-        self.voice.close()
+        self._stt.join(timeout=patience)
+        self.voice.close(patience)
 
     # --- the state machine's actions ---
     def _handle(self, message: Message) -> None:
@@ -215,6 +222,7 @@ class Session:
         for command in self.loop.handle(message):
             self._do(command)
         if self.machine.state is not before:
+            self.notes.busy(self.machine.state not in IDLE)
             self.display.status(self.machine.state)
 
     def _do(self, command: Command) -> None:
@@ -251,15 +259,9 @@ class Session:
                 wake = f"say \"{self.machine.s.wake_name}\"" if self.machine.hands_free else "press the talk key"
                 self.display.note(f"(resting; {wake} to wake me)")
                 if self.conversation.notes_pending():  # a long quiet: the time to take notes, unnoticed
-                    threading.Thread(target=self._take_notes, name="notes", daemon=True).start()
+                    self.notes.take_current()
 
     # --- workers ---
-    def _take_notes(self) -> None:
-        try:
-            self.conversation.take_notes()
-        except Exception as exc:  # they can wait for the next conversation
-            self.display.note(f"(could not take notes now: {exc})")
-
     def _transcribe_jobs(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:

@@ -104,10 +104,11 @@ class VoiceOut:
             self._first.notify_all()
         return heard
 
-    def close(self) -> None:
+    def close(self, patience: float = 5.0) -> None:
+        """Silence, then give the worker ``patience`` seconds to finish the piece it is making."""
         self.stop()
         self._pieces.put(None)
-        self._worker.join(timeout=5)
+        self._worker.join(timeout=patience)
         self._speaker.close()
 
     def _run(self) -> None:
@@ -133,14 +134,21 @@ class VoiceOut:
                 self._pieces.task_done()
 
 
-def reply_aloud(conversation: Conversation, voice: VoiceOut | None, text: str, out: TextIO = sys.stdout) -> None:
-    """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete."""
-    chunker = Chunker()
+def reply_aloud(conversation: Conversation, voice: VoiceOut | None, text: str, out: TextIO = sys.stdout,
+                first: Callable[[], None] | None = None) -> None:
+    """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete.
+    ``first`` runs once, just before her first words are written (keyboard chat puts her name there)."""
+    chunker, begun = Chunker(), first is None
     for delta in conversation.respond(text):
+        if not begun:
+            begun = True
+            first()  # type: ignore[misc]  # not None when not begun
         out.write(delta)
         out.flush()
         for piece in chunker.feed(delta) if voice else ():
             voice.say(piece)  # type: ignore[union-attr]  # only with a voice
+    if not begun:  # she said nothing at all
+        first()  # type: ignore[misc]
     out.write("\n")
     if voice:
         for piece in chunker.flush():

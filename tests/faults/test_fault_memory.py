@@ -32,7 +32,7 @@ class Parrot:
     def count_tokens(self, text):
         return self.real.count_tokens(text)
 
-    def complete_json(self, messages, schema, max_tokens=512):
+    def complete_json(self, messages, schema, max_tokens=512, give_way=None):
         transcript = messages[-1].content.split("\n")[1:]
         self.read.extend(transcript)
         return {"summary": " ".join(transcript)[:300],
@@ -81,18 +81,22 @@ def test_a_forgotten_topic_is_gone_from_every_file_and_the_export_and_is_never_l
 
 
 @pytest.mark.fault("kept")
-def test_notes_read_while_something_was_forgotten_are_not_kept(memory, chat_model):
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["same connection", "the note taker's own connection"])
+def test_notes_read_while_something_was_forgotten_are_not_kept(memory, chat_model, elsewhere):
     memory.begin()
     memory.add_message("user", "Zanzibarqux is my sister.")
+    reader = Memory.open(memory.path) if elsewhere else memory  # the note taker reads through its own
 
     class ForgetsWhileReading(Parrot):
-        def complete_json(self, messages, schema, max_tokens=512):
+        def complete_json(self, messages, schema, max_tokens=512, give_way=None):
             notes = super().complete_json(messages, schema, max_tokens)
             memory.forget_topic("Zanzibarqux")  # said in the voice loop while notes were being taken
             return notes
 
-    assert take_notes(ForgetsWhileReading(chat_model), memory, memory.conversation, 4096).facts == []
+    assert take_notes(ForgetsWhileReading(chat_model), reader, memory.conversation, 4096).facts == []
     assert memory.facts() == [] and memory.unlearned() == [memory.conversation]  # read again, as it now is
+    if elsewhere:
+        reader.close()
 
 
 FAULTS = {
