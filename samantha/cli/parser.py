@@ -85,10 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = add("reminders", parents=[_options()], help="list, add or cancel reminders, timers and alarms")
     reminders.add_argument("action", choices=["list", "add", "cancel"])
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
+    _add_letters(add)
     cfg = add("config", parents=[_options()], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
     return parser
+
+
+def _add_letters(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """``samantha letters``: the letters written with her, as files."""
+    letters = add("letters", parents=[_options()], help="the letters written with her: list, show, export, bind a book")
+    letters.add_argument("action", choices=["list", "show", "export", "book"])
+    letters.add_argument("arg", nargs="*", help="show, export: a letter (number, name or recipient); "
+                         "book: the letters to bind (default: favourites, else all), then OUT.pdf")
+    letters.add_argument("--to", choices=["md", "txt", "pdf"], default="md", help="with export: the format (default md)")
+    letters.add_argument("--out", type=Path, metavar="FILE", help="with export: the file to write (default: the letter's name)")
+    letters.add_argument("--title", default="Letters", help="with book: the title on its first page")
+    letters.add_argument("--force", action="store_true", help="with export or book: replace an existing file")
 
 
 def _add_bench(add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
