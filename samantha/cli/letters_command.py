@@ -24,7 +24,7 @@ def letters(args: argparse.Namespace, settings: Settings) -> int:
     from samantha.letters.files import LetterFiles
 
     files = LetterFiles()
-    words = list(args.arg or [])
+    words = list(getattr(args, "arg", None) or [])
     if args.action == "list":
         _list(files)
     elif args.action == "book":
@@ -86,7 +86,7 @@ def _book(files, words: list[str], title: str, force: bool) -> None:
 
     if not words or not words[-1].lower().endswith(".pdf"):
         raise SamanthaError("samantha letters book needs the PDF to write, last: e.g. `samantha letters book "
-                            "\"Letters.pdf\"`, or `samantha letters book 1 3 Letters.pdf` for chosen letters.")
+                            "--title \"Letters\" Letters.pdf`, or `samantha letters book 1 3 Letters.pdf` for chosen letters.")
     *chosen, out = words
     entries = [files.find(w) for w in chosen] if chosen else files.entries()
     readable = [e.letter for e in entries if e.letter is not None and not e.letter.draft.empty]

@@ -93,15 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_letters(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """``samantha letters``: the letters written with her, as files."""
+    """``samantha letters``: the letters written with her, as files (each action its own options)."""
     letters = add("letters", parents=[_options()], help="the letters written with her: list, show, export, bind a book")
-    letters.add_argument("action", choices=["list", "show", "export", "book"])
-    letters.add_argument("arg", nargs="*", help="show, export: a letter (number, name or recipient); "
-                         "book: the letters to bind (default: favourites, else all), then OUT.pdf")
-    letters.add_argument("--to", choices=["md", "txt", "pdf"], default="md", help="with export: the format (default md)")
-    letters.add_argument("--out", type=Path, metavar="FILE", help="with export: the file to write (default: the letter's name)")
-    letters.add_argument("--title", default="Letters", help="with book: the title on its first page")
-    letters.add_argument("--force", action="store_true", help="with export or book: replace an existing file")
+    actions = letters.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", parents=[_options()], help="every letter, numbered")
+    show = actions.add_parser("show", parents=[_options()], help="print one letter")
+    show.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
+    export = actions.add_parser("export", parents=[_options()], help="write one letter as md, txt or pdf")
+    export.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
+    export.add_argument("--to", choices=["md", "txt", "pdf"], default="md", help="the format (default md)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="the file to write (default: the letter's name)")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+    book = actions.add_parser("book", parents=[_options()], help="bind letters into one typeset PDF")
+    book.add_argument("arg", nargs="+", metavar="LETTER… OUT.pdf",
+                      help="the letters to bind (default: the favourites, else all), then the PDF to write")
+    book.add_argument("--title", default="Letters", help="the title on its first page")
+    book.add_argument("--force", action="store_true", help="replace an existing file")
 
 
 def _add_bench(add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

@@ -137,7 +137,7 @@ class LetterDesk:
         words = " ".join(letter.draft.body).split()
         gist = " ".join(words[:30]) + ("…" if len(words) > 30 else "")
         more = f" That's the latest of {len(found)}." if len(found) > 1 else ""
-        return f"On {when} you wrote to {letter.to}: {gist}{more}"
+        return f"{'Today' if when == 'today' else f'On {when}'} you wrote to {letter.to}: {gist}{more}"
 
     def close(self) -> None:
         self.path, self.letter, self._before, self._dictated = None, None, None, ""
@@ -308,7 +308,7 @@ def _who(text: str) -> str:
 
 
 def _yours(fact: str) -> str:
-    return re.sub(r"\bthe user's\b", "your", re.sub(r"\bthe user\b", "you", fact, flags=re.I), flags=re.I)
+    return re.sub(r"\bthe user\b", "you", re.sub(r"\bthe user's\b", "your", fact, flags=re.I), flags=re.I)
 
 
 def _day(when: date, today: date) -> str:

@@ -14,6 +14,14 @@ from dataclasses import dataclass, replace
 
 END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+")  # where one sentence ends and the next starts
 GREETING = re.compile(r"^((?:dear(?:est)?|hi|hello|hey|my dear(?:est)?)\s+[^,.!?]{1,40}?)\s*(?:[,:!.]\s*|$)", re.I)
+_COMMON_WORDS = """a an the and but or so because if when while then than that this these those there here it its
+we you he she they him her them us our your their my me what which who how why where after before as at by for from in
+into of on to with about again also always just maybe perhaps still even only really very not no yes all some any
+every each more most much many few one two three is was were be been are am will would could should can might must
+do did does have has had get got go went make made see saw say said think thought know knew want wanted like love
+miss hope feel felt now soon today tomorrow yesterday tonight since until though although once well too anyway
+especially hopefully probably"""
+COMMON = frozenset(_COMMON_WORDS.split())
 I_WORDS = {"i", "i'm", "i've", "i'll", "i'd", "i’m", "i’ve", "i’ll", "i’d"}
 
 
@@ -56,14 +64,17 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _carry_on(text: str, before: str) -> str:
-    """Whisper capitalises every turn: a turn that continues a sentence starts in lower case,
-    unless its first word is "I" or written with a capital elsewhere in the letter (a name)."""
+    """Whisper capitalises every turn: a turn that carries on a sentence starts in lower case when
+    its first word is a common one, or written in lower case elsewhere in the letter; any other
+    (a name: "Amy") keeps its capital, and so does "I"."""
     first = text.split(maxsplit=1)[0] if text.split() else ""
     word = first.strip(",.;:!?\"“”")
-    if not word or word.lower() in I_WORDS or not word[:1].isupper() or (len(word) > 1 and not word[1:].islower()):
+    if not word[:1].isupper() or word.lower() in I_WORDS or (len(word) > 1 and not word[1:].islower()):
         return text
-    named = re.search(rf"(?<![.!?…]\s)(?<!^)\b{re.escape(word)}\b", before)
-    return text if named else text[:1].lower() + text[1:]
+    lower = word.lower()
+    if lower in COMMON or re.search(rf"\b{re.escape(lower)}\b", before):
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def tidy(text: str) -> str:

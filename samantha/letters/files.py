@@ -149,7 +149,8 @@ class LetterFiles:
                             "shows them, or the name of the person it is to.")
 
     def to(self, who: str, entries: list[Entry] | None = None) -> list[Entry]:
-        """The letters to ``who`` ("Amy", "grandma"), oldest first: whole words of the recipient, any case."""
+        """The letters to ``who`` ("Amy", "grandma"), oldest first: whole words of the recipient, any case (an
+        unreadable file by the name in its file name, so that asking for it says what is wrong with it)."""
         words = set(re.findall(r"\w+", who.lower())) - {"my", "the", "our", "dear"}
         return [e for e in (self.entries() if entries is None else entries)
-                if e.letter and words and words <= set(re.findall(r"\w+", e.letter.to.lower()))]
+                if words and words <= set(re.findall(r"\w+", (e.letter.to if e.letter else _from_name(e.path)[0]).lower()))]

@@ -181,9 +181,9 @@ def request(text: str) -> Request | None:
 
 def _recall(body: str) -> RecallLetter | None:
     m = re.fullmatch(
-        rf"(?:what did i (?:write|say|tell)(?: to)? (?P<a>.+?)|what did i (?:write|say) in (?:my|the) (?:last )?{ANY_KIND}"
-        rf" to (?P<b>.+?)|when did i (?:last )?write to (?P<c>.+?)(?: last)?|what was (?:my|the) (?:last )?{ANY_KIND} to"
-        rf" (?P<d>.+?) about){END}", body, re.I)
+        rf"(?:what did i (?:write|say) in (?:my|the) (?:last )?{ANY_KIND} to (?P<b>.+?)"
+        rf"|what did i write(?: to)? (?P<a>(?!in )(?!about ).+?)|when did i (?:last )?write to (?P<c>.+?)(?: last)?"
+        rf"|what was (?:my|the) (?:last )?{ANY_KIND} to (?P<d>.+?) about){END}", body, re.I)
     if m:
         return RecallLetter(_to(next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g)))
     m = re.fullmatch(rf"read (?:me )?(?:back )?(?:my|the) (?:last )?(?:letter|note|card) (?:i wrote |i sent )?to"
@@ -211,7 +211,7 @@ _PLAIN: tuple[tuple[str, Command], ...] = (
      r"|finished|i'm finished|we're finished)(?:[,.!]? (?:save it|save the letter|save|you can save it|keep it"
      r"|that's it))?|save (?:it|the letter|this|the note|the card)(?: now| for me)?|(?:finish|close) (?:it|the letter)(?: up)?"
      r"|(?:that's|that is) the end(?: of the letter)?", Finish()),
-    (r"(?:let's )?(?:stop|pause|leave it) (?:here|there|for now)|(?:let's |we can |i'll )?"
+    (r"(?:let's )?(?:stop|pause|leave it) (?:(?:here|there)(?: for now)?|for now)|(?:let's |we can |i'll )?"
      r"(?:finish|continue|do the rest|carry on) (?:it |this )?(?:later|another time|tomorrow)"
      r"|(?:put|set) (?:it|this|the letter) aside(?: for now)?"
      r"|save it for later|keep it (?:as a draft|for later)", PutAside()),
