@@ -15,7 +15,7 @@ from pathlib import Path
 from samantha.errors import SamanthaError
 
 
-def write_private(path: Path, text: str, force: bool = False) -> None:
+def write_private(path: Path, text: str | bytes, force: bool = False) -> None:
     if path.is_dir():
         raise SamanthaError(f"{path} is a folder; give a file name inside it, e.g. {path / 'memory.json'}.")
     if path.exists() and not force:
@@ -28,8 +28,8 @@ def write_private(path: Path, text: str, force: bool = False) -> None:
     except OSError as exc:
         raise SamanthaError(f"Cannot write in {path.parent} ({exc.strerror}); choose a folder you can write to.") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)

@@ -39,4 +39,5 @@ ensure_venv() {
 }
 
 # espeak-ng speaks the test utterances of `samantha bench` (piper needs none: it ships its own).
-BASE_PACKAGES=(python3-venv python3-dev build-essential libportaudio2 libasound2-plugins espeak-ng)
+BASE_PACKAGES=(python3-venv python3-dev build-essential libportaudio2 libasound2-plugins espeak-ng
+               fonts-ebgaramond fonts-dejavu-core)  # the letters book's faces

@@ -175,6 +175,7 @@ def cli_env(tmp_path) -> dict[str, str]:
     env.update(
         SAMANTHA_CONFIG=str(tmp_path / "config.toml"), SAMANTHA_MODELS_DIR=str(tmp_path / "models"),
         SAMANTHA_DATA_DIR=str(tmp_path / "data"),  # memory: never the user's
+        SAMANTHA_LETTERS_DIR=str(tmp_path / "letters"),  # nor their letters
         PYTHONUNBUFFERED="1", PYTHONPATH=str(NETGUARD),  # offline_guard in every subprocess
     )
     for desktop in ("DISPLAY", "WAYLAND_DISPLAY"):  # never watch the keyboard of the desktop running the tests

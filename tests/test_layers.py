@@ -12,12 +12,14 @@ BELOW = {  # what each layer may import of the package, besides itself
     "core": {"config", "errors"},
     "day": {"config", "errors"},  # pure, like core: requests and times read, "now" given
     "models": {"config", "errors"},
+    "letters": {"day", "config", "errors", "storage"},  # drafts and spoken commands pure; files and the book at the edge
     "engines": {"core", "models", "config", "errors"},
     "audio": {"core", "config", "errors"},
-    "conversation": {"core", "day", "engines", "models", "config", "errors"},
-    "runtime": {"core", "day", "engines", "models", "audio", "conversation", "config", "errors"},
+    "conversation": {"core", "day", "letters", "engines", "models", "config", "errors"},
+    "runtime": {"core", "day", "letters", "engines", "models", "audio", "conversation", "config", "errors"},
     "bench": {"core", "engines", "models", "audio", "conversation", "runtime", "config", "errors"},
-    "cli": {"core", "day", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors", "storage"},
+    "cli": {"core", "day", "letters", "engines", "models", "audio", "conversation", "runtime", "bench", "config", "errors",
+            "storage"},
 }
 
 
@@ -44,6 +46,12 @@ def test_core_has_no_threads_clocks_devices_models_or_engines():
             assert module.split(".")[0] not in IMPURE, f"{path.name} imports {module}"
             if module.startswith("samantha."):
                 assert layer_of(module) in {"core", *BELOW["core"]}, f"{path.name} imports {module}"
+
+
+def test_the_letters_draft_and_spoken_commands_are_pure():
+    for name in ("draft.py", "spoken.py", "front.py"):
+        for module in imported(PACKAGE / "letters" / name):
+            assert module.split(".")[0] not in IMPURE | {"os", "pathlib", "fpdf"}, f"letters/{name} imports {module}"
 
 
 def test_day_is_pure_too():

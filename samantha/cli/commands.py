@@ -6,6 +6,7 @@ import argparse
 
 from samantha.cli.bench_command import bench
 from samantha.cli.config_command import config_command
+from samantha.cli.letters_command import letters
 from samantha.cli.memory_command import memory
 from samantha.cli.models_command import doctor, models
 from samantha.cli.reminders_command import reminders
@@ -17,5 +18,5 @@ from samantha.config import Settings
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
                 "doctor": doctor, "models": models, "config": config_command, "bench": bench, "memory": memory,
-                "setup": setup, "reminders": reminders}
+                "setup": setup, "reminders": reminders, "letters": letters}
     return handlers[name](args, settings)

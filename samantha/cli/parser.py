@@ -87,10 +87,30 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = add("reminders", parents=[_options()], help="list, add or cancel reminders, timers and alarms")
     reminders.add_argument("action", choices=["list", "add", "cancel"])
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
+    _add_letters(add)
     cfg = add("config", parents=[everything], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
     return parser
+
+
+def _add_letters(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """``samantha letters``: the letters written with her, as files (each action its own options)."""
+    letters = add("letters", parents=[_options()], help="the letters written with her: list, show, export, bind a book")
+    actions = letters.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", parents=[_options()], help="every letter, numbered")
+    show = actions.add_parser("show", parents=[_options()], help="print one letter")
+    show.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
+    export = actions.add_parser("export", parents=[_options()], help="write one letter as md, txt or pdf")
+    export.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
+    export.add_argument("--to", choices=["md", "txt", "pdf"], default="md", help="the format (default md)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="the file to write (default: the letter's name)")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+    book = actions.add_parser("book", parents=[_options()], help="bind letters into one typeset PDF")
+    book.add_argument("arg", nargs="+", metavar="LETTER… OUT.pdf",
+                      help="the letters to bind (default: the favourites, else all), then the PDF to write")
+    book.add_argument("--title", default="Letters", help="the title on its first page")
+    book.add_argument("--force", action="store_true", help="replace an existing file")
 
 
 def _add_bench(add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

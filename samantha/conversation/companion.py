@@ -37,7 +37,17 @@ def conversation(model, settings: Settings, memory: Memory):
     persona = load(p.file, memory.profile().get("her_name") or p.name, p.pronouns)
     talk = Conversation(model, settings.llm, memory, persona)
     talk.skills = skills(memory)
+    talk.letters = letters(memory, model, talk.name)
     return talk
+
+
+def letters(memory: Memory, model=None, her_name: str = "Samantha"):
+    """Her letters, kept as files in the user's letters folder (none written when incognito)."""
+    from samantha.conversation.letter_desk import LetterDesk
+    from samantha.letters.files import LetterFiles
+
+    recall = (lambda who: [f.text for f in memory.search(who, limit=2)])
+    return LetterDesk(LetterFiles(), model, recall, writable=not memory.incognito, her_name=her_name)
 
 
 def skills(memory: Memory):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from samantha.config import LlmSettings
 from samantha.conversation import memory_commands as recall
 from samantha.conversation.forgetting import redact
+from samantha.conversation.letter_desk import Consult, LetterDesk
 from samantha.conversation.memory import Memory
 from samantha.conversation.onboarding import Onboarding
 from samantha.conversation.persona import Persona
@@ -67,6 +68,8 @@ class Conversation:
         self._system: Message | None = None
         self.onboarding: Onboarding | None = None  # the first meeting, while it lasts
         self.skills: Skills | None = None  # reminders, timers, alarms (conversation/skills.py)
+        self.letters: LetterDesk | None = None  # letters written together (conversation/letter_desk.py)
+        self._aside: Message | None = None  # the open letter, beside the user's words, when the model is consulted
         self.history: list[Message] = []
         self.stream: ChatStream | None = None
         self.stopped: str | None = None  # why the reply guard cut the last reply short, if it did
@@ -88,7 +91,8 @@ class Conversation:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""
         return (not (self.onboarding and not self.onboarding.done) and not self._awaiting
-                and not (self.memory and recall.asks(user_text)) and not (self.skills and self.skills.asks(user_text)))
+                and not (self.memory and recall.asks(user_text)) and not (self.skills and self.skills.asks(user_text))
+                and not (self.letters and self.letters.asks(user_text)))
 
     def respond(self, user_text: str, held: Hold | None = None) -> Iterator[str]:
         """Stream the reply to ``user_text``; what was generated joins the history, even if cut short.
@@ -100,7 +104,13 @@ class Conversation:
         if held is None and self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        if held is None and (reply := self._about_memory(user_text) or self._skill(user_text)) is not None:
+        self._aside = None
+        if held is None and isinstance(reply := self._letter(user_text), str):
+            if reply:
+                yield reply  # dictation is silent: she listens on
+            return
+        asked = held is None and self._aside is None  # a letter's question for the model is not a command
+        if asked and (reply := self._about_memory(user_text) or self._skill(user_text)) is not None:
             yield reply
             return
         user = Message("user", user_text)
@@ -174,6 +184,24 @@ class Conversation:
         self._add(Message("assistant", reply))
         return reply
 
+    def _letter(self, user_text: str) -> str | None:
+        """Her reply when ``user_text`` is the open letter's or a request about letters (``letter_desk.py``):
+        "" for dictation (kept in the letter, not the history), a command's answer (kept like a reminder's),
+        or None, after setting the aside, when the model is to answer with the letter beside the words."""
+        desk = self.letters
+        if desk is None or not desk.asks(user_text):
+            return None
+        if not desk.open and (self.memory and recall.asks(user_text)):
+            return None  # her memory's commands come first outside a letter
+        reply = desk.answer(user_text)
+        if isinstance(reply, Consult):
+            self._aside = Message("system", reply.aside)
+            return None
+        if reply:
+            self.confirm(user_text)
+            self._add(Message("assistant", reply))
+        return reply
+
     def confirm(self, user_text: str) -> None:
         """The user's turn is over: their words join the history (and memory)."""
         self._turns += 1
@@ -243,6 +271,8 @@ class Conversation:
         recalled = self._recalled(history)
         if recalled is not None:
             budget -= self._count(recalled) + 8
+        if self._aside is not None:
+            budget -= self._count(self._aside) + 8
         kept: list[Message] = []
         for message in reversed(history):
             budget -= self._count(message) + 8  # template tokens around each message
@@ -252,6 +282,8 @@ class Conversation:
         kept.reverse()
         if recalled is not None and kept and kept[-1].role == "user":
             kept.insert(len(kept) - 1, recalled)  # after the stable part, so the cache still holds it
+        if self._aside is not None and kept and kept[-1].role == "user":
+            kept.insert(len(kept) - 1, self._aside)
         return [self.system, *kept]
 
     def _recalled(self, history: list[Message], limit: int = 5) -> Message | None:

@@ -175,6 +175,8 @@ class Replies:
                 unshown.clear()
         if hold is not None and not hold.wait(HOLD_WAIT_S):  # all written before the turn was over
             return False
+        if not "".join(said):  # an empty reply (dictation into a letter): nothing shown or said, she listens on
+            return True
         self.display.assistant("".join(unshown))
         for piece in chunker.flush():
             self.voice.say(piece, generation)
