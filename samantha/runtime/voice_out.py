@@ -147,9 +147,8 @@ def reply_aloud(conversation: Conversation, voice: VoiceOut | None, text: str, o
         out.flush()
         for piece in chunker.feed(delta) if voice else ():
             voice.say(piece)  # type: ignore[union-attr]  # only with a voice
-    if not begun:  # she said nothing at all
-        first()  # type: ignore[misc]
-    out.write("\n")
+    if begun:  # a reply that says nothing (dictation into a letter) shows nothing, not even her name
+        out.write("\n")
     if voice:
         for piece in chunker.flush():
             voice.say(piece)
