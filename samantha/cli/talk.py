@@ -21,7 +21,6 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     """Keyboard chat; on a terminal with no profile yet (or as ``setup``), the first meeting first.
     She greets at once: notes from earlier conversations are taken behind the conversation
     (runtime/note_taker.py), and what they report is shown before the next prompt."""
-    from samantha.cli import keyboard
     from samantha.conversation import companion
     from samantha.engines import load_chat_model
     from samantha.runtime.note_taker import NoteTaker
@@ -36,8 +35,7 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     model = load_chat_model(settings)
     voice = None if getattr(args, "no_audio", False) else open_voice(settings)
     conversation = companion.conversation(model, settings, memory)
-    reminders = None
-    notes = NoteTaker(conversation)
+    reminders, notes = None, NoteTaker(conversation)
     try:
         if once is not None:
             reply_aloud(conversation, voice, once.strip())
@@ -45,23 +43,27 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
         notes.start()
         _greet(conversation, settings, voice, setup)
         reminders = ChatReminders(conversation, voice).start()  # due ones printed between replies
-        keyboard.line_editor()
-        while True:
-            _show(notes.news())
-            try:
-                line = input("you › ").strip()
-                if line and _typed_turn(conversation, settings, args, voice, line, setup, notes):
-                    return 0
-            except (EOFError, KeyboardInterrupt):  # Ctrl+D, or Ctrl+C while she is not replying
-                console.print()
-                return leaving.exit_code(ctrl_c=0)
+        return _typed_turns(conversation, settings, args, voice, setup, notes)
     finally:
-        if reminders is not None:
-            reminders.close()
-        notes.close()
-        memory.close()
-        if voice:
-            voice.close()
+        for done in (reminders, notes, memory, voice):
+            if done is not None:
+                done.close()
+
+
+def _typed_turns(conversation, settings: Settings, args: argparse.Namespace, voice, setup: bool, notes) -> int:
+    """Line after line until Ctrl+D (or Ctrl+C at the prompt), or ``setup``'s meeting is over."""
+    from samantha.cli import keyboard
+
+    keyboard.line_editor()
+    while True:
+        _show(notes.news())
+        try:
+            line = input("you › ").strip()
+            if line and _typed_turn(conversation, settings, args, voice, line, setup, notes):
+                return 0
+        except (EOFError, KeyboardInterrupt):  # Ctrl+D, or Ctrl+C while she is not replying
+            console.print()
+            return leaving.exit_code(ctrl_c=0)
 
 
 def _show(news: list[str]) -> None:

@@ -104,18 +104,25 @@ class Conversation:
         if held is None and self.onboarding and not self.onboarding.done:
             yield from self._onboard(user_text)
             return
-        self._aside = None
-        if held is None and isinstance(reply := self._letter(user_text), str):
-            if reply:
-                yield reply  # dictation is silent: she listens on
+        if held is None and (answer := self._answered_at_once(user_text)) is not None:
+            if answer:
+                yield answer  # dictation into a letter is silent: she listens on
             return
-        asked = held is None and self._aside is None  # a letter's question for the model is not a command
-        if asked and (reply := self._about_memory(user_text) or self._skill(user_text)) is not None:
-            yield reply
-            return
-        user = Message("user", user_text)
         if held is None:
             self.confirm(user_text)
+        yield from self._from_the_model(Message("user", user_text), held)
+
+    def _answered_at_once(self, user_text: str) -> str | None:
+        """Her answer when ``user_text`` is for the letter being written, her memory or a skill
+        (acted on at once, no model); else None: the model replies."""
+        self._aside = None
+        if isinstance(reply := self._letter(user_text), str):
+            return reply
+        if self._aside is None:  # a letter's question for the model is not a command
+            return self._about_memory(user_text) or self._skill(user_text)
+        return None
+
+    def _from_the_model(self, user: Message, held: Hold | None) -> Iterator[str]:
         stream = self.stream = self.model.stream(self.prompt(None if held is None else user))
         guard = ReplyGuard(self.system.content)  # the persona and what memory put in the prompt
         parts: list[str] = []

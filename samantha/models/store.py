@@ -202,6 +202,27 @@ def verify(entries: Iterable[CatalogEntry], root: Path | None = None, thorough: 
     return problems
 
 
+def _request(url: str, have: int) -> urllib.request.Request:
+    """A GET for what is still missing (``Range`` when ``have`` bytes are already here)."""
+    from huggingface_hub.utils import build_hf_headers
+
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    for key, value in build_hf_headers().items():  # user agent, and a token if logged in:
+        request.add_unredirected_header(key, value)  # never forwarded to the CDN
+    return request
+
+
+def _copy(response, part: Path, have: int, size: int, bar) -> None:
+    """The response's body onto ``part``: appended, or from the start if the server ignored Range."""
+    if have and response.status != 206:
+        have = 0
+        bar.reset(total=size)
+    with part.open("ab" if have else "wb") as out:
+        while block := response.read(1 << 16):
+            out.write(block)
+            bar.update(len(block))
+
+
 def _fetch(url: str, part: Path, size: int, label: str) -> None:
     """Download ``url`` into ``part``, continuing from whatever ``part`` already holds.
 
@@ -209,7 +230,6 @@ def _fetch(url: str, part: Path, size: int, label: str) -> None:
     ``.part`` file survives a failed or interrupted run, so the next run continues where
     this one stopped (huggingface_hub's own download starts over in a new process).
     """
-    from huggingface_hub.utils import build_hf_headers
     from tqdm import tqdm
 
     part.parent.mkdir(parents=True, exist_ok=True)
@@ -217,18 +237,9 @@ def _fetch(url: str, part: Path, size: int, label: str) -> None:
     have = part.stat().st_size if part.exists() else 0
     with tqdm(total=size, initial=have, unit="B", unit_scale=True, unit_divisor=1024, desc=label) as bar:
         while have < size:
-            request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
-            for key, value in build_hf_headers().items():  # user agent, and a token if logged in:
-                request.add_unredirected_header(key, value)  # never forwarded to the CDN
             try:
-                with urllib.request.urlopen(request, timeout=READ_TIMEOUT_S) as response:
-                    if have and response.status != 206:  # the server ignored Range: start over
-                        have = 0
-                        bar.reset(total=size)
-                    with part.open("ab" if have else "wb") as out:
-                        while block := response.read(1 << 16):
-                            out.write(block)
-                            bar.update(len(block))
+                with urllib.request.urlopen(_request(url, have), timeout=READ_TIMEOUT_S) as response:
+                    _copy(response, part, have, size, bar)
                 if part.stat().st_size < size:  # http.client ends a cut-off body quietly
                     raise ConnectionError("the server closed the connection early")
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
