@@ -14,7 +14,9 @@ from samantha.config import LlmSettings
 from samantha.conversation.dialogue import Conversation
 from samantha.conversation.notes import SCHEMA, take_notes
 from samantha.engines.base import Message
-from samantha.engines.openai_chat import SPOKEN_SLOW, OpenAIChat, ServerProblem, estimate_tokens, mismatch
+from samantha.engines.openai_chat import OpenAIChat, estimate_tokens
+from samantha.engines.openai_problems import SPOKEN_SLOW, ServerProblem
+from samantha.engines.schema_check import mismatch
 from samantha.errors import SamanthaError
 
 HELLO = [Message("system", "You are Samantha."), Message("user", "Hello there!")]

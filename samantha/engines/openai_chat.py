@@ -32,10 +32,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import queue
-import socket
-import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +40,9 @@ import httpx
 
 from samantha.config import LlmSettings
 from samantha.engines.base import GaveWay, Message
+from samantha.engines.openai_problems import ServerProblem, error_text, problem, status_problem
+from samantha.engines.openai_stream import OpenAIStream
+from samantha.engines.schema_check import mismatch
 from samantha.errors import SamanthaError
 
 CONNECT_S = 5.0  # a server on the desk or the LAN answers a connection in milliseconds
@@ -53,18 +53,6 @@ FORMATS: tuple[dict[str, Any], ...] = (  # response_format, with "SCHEMA" where 
     {"type": "json_object", "schema": "SCHEMA"},
     {"type": "json_object"},
 )
-_END = object()  # the stream is over (finished, failed or cancelled)
-SPOKEN_SLOW = "Sorry, my thoughts are slow to come right now: the server is taking too long. Could you say that again?"
-SPOKEN_REFUSED = "Sorry, I can't reach my thoughts: the server turned me away. The screen says why."
-
-
-class ServerProblem(SamanthaError):
-    """The server failed in a way the user can fix or wait out; ``spoken`` is what she says by voice;
-    ``transient``: the server is away or busy, so what needed it (notes) is tried again later."""
-
-    def __init__(self, message: str, spoken: str = "", status: int = 0, transient: bool = False):
-        super().__init__(message)
-        self.spoken, self.status, self.transient = spoken, status, transient
 
 
 def estimate_tokens(text: str) -> int:
@@ -115,7 +103,7 @@ def _client(settings: LlmSettings, key: str) -> httpx.Client:
 class OpenAIChat:
     def __init__(self, client: httpx.Client, settings: LlmSettings, url: str, model: str, tokenizer: str | None):
         """Cheap: a client and what ``load`` found out (the model's name, the server's tokenizer route)."""
-        self._client, self._settings, self.url, self.model = client, settings, url, model
+        self.client, self.settings, self.url, self.model = client, settings, url, model
         self.tokenizer = tokenizer  # "/tokenize", "/extras/tokenize", or None: estimated
         self._tokenizer_ok = tokenizer is not None
         self._counts: dict[str, int] = {}
@@ -134,7 +122,7 @@ class OpenAIChat:
             raise problem(exc, url) from exc
         if response.status_code != 200:
             client.close()
-            raise status_problem(response.status_code, _error_text(response.text), url, settings)
+            raise status_problem(response.status_code, error_text(response.text), url, settings)
         model = settings.model or _first_model(response)
         return cls(client, settings, url, model, _find_tokenizer(client, url, model))
 
@@ -148,7 +136,7 @@ class OpenAIChat:
         if not self._tokenizer_ok or self.tokenizer is None:
             return estimate_tokens(text)
         try:
-            count = _tokenize(self._client, _root(self.url) + self.tokenizer, self.model, text)
+            count = _tokenize(self.client, _root(self.url) + self.tokenizer, self.model, text)
         except (httpx.HTTPError, ValueError):
             self._tokenizer_ok = False  # estimated until a reply gets through again: no wait per message
             return estimate_tokens(text)
@@ -163,8 +151,8 @@ class OpenAIChat:
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> OpenAIStream:
         if self._active is not None:
             self._active.close()
-        self._active = OpenAIStream(self, self._payload(messages, max_tokens or self._settings.max_reply_tokens,
-                                                        self._settings.temperature))
+        self._active = OpenAIStream(self, self._payload(messages, max_tokens or self.settings.max_reply_tokens,
+                                                        self.settings.temperature))
         return self._active
 
     def complete_json(self, messages: Sequence[Message], schema: dict, max_tokens: int = 512,
@@ -200,186 +188,9 @@ class OpenAIChat:
                                    "stream": True, "max_tokens": max_tokens, "temperature": temperature, **extra}
         if self.model:
             payload["model"] = self.model
-        if self._settings.seed >= 0:
-            payload["seed"] = self._settings.seed
+        if self.settings.seed >= 0:
+            payload["seed"] = self.settings.seed
         return payload
-
-
-class OpenAIStream:
-    """One reply in progress, as server-sent events: iterate for text deltas; ``cancel()`` from any thread.
-
-    The HTTP exchange runs on a thread of its own that hands the deltas over a queue, so a
-    cancel wakes the reader at once even while the server has not answered at all (a reader
-    blocked inside the HTTP call could not be woken); that thread hangs up as soon as it can."""
-
-    def __init__(self, model: OpenAIChat, payload: dict):
-        self._model, self._payload = model, payload
-        self._cancelled = threading.Event()
-        self._response: httpx.Response | None = None
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._deltas = self._generate()
-
-    def __iter__(self) -> Iterator[str]:
-        return self._deltas
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
-    def cancel(self) -> None:
-        """Hang up: the reader wakes now, and the server sees the client gone and stops."""
-        self._cancelled.set()
-        self._queue.put(_END)
-        response = self._response
-        stream = response.extensions.get("network_stream") if response is not None else None
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if isinstance(sock, socket.socket):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed: nothing left to stop
-
-    def close(self) -> None:
-        self.cancel()
-        try:
-            self._deltas.close()
-        except ValueError:
-            pass  # being read on another thread right now: the cancel wakes it
-
-    def _generate(self) -> Generator[str, None, None]:
-        if self.cancelled:
-            return
-        threading.Thread(target=self._pump, name="chat-server", daemon=True).start()
-        try:
-            while (item := self._queue.get()) is not _END and not self.cancelled:
-                if isinstance(item, Exception):
-                    raise item
-                yield item
-        finally:
-            self.cancel()  # a reader that stopped early: the exchange ends too
-
-    def _pump(self) -> None:
-        try:
-            for delta in self._exchange():
-                self._queue.put(delta)
-        except Exception as exc:  # raised on the reader's thread
-            self._queue.put(exc)
-        finally:
-            self._queue.put(_END)
-
-    def _exchange(self) -> Iterator[str]:
-        model, url = self._model, self._model.url
-        try:
-            with model._client.stream("POST", f"{url}/chat/completions", json=self._payload) as response:
-                self._response = response
-                if self.cancelled:
-                    return
-                if response.status_code != 200:
-                    raise status_problem(response.status_code, _error_text(response.read().decode("utf-8", "replace")),
-                                         url, model._settings)
-                yield from _deltas(response, url, self._cancelled)
-                model.reached()
-        except httpx.HTTPError as exc:
-            if not self.cancelled:
-                raise problem(exc, url, mid_reply=self._response is not None) from exc
-        finally:
-            self._response = None
-
-
-def _deltas(response: httpx.Response, url: str, cancelled: threading.Event) -> Iterator[str]:
-    """The text in each event; an answer that is not an event stream is read whole (a server that does not stream)."""
-    if "text/event-stream" not in response.headers.get("content-type", ""):
-        yield _content(_parse(response.read().decode("utf-8", "replace"), url), "message", url)
-        return
-    finished = False
-    for line in response.iter_lines():
-        if cancelled.is_set():
-            return
-        if not line.startswith("data:"):
-            continue  # comments, event names, keep-alives, blank separators
-        data = line[5:].strip()
-        if data == "[DONE]":
-            return
-        event = _parse(data, url)
-        finished = finished or bool((event.get("choices") or [{}])[0].get("finish_reason"))
-        if delta := _content(event, "delta", url):
-            yield delta
-    if not finished and not cancelled.is_set():
-        raise ServerProblem(f"The chat server at {url} stopped in the middle of her reply (the stream ended unfinished). "
-                            "What she had said is kept; the next turn tries again.", transient=True)
-
-
-def _parse(data: str, url: str) -> dict:
-    try:
-        event = json.loads(data)
-    except json.JSONDecodeError:
-        event = None
-    if not isinstance(event, dict):
-        raise _not_chat(data, url)
-    if "error" in event:
-        raise ServerProblem(f"The chat server at {url} failed mid-reply: {_error_text(json.dumps(event))}. "
-                            "What she had said is kept; the next turn tries again.", transient=True)
-    return event
-
-
-def _content(event: dict, key: str, url: str) -> str:
-    try:
-        return (event["choices"][0][key] if event["choices"] else {}).get("content") or ""
-    except (KeyError, IndexError, TypeError, AttributeError):
-        raise _not_chat(json.dumps(event), url) from None
-
-
-def _not_chat(data: str, url: str) -> ServerProblem:
-    return ServerProblem(f"The server at {url} does not answer like an OpenAI-compatible chat server (it sent "
-                         f"{data[:80]!r}). Check [llm] url (--llm-url): it should be the API base, usually ending in /v1.")
-
-
-def problem(exc: httpx.HTTPError, url: str, mid_reply: bool = False) -> ServerProblem:
-    """One paragraph for a connection that failed: which URL, what happened, what to do."""
-    if isinstance(exc, httpx.ConnectError):
-        cause = str(exc) or type(exc).__name__
-        return ServerProblem(f"Cannot reach the chat server at {url} ({cause}). Start the server, or fix [llm] url "
-                             "(--llm-url) in the config file; [llm] backend = \"local\" uses the model on this machine.",
-                             transient=True)
-    if isinstance(exc, httpx.TimeoutException):
-        return ServerProblem(f"The chat server at {url} did not answer in time ({type(exc).__name__}). It may be busy "
-                             "or loading the model; try again, or raise [llm] timeout_s in the config file.", SPOKEN_SLOW,
-                             transient=True)
-    where = "in the middle of her reply" if mid_reply else "before answering"
-    return ServerProblem(f"The connection to the chat server at {url} broke {where} ({exc or type(exc).__name__}). "
-                         "What she had said is kept; the next turn tries again.", transient=True)
-
-
-def status_problem(status: int, detail: str, url: str, settings: LlmSettings) -> ServerProblem:
-    """One paragraph for an HTTP error answer, naming the setting that fixes it."""
-    said = f"The chat server at {url} answered {status}"
-    if status in (401, 403):
-        key = (f"the environment variable {settings.api_key_env} ([llm] api_key_env)" if settings.api_key_env
-               else "[llm] api_key_env (the name of an environment variable holding the key; none is set)")
-        text = f"{said}: it does not accept the API key ({detail}). Check {key}."
-    elif status == 404:
-        text = (f"{said}: not found ({detail}). Check [llm] url (--llm-url), the API base that usually ends in /v1, "
-                f"and [llm] model ({settings.model or 'not set: the first the server lists'}).")
-    elif status == 429:
-        text = f"{said}: too many requests, or the account's quota is used up ({detail}). Wait a little and try again."
-    elif status in (400, 413):
-        text = (f"{said}: it refused the request ({detail}). If it speaks of the context, set [llm] context_tokens "
-                "no higher than the server's context size.")
-    else:
-        text = f"{said} ({detail}): the server failed; its own log says why. The next turn tries again."
-    return ServerProblem(text, SPOKEN_REFUSED if status in (401, 403, 404, 429) else "", status,
-                         transient=status == 429 or status >= 500)
-
-
-def _error_text(body: str) -> str:
-    """The server's own words for an error, short: OpenAI's {"error": {"message"}}, or the start of the body."""
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError:
-        return body.strip()[:200] or "no details"
-    error = data.get("error", data) if isinstance(data, dict) else data
-    message = error.get("message") or error.get("detail") if isinstance(error, dict) else error
-    return str(message or data).strip().splitlines()[0][:200]
 
 
 def _first_model(response: httpx.Response) -> str:
@@ -417,31 +228,6 @@ def _find_tokenizer(client: httpx.Client, url: str, model: str) -> str | None:
                 return route
         except (httpx.HTTPError, ValueError, AttributeError):
             continue
-    return None
-
-
-_TYPES: dict[str, Any] = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-                          "boolean": bool, "null": type(None)}
-
-
-def mismatch(value: Any, schema: dict, where: str = "the answer") -> str | None:
-    """What in ``value`` breaks ``schema`` (types, required keys, items: what notes use), or None."""
-    kinds = schema.get("type")
-    if kinds is not None:
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if not any(isinstance(value, _TYPES[k]) and not (k in ("integer", "number") and isinstance(value, bool))
-                   for k in kinds):
-            return f"{where} is not {' or '.join(kinds)}"
-    if isinstance(value, dict):
-        if missing := [k for k in schema.get("required", []) if k not in value]:
-            return f"{where} lacks {', '.join(missing)}"
-        for key, sub in schema.get("properties", {}).items():
-            if key in value and (wrong := mismatch(value[key], sub, key)):
-                return wrong
-    if isinstance(value, list) and "items" in schema:
-        for item in value:
-            if wrong := mismatch(item, schema["items"], f"an item of {where}"):
-                return wrong
     return None
 
 

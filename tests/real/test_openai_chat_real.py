@@ -17,7 +17,8 @@ from samantha.conversation.dialogue import Conversation
 from samantha.conversation.notes import SCHEMA
 from samantha.conversation.persona import load
 from samantha.engines.base import Message
-from samantha.engines.openai_chat import OpenAIChat, mismatch
+from samantha.engines.openai_chat import OpenAIChat
+from samantha.engines.schema_check import mismatch
 
 SYSTEM = Message("system", load().system_prompt())
 STORY = [SYSTEM, Message("user", "Tell me a long story about a dragon and a lighthouse.")]
