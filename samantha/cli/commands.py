@@ -8,6 +8,7 @@ from samantha.cli.bench_command import bench
 from samantha.cli.config_command import config_command
 from samantha.cli.memory_command import memory
 from samantha.cli.models_command import doctor, models
+from samantha.cli.notes_command import notes
 from samantha.cli.reminders_command import reminders
 from samantha.cli.sound import devices, say, transcribe
 from samantha.cli.talk import chat, setup, voice
@@ -17,5 +18,5 @@ from samantha.config import Settings
 def run(name: str, args: argparse.Namespace, settings: Settings) -> int:
     handlers = {"voice": voice, "chat": chat, "say": say, "transcribe": transcribe, "devices": devices,
                 "doctor": doctor, "models": models, "config": config_command, "bench": bench, "memory": memory,
-                "setup": setup, "reminders": reminders}
+                "setup": setup, "reminders": reminders, "notes": notes}
     return handlers[name](args, settings)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from samantha import config
 from samantha.cli import chatter
+from samantha.cli.notes_command import add_notes_parser
 from samantha.errors import SamanthaError, database_problem, file_problem
 
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = add("reminders", parents=[_options()], help="list, add or cancel reminders, timers and alarms")
     reminders.add_argument("action", choices=["list", "add", "cancel"])
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
+    add_notes_parser(add, _options())
     cfg = add("config", parents=[_options()], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])
     cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
