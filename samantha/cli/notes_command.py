@@ -41,7 +41,9 @@ def notes(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         memory.close()
     if args.action == "list":
-        print("\n".join(texts.values()), end="") if texts else console.print("[dim](no notes or lists)[/]")
+        if not texts:
+            console.print("[dim](no notes or lists)[/]")
+        print("\n".join(texts.values()), end="")
         return 0
     export(texts, Path(args.arg).expanduser(), args.force)
     return 0

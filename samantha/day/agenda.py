@@ -128,7 +128,7 @@ def of_day(events: list[Event], day: date, zone: tzinfo, now: datetime | None = 
 
 def ordered(items: list[Item]) -> list[Item]:
     """All-day ones first, then those under way since an earlier day, then by time (then by name)."""
-    return sorted(items, key=lambda i: (i.at is not None, i.until is None, i.at or i.until or datetime.min.replace(
+    return sorted(items, key=lambda i: (i.at is not None, i.until is not None, i.at or i.until or datetime.min.replace(
         tzinfo=timezone.utc), i.words))
 
 
