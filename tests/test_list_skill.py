@@ -110,3 +110,12 @@ def test_incognito_she_reads_but_writes_nothing_down(tmp_path):
     _, say = talk(tmp_path, incognito=True)
     assert "incognito" in say("note that the plumber comes Thursday")
     assert say("read me my notes") == "You don't have any notes yet."
+
+
+def test_forget_about_a_topic_takes_the_notes_and_items_that_mention_it(tmp_path):
+    conversation, say = talk(tmp_path)
+    say("note that the plumber comes Thursday")
+    say("add milk to my shopping list")
+    assert say("forget about the plumber") == "Done, I've forgotten everything about the plumber."
+    assert say("read me my notes") == "You don't have any notes yet."
+    assert say("what's on my shopping list?") == "Your shopping list has one thing: milk."

@@ -1,6 +1,6 @@
 """Which of her skills a sentence asks for: recognised by patterns, in pure Python, at once.
 
-How requests reach her skills (README, "Reminders and timers"): every finished user turn is
+How requests reach her skills (README, "Her day job"): every finished user turn is
 offered first to her memory's commands, then to ``recognise`` here, and only then to the
 LLM. A recogniser is a handful of anchored regular expressions, so a request is known in
 well under a millisecond, before any model runs, and the same on a 135M model as on a 3B
