@@ -141,6 +141,16 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """The user's calendars, read (never written) for "what's my day like?"."""
+
+    paths: tuple[str, ...] = setting((), "calendars to read: .ics files, or folders of them (a vdir, as khal and "
+                                     "vdirsyncer keep them); ~ is your home, e.g. [\"~/.calendars/work\"]")
+    morning_summary: bool = setting(True, "on the first conversation of a day, she tells you what is still to come "
+                                    "today (only if there is something; never in `chat --once`)")
+
+
+@dataclass(frozen=True)
 class Settings:
     models: ModelSettings = field(default_factory=ModelSettings)
     persona: PersonaSettings = field(default_factory=PersonaSettings)
@@ -152,12 +162,18 @@ class Settings:
     ptt: PttSettings = field(default_factory=PttSettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
 
 
 _TYPE_NAMES = {str: "a string in quotes", int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _check(section: str, f: dataclasses.Field, value: Any, source: str) -> Any:
+    if f.type in (tuple[str, ...], "tuple[str, ...]"):  # a list of strings, kept as a tuple (frozen)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SamanthaError(f"{source}: [{section}] {f.name} must be a list of strings in quotes, e.g. "
+                                f"[\"~/calendar.ics\"] (default: []), got {value!r}.")
+        return tuple(value)
     kind = f.type if isinstance(f.type, type) else {"str": str, "int": int, "float": float, "bool": bool}[f.type]
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -230,6 +246,8 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
     return repr(value)
 
 

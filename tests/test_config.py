@@ -103,3 +103,18 @@ def test_every_setting_has_a_range_and_numbers_are_finite(section, key, value, s
     with pytest.raises(SamanthaError, match=says) as err:
         from_dict({section: {key: value}})
     assert f"[{section}] {key}" in str(err.value)
+
+
+def test_calendar_paths_are_a_list_of_strings(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[calendar]\npaths = ["~/cal.ics", "~/.calendars/work"]\nmorning_summary = false\n')
+    assert config.load(path).calendar == config.CalendarSettings(("~/cal.ics", "~/.calendars/work"), False)
+
+
+@pytest.mark.fault("message")
+@pytest.mark.parametrize("value", ['"~/cal.ics"', '[1, 2]'])
+def test_calendar_paths_that_are_not_a_list_of_strings_are_named(tmp_path, value):
+    path = tmp_path / "c.toml"
+    path.write_text(f"[calendar]\npaths = {value}\n")
+    with pytest.raises(SamanthaError, match=r"\[calendar\] paths must be a list of strings"):
+        config.load(path)

@@ -5,11 +5,13 @@ The score is printed at the end of the run (``test_the_score``)."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from samantha.day.agenda import AskAgenda
+from samantha.day.lists import AddItems, AddNote, ClearList, ReadList, RemoveItems, TickItems
 from samantha.day.requests import CancelReminder, ListReminders, SetReminder, Snooze, recognise
 from samantha.day.when import Past, Unclear, When
 
@@ -123,6 +125,67 @@ NOT_REQUESTS = [  # conversation: the LLM answers these
     "I want to remember to call my mom more often",
     "every time I call you tell me to relax",
 ]
+DAY_CASES = [  # notes, lists and the agenda (day/lists.py, day/agenda.py), at FRIDAY (March 28, 2025)
+    ("note that the plumber comes Thursday", AddNote("the plumber comes Thursday")),
+    ("make a note that Ana likes tulips", AddNote("Ana likes tulips")),
+    ("Samantha, take a note: my sister's birthday is May 3", AddNote("my sister's birthday is May 3")),
+    ("note to self, buy stamps", AddNote("buy stamps")),
+    ("jot down the wifi password is on the fridge", AddNote("the wifi password is on the fridge")),
+    ("take a note", AddNote("")),
+    ("add buy stamps to my notes", AddNote("buy stamps")),
+    ("add milk and eggs to my shopping list", AddItems(("milk", "eggs"), "shopping")),
+    ("please put bread, butter and some apples on the grocery list", AddItems(("bread", "butter", "apples"), "shopping")),
+    ("add call the bank to my to do list", AddItems(("call the bank",), "to-do")),
+    ("can you add sunscreen to the packing list", AddItems(("sunscreen",), "packing")),
+    ("add cheese to the list too", AddItems(("cheese",), None)),
+    ("what's on my shopping list?", ReadList("shopping")),
+    ("what is on the list", ReadList(None)),
+    ("read me my to-do list", ReadList("to-do")),
+    ("read me my notes", ReadList("notes")),
+    ("what notes do I have?", ReadList("notes")),
+    ("what lists do I have?", ReadList("*")),
+    ("I got the milk", TickItems(("milk",), None, only_if_listed=True)),
+    ("okay, I bought the eggs and the bread", TickItems(("eggs", "bread"), None, only_if_listed=True)),
+    ("tick off milk", TickItems(("milk",), None)),
+    ("cross eggs off my shopping list", TickItems(("eggs",), "shopping")),
+    ("mark call the bank as done", TickItems(("call the bank",), None)),
+    ("take eggs off the list", RemoveItems(("eggs",), None)),
+    ("remove butter from my shopping list", RemoveItems(("butter",), "shopping")),
+    ("delete the note about the plumber", RemoveItems(("the plumber",), "notes")),
+    ("clear my shopping list", ClearList("shopping")),
+    ("delete all my notes", ClearList("notes")),
+    ("start the list over", ClearList(None)),
+    ("what's my day like?", AskAgenda(date(2025, 3, 28))),
+    ("what's on tomorrow?", AskAgenda(date(2025, 3, 29))),
+    ("what do I have on Friday?", AskAgenda(date(2025, 4, 4))),  # the coming Friday, never today (as reminders)
+    ("what's on my calendar?", AskAgenda(date(2025, 3, 28))),
+    ("how does tomorrow look?", AskAgenda(date(2025, 3, 29))),
+    ("am I free on Sunday?", AskAgenda(date(2025, 3, 30))),
+    ("hey Samantha, what's my schedule for Tuesday", AskAgenda(date(2025, 4, 1))),
+    ("do I have anything on the day after tomorrow?", AskAgenda(date(2025, 3, 30))),
+    ("what's on my calendar on April 3rd?", AskAgenda(date(2025, 4, 3))),
+]
+DAY_NOT_REQUESTS = [  # conversation about notes, lists and days: the LLM answers these
+    "I need to note how I feel",
+    "my shopping list is long today",
+    "note how the light changes in the evening",
+    "I wrote a list of reasons to move",
+    "I keep a to-do list on paper",
+    "do you like making lists?",
+    "what's on your mind?",
+    "what's on TV tonight?",
+    "what's happening?",
+    "how was your day?",
+    "what's your schedule like?",
+    "my day was long",
+    "am I free to be myself here?",
+    "what do I have to lose",
+    "clear my head, tell me something nice",
+    "add some spice to my life",
+    "I made a note of it in my diary",
+    "what's today's date?",
+    "remind me to add milk to my shopping list",  # a reminder, not a list item (read as one above)
+]
 score = {"right": 0, "tried": 0}
 
 
@@ -155,8 +218,25 @@ def test_conversation_is_not_a_request(text):
     score["right"] += 1
 
 
+@pytest.mark.parametrize(("text", "expected"), DAY_CASES, ids=[c[0][:48] for c in DAY_CASES])
+def test_a_note_list_or_agenda_request_is_read_exactly(text, expected):
+    score["tried"] += 1
+    assert recognise(text, FRIDAY) == expected
+    score["right"] += 1
+
+
+@pytest.mark.parametrize("text", DAY_NOT_REQUESTS)
+def test_talk_about_notes_lists_and_days_is_not_a_request(text):
+    score["tried"] += 1
+    if text.startswith("remind me"):
+        assert isinstance(recognise(text, FRIDAY), SetReminder)
+    else:
+        assert recognise(text, FRIDAY) is None
+    score["right"] += 1
+
+
 def test_requests_are_recognised_in_well_under_five_milliseconds():
-    texts = [c[0] for c in CASES] + NOT_REQUESTS
+    texts = [c[0] for c in CASES] + NOT_REQUESTS + [c[0] for c in DAY_CASES] + DAY_NOT_REQUESTS
     started = time.perf_counter()
     for text in texts:
         recognise(text, FRIDAY)
@@ -167,6 +247,7 @@ def test_requests_are_recognised_in_well_under_five_milliseconds():
 
 def test_the_score():
     print(f"\nrequests read exactly: {score['right']}/{score['tried']} "
-          f"({len(CASES)} requests, {len(NOT_REQUESTS)} that must not be)")
-    assert len(CASES) >= 45 and len(NOT_REQUESTS) >= 15
-    assert score["right"] == score["tried"] == len(CASES) + len(NOT_REQUESTS)
+          f"({len(CASES)} reminders, {len(NOT_REQUESTS)} that must not be; {len(DAY_CASES)} notes, lists and agendas, "
+          f"{len(DAY_NOT_REQUESTS)} that must not be)")
+    assert len(CASES) >= 45 and len(NOT_REQUESTS) >= 15 and len(DAY_CASES) >= 30 and len(DAY_NOT_REQUESTS) >= 10
+    assert score["right"] == score["tried"] == len(CASES) + len(NOT_REQUESTS) + len(DAY_CASES) + len(DAY_NOT_REQUESTS)

@@ -36,10 +36,12 @@ def memory(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "forget":
             _forget(store_, text, args.everything, args.yes)
         elif args.action == "export":
+            from samantha.conversation.notebook import Notebook
             from samantha.conversation.reminders import ReminderBook
             from samantha.storage import write_private
 
-            everything = store_.export() | {"reminders": ReminderBook(store_.db).export()}  # hers too
+            everything = store_.export() | {"reminders": ReminderBook(store_.db).export(),  # hers too
+                                            "notes": Notebook(store_.db).export()}  # notes and lists
             write_private(Path(text), json.dumps(everything, indent=2, ensure_ascii=False), args.force)
             console.print(f"wrote {text}")
         else:
@@ -84,7 +86,9 @@ def _forget(store_, what: str, everything: bool, yes: bool) -> None:
         raise SamanthaError("To forget everything Samantha knows about you: samantha memory forget --everything")
     elif gone := store_.forget_topic(what):
         counts = ((gone.facts, "fact", "facts"), (gone.messages, "message", "messages"),
-                  (gone.summaries, "summary", "summaries"), (gone.profile, "profile entry", "profile entries"))
+                  (gone.summaries, "summary", "summaries"), (gone.profile, "profile entry", "profile entries"),
+                  *(c for c in ((gone.reminders, "reminder", "reminders"),
+                                (gone.notes, "note or list item", "notes and list items")) if c[0]))  # when there were any
         console.print(f"forgot {what}: " + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts),
                       soft_wrap=True)
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from samantha import config
 from samantha.cli import chatter
+from samantha.cli.notes_command import add_notes_parser
 from samantha.errors import SamanthaError, database_problem, file_problem
 
 
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = add("reminders", parents=[_options()], help="list, add or cancel reminders, timers and alarms")
     reminders.add_argument("action", choices=["list", "add", "cancel"])
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
+    add_notes_parser(add, _options())
     _add_letters(add)
     cfg = add("config", parents=[everything], help="show, locate or create the config file")
     cfg.add_argument("action", choices=["path", "show", "init"])

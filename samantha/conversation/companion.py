@@ -36,7 +36,7 @@ def conversation(model, settings: Settings, memory: Memory):
     p = settings.persona
     persona = load(p.file, memory.profile().get("her_name") or p.name, p.pronouns)
     talk = Conversation(model, settings.llm, memory, persona)
-    talk.skills = skills(memory)
+    talk.skills = skills(memory, settings.calendar.paths)
     talk.letters = letters(memory, model, talk.name)
     return talk
 
@@ -50,12 +50,18 @@ def letters(memory: Memory, model=None, her_name: str = "Samantha"):
     return LetterDesk(LetterFiles(), model, recall, writable=not memory.incognito, her_name=her_name)
 
 
-def skills(memory: Memory):
-    """Her reminders, timers and alarms, kept in the memory's file (none written when incognito)."""
-    from samantha.conversation.reminders import ReminderBook
+def skills(memory: Memory, calendars: tuple[str, ...] = ()):
+    """Her reminders, timers and alarms, notes and lists, kept in the memory's file (none written
+    when incognito), and the day's agenda with the calendars at ``calendars``."""
+    from samantha.conversation.agenda_skill import AgendaSkill
+    from samantha.conversation.list_skill import ListSkill
+    from samantha.conversation.notebook import Notebook
+    from samantha.conversation.reminders import ReminderBook, local_zone
     from samantha.conversation.skills import Skills
 
-    return Skills(ReminderBook(memory.db, writable=not memory.incognito))
+    book, zone = ReminderBook(memory.db, writable=not memory.incognito), local_zone()
+    lists = ListSkill(Notebook(memory.db, writable=not memory.incognito), zone)
+    return Skills(book, zone, lists=lists, agenda=AgendaSkill(book, calendars, zone))
 
 
 def installed_voices(settings: Settings) -> list[str]:
@@ -67,13 +73,14 @@ def installed_voices(settings: Settings) -> list[str]:
 
 def first_meeting(conversation, settings: Settings, voice_out=None, force: bool = False) -> str | None:
     """Begin the first meeting if there is no profile yet (or ``force``); returns her opening line.
-    With ``voice_out`` the user hears each installed voice and picks one."""
+    With ``voice_out`` the user hears each installed voice and picks one. Met before, her
+    opening is the day's agenda on its first conversation (``morning``), if there is one."""
     from samantha.conversation.onboarding import Onboarding
     from samantha.engines import load_synthesizer
 
     memory = conversation.memory
     if memory.incognito or (not force and "name" in memory.profile()):
-        return None
+        return None if memory.incognito or force else morning(conversation, settings)
 
     def preview(voice: str) -> None:
         voice_out.use(load_synthesizer(config.override(settings, "models", voice=voice)))
@@ -83,6 +90,20 @@ def first_meeting(conversation, settings: Settings, voice_out=None, force: bool 
     conversation.onboarding = Onboarding(memory, conversation.name, installed_voices(settings) if voice_out else [],
                                          preview if voice_out else None)
     return conversation.onboarding.opening()
+
+
+def morning(conversation, settings: Settings) -> str | None:
+    """On the first conversation of a day, what is still to come today, in a sentence or two
+    (``[calendar] morning_summary``; agenda_skill.py says when); else None."""
+    from samantha.day.agenda import bounds
+
+    skills = conversation.skills
+    if not settings.calendar.morning_summary or skills is None or skills.agenda is None:
+        return None
+    now = skills.now()
+    if conversation.memory.talked_since(bounds(now.date(), skills.zone)[0].timestamp()):
+        return None
+    return skills.agenda.morning(now, conversation.memory.profile().get("name"))
 
 
 def after_meeting(conversation, settings: Settings, args: argparse.Namespace, voice_out) -> None:

@@ -80,9 +80,10 @@ class Forgotten:
     summaries: int = 0
     profile: int = 0
     reminders: int = 0
+    notes: int = 0  # notes and list items (conversation/notebook.py)
 
     def __bool__(self) -> bool:
-        return bool(self.facts or self.messages or self.summaries or self.profile or self.reminders)
+        return bool(self.facts or self.messages or self.summaries or self.profile or self.reminders or self.notes)
 
 
 def _key(text: str) -> str:
@@ -128,6 +129,11 @@ def _has_reminders(db: sqlite3.Connection) -> bool:
     """Reminders live beside the memory (conversation/reminders.py) once one was ever set; what
     is forgotten goes from them too: a reminder about a topic is about the user."""
     return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reminders'").fetchone() is not None
+
+
+def _has_notes(db: sqlite3.Connection) -> bool:
+    """Notes and lists live beside the memory too (conversation/notebook.py); forgetting takes them as it takes reminders."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'list_items'").fetchone() is not None
 
 
 def _in_ram(source: sqlite3.Connection | None, conversation: int | None) -> sqlite3.Connection:
@@ -220,6 +226,10 @@ class Memory:
     def set_summary(self, text: str, conversation: int | None = None) -> None:
         self._write("UPDATE conversations SET summary = ? WHERE id = ?", (text, conversation or self.conversation))
 
+    def talked_since(self, when: float) -> bool:
+        """Has a conversation been stored since ``when`` (epoch seconds)? Her morning offer is once a day."""
+        return bool(self._rows("SELECT 1 FROM conversations WHERE started >= ? LIMIT 1", (when,)))
+
     def last_summary(self) -> str | None:
         """The summary of the most recent earlier conversation that has one."""
         rows = self._rows("SELECT summary FROM conversations WHERE summary IS NOT NULL AND id IS NOT ? "
@@ -271,7 +281,7 @@ class Memory:
         return self._forgetting(lambda db: db.execute("DELETE FROM facts WHERE id = ?", (fact_id,)).rowcount) > 0
 
     def forget_topic(self, topic: str) -> Forgotten:
-        """Forget a topic everywhere it is stored: the facts and reminders that mention it, the
+        """Forget a topic everywhere it is stored: the facts, reminders, notes and list items that mention it, the
         sentences of messages and summaries about it (marked forgotten), and profile entries naming it."""
         words = forgetting.topic_words(topic)
         if not words:
@@ -285,15 +295,17 @@ class Memory:
                 db.execute("UPDATE messages SET content = redact(content) WHERE mentions(content)").rowcount,
                 db.execute("UPDATE conversations SET summary = redact(summary) WHERE mentions(summary)").rowcount,
                 db.execute("DELETE FROM profile WHERE mentions(value)").rowcount,
-                db.execute("DELETE FROM reminders WHERE mentions(what)").rowcount if _has_reminders(db) else 0)
+                db.execute("DELETE FROM reminders WHERE mentions(what)").rowcount if _has_reminders(db) else 0,
+                db.execute("DELETE FROM list_items WHERE mentions(text)").rowcount if _has_notes(db) else 0)
 
         return self._forgetting(cut)
 
     def forget_everything(self) -> None:
-        """Forget all she knows about the user: every conversation, summary, fact and reminder, and
+        """Forget all she knows about the user: every conversation, summary, fact, reminder, note and list, and
         the profile's entries about the user (her own name and voice, chosen for her, stay)."""
         def clear(db: sqlite3.Connection) -> None:
-            for table in ("facts", "messages", "conversations", *(("reminders",) if _has_reminders(db) else ())):
+            for table in ("facts", "messages", "conversations", *(("reminders",) if _has_reminders(db) else ()),
+                          *(("list_items",) if _has_notes(db) else ())):
                 db.execute(f"DELETE FROM {table}")
             db.execute(f"DELETE FROM profile WHERE key NOT IN ({', '.join('?' * len(OWN_SETTINGS))})",
                        tuple(OWN_SETTINGS))

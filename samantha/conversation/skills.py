@@ -1,4 +1,5 @@
-"""Her day job in a conversation: reminders, timers and alarms, asked for in plain words.
+"""Her day job in a conversation: reminders, timers and alarms, asked for in plain words (and,
+through ``list_skill.py`` and ``agenda_skill.py``, notes, lists and the day's agenda).
 
 A finished user turn comes here after her memory's commands and before the LLM
 (``dialogue.py``). ``day/requests.py`` recognises the request with patterns (instant, and
@@ -16,8 +17,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
+from samantha.conversation.agenda_skill import AgendaSkill
+from samantha.conversation.list_skill import ListSkill
 from samantha.conversation.reminders import Reminder, ReminderBook, local_zone
 from samantha.day import phrases
+from samantha.day.agenda import AskAgenda
+from samantha.day.lists import TickItems
 from samantha.day.requests import CancelReminder, ListReminders, Request, SetReminder, Snooze, in_her_words, recognise
 from samantha.day.when import DURATION, Past, Unclear, When, choose, duration, find, resolve
 
@@ -26,8 +31,11 @@ MOST = 5  # reminders she reads out at once
 
 
 class Skills:
-    def __init__(self, book: ReminderBook, zone: tzinfo | None = None, clock: Callable[[], float] = time.time):
+    def __init__(self, book: ReminderBook, zone: tzinfo | None = None, clock: Callable[[], float] = time.time,
+                 lists: ListSkill | None = None, agenda: AgendaSkill | None = None):
+        """``lists``: notes and lists (``list_skill.py``); ``agenda``: the day's agenda (``agenda_skill.py``)."""
         self.book, self.zone, self.clock = book, zone or local_zone(), clock
+        self.lists, self.agenda = lists, agenda
         self.last: int | None = None  # the reminder talked about last: "cancel that", "snooze that"
         self._asking: SetReminder | None = None  # her question about it waits for the next turn
 
@@ -36,13 +44,17 @@ class Skills:
 
     def asks(self, text: str) -> bool:
         """Is ``text`` a request for her skills (or the answer to her question)? Changes nothing."""
-        return self._understand(text, self.now()) is not None
+        request = self._understand(text, self.now())
+        return request is not None and (not isinstance(request, TickItems) or self.lists is None
+                                        or self.lists.would_do(request))
 
     def answer(self, text: str) -> str | None:
         """Her reply, once the request in ``text`` is carried out; None if there is none."""
         now = self.now()
         request = self._understand(text, now)
         self._asking = None
+        if self.lists is not None:
+            self.lists.awaiting = None  # her question about a list waits one turn only
         match request:
             case SetReminder():
                 return self._set(request, now)
@@ -52,12 +64,18 @@ class Skills:
                 return self._cancel(request, now)
             case Snooze():
                 return self._snooze(request, now)
+            case AskAgenda():
+                return self.agenda.answer(request, now) if self.agenda else None
+        if request is not None and self.lists is not None:
+            return self.lists.answer(request, now)
         return None
 
     def _understand(self, text: str, now: datetime) -> Request | None:
         asking = self._asking
         if asking is not None and (reply := _completed(asking, text, now)) is not None:
             return reply
+        if self.lists is not None and (answered := self.lists.follow_up(text)) is not None:
+            return answered
         return recognise(text, now)
 
     def _set(self, r: SetReminder, now: datetime) -> str:

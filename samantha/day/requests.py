@@ -1,6 +1,6 @@
 """Which of her skills a sentence asks for: recognised by patterns, in pure Python, at once.
 
-How requests reach her skills (README, "Reminders and timers"): every finished user turn is
+How requests reach her skills (README, "Her day job"): every finished user turn is
 offered first to her memory's commands, then to ``recognise`` here, and only then to the
 LLM. A recogniser is a handful of anchored regular expressions, so a request is known in
 well under a millisecond, before any model runs, and the same on a 135M model as on a 3B
@@ -12,8 +12,9 @@ are conversation, and go to the LLM. What the skill did is then her reply, store
 history like any other, so the LLM can talk about it afterwards.
 
 Requests are frozen values; ``RECOGNISERS`` are tried in order and the first that answers
-wins. Notes, lists and the agenda add their own recogniser and request types here, and
-their skill beside ``conversation/skills.py``'s.
+wins. Notes and lists (``lists.py``) and the day's agenda (``agenda.py``) bring their own
+recognisers and request types, tried after the reminders'; their skills are
+``conversation/list_skill.py`` and ``conversation/agenda_skill.py``, reached through ``skills.py``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from samantha.day import agenda, lists
+from samantha.day.agenda import AskAgenda
+from samantha.day.lists import ListRequest
 from samantha.day.numbers import HOUR
 from samantha.day.when import DURATION, Past, Unclear, When, duration, find, resolve
+from samantha.day.wording import END, body, in_her_words
 
-LEAD = (r"^\W*(?:(?:hey|hi|ok|okay|oh|and|so|um|uh|also|right)\W+)*(?:samantha\W+)?"
-        r"(?:(?:please|can you|could you|would you|will you|would you mind|i need you to|i want you to|i'd like you to"
-        r"|you can|go ahead and|just)\W+)*")
-END = r"(?:\W+please)?\W*$"
 SNOOZE = timedelta(minutes=10)  # "snooze that", with no length
 KINDS = {"reminder": "reminder", "timer": "timer", "alarm": "alarm"}
 
@@ -59,18 +60,8 @@ class Snooze:
     length: timedelta
 
 
-Request = SetReminder | ListReminders | CancelReminder | Snooze
-_SWAP = {"my": "your", "me": "you", "i": "you", "mine": "yours", "myself": "yourself", "i'm": "you're", "i've": "you've",
-         "i'll": "you'll", "am": "are", "your": "my", "you": "me", "yours": "mine", "yourself": "myself", "our": "your"}
-
-
-def in_her_words(text: str) -> str:
-    """The user's words as she says them back: "call my sister" -> "call your sister"."""
-    return re.sub(r"[\w']+", lambda m: _SWAP.get(m.group(0).lower(), m.group(0)), text)
-
-
-def _body(text: str) -> str:
-    return re.sub(LEAD, "", text.strip(), count=1, flags=re.I)
+Request = SetReminder | ListReminders | CancelReminder | Snooze | ListRequest | AskAgenda  # notes, lists: day/lists.py
+_body = body
 
 
 def _snooze(text: str, now: datetime) -> Request | None:
@@ -162,7 +153,8 @@ def _reminder(text: str, now: datetime) -> Request | None:
     return SetReminder("reminder", in_her_words(what), resolve(found, now))
 
 
-RECOGNISERS: tuple[Callable[[str, datetime], Request | None], ...] = (_snooze, _list, _cancel, _timer, _alarm, _reminder)
+RECOGNISERS: tuple[Callable[[str, datetime], Request | None], ...] = (
+    _snooze, _list, _cancel, _timer, _alarm, _reminder, *lists.RECOGNISERS, *agenda.RECOGNISERS)
 
 
 def recognise(text: str, now: datetime) -> Request | None:

@@ -5,7 +5,7 @@ patterns (``find``), cut out of the sentence (what is left is what the reminder 
 and then resolved (``resolve``) with the standard library's zones and python-dateutil
 (``parser`` for calendar dates, ``rrule`` for repeats, stored as RFC 5545 RRULE text).
 
-The rules, where people leave things out (README, "Reminders and timers"):
+The rules, where people leave things out (README, "Her day job"):
 
 - A clock time with am/pm, "noon", "midnight", a 24-hour time ("17:30", "07:30"), or a part
   of the day ("in the morning", "tonight") is what it says.
