@@ -13,6 +13,7 @@ newest ``KEEP`` versions of each letter are kept.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass
@@ -108,6 +109,8 @@ class LetterFiles:
         except OSError as exc:
             raise SamanthaError(f"Cannot save the letter {path}: {file_problem(exc)}") from exc
         write_private(path, text, force=True)
+        for stray in path.parent.glob(f".{glob.escape(path.name)}.*"):  # a save cut short by kill -9: its
+            stray.unlink(missing_ok=True)  # half-written copy, never the letter (that is whole, as before it)
 
     def undo(self, path: Path) -> Letter | None:
         """The letter as it was before its last change (written back); None if there is no earlier version."""
