@@ -87,6 +87,39 @@ def test_a_dropped_speaker_drops_what_is_said_and_plays_again_once_reopened(puls
     assert 0.8 < voiced_seconds(load_recording(out)) < 1.2  # the two tones played, not the dropped one
 
 
+SPEAKER_GROWS = """
+import time
+import numpy as np
+from samantha.engines.base import AudioChunk
+from samantha.audio.speaker import Speaker
+tone = AudioChunk((0.3 * np.sin(np.arange(24000) * 2 * np.pi * 440 / 48000)).astype(np.float32), 48000)
+speaker = Speaker.open()
+assert speaker.buffer_s == 0.02 and not speaker.grow()  # no underrun: the short buffer stays
+speaker.underruns = 1  # as the callback counts them on a starved machine
+speaker.play(tone)
+assert not speaker.grow()  # not while she is speaking
+assert speaker.wait(10)
+speaker.underruns = 1
+assert speaker.grow() and speaker.buffer_s == 0.04 and speaker.underruns == 0  # quiet: a larger buffer
+speaker.play(tone)  # and the new stream plays
+assert speaker.wait(10) and speaker.calling()
+speaker.close()
+"""
+
+
+@pytest.mark.fault("kept")
+def test_after_an_underrun_the_speaker_takes_a_larger_buffer_while_quiet_and_plays_on(pulse, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "heard.f32"
+    with recording(pulse, "speaker.monitor", out):
+        result = subprocess.run([sys.executable, "-c", SPEAKER_GROWS], env=pulse, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert 0.8 < voiced_seconds(load_recording(out)) < 1.2  # both tones played, whole
+
+
 def test_devices_marks_the_ones_samantha_uses(pulse):
     pulse["COLUMNS"] = "200"
     default = run_cli(["devices"], pulse, timeout=30).stdout

@@ -69,7 +69,6 @@ class Speaker(KeptStream):
         self.sample_rate, self._out_latency = 0, 0.0
         self.buffer_s = 2 * block_ms / 1000  # two blocks: callbacks come evenly, not in bursts
         self.underruns = 0  # since the stream opened: the machine did not feed it in time
-        self._growing = False  # the stream is being swapped for a larger one: keep what she says
 
     @classmethod
     def open(cls, device: str = "", block_ms: int = 10) -> Speaker:
@@ -78,31 +77,38 @@ class Speaker(KeptStream):
         return speaker
 
     def _open(self, device: str) -> None:
-        sd = devices.sounddevice()
-        index = devices.find(device, "output")
-        self.name = devices.name(index, "output")
-        rate = devices.default_rate(index, "output")
-        stream = None
         try:
-            stream = sd.OutputStream(
-                device=index, samplerate=rate, channels=1, dtype="float32",
-                blocksize=rate * self.block_ms // 1000, callback=self._fill,
-                latency=self.buffer_s,
-            )
-            self.life.opened()
-            with self._lock:  # the stream and its rate together: play() takes the lock to read them
-                self._stream, self.sample_rate, self._out_latency = stream, rate, float(stream.latency)
-                self.underruns = 0
-            stream.start()
-        except sd.PortAudioError as exc:
+            self._install(*self._new_stream(device))
+        except SamanthaError:
             with self._lock:
                 self._stream = None
             self.flush()  # anything queued meanwhile will never play
+            raise
+
+    def _new_stream(self, device: str):
+        """A started output stream on ``device`` (name or index) with the current buffer, and its rate."""
+        sd = devices.sounddevice()
+        index = devices.find(device, "output")
+        name, rate = devices.name(index, "output"), devices.default_rate(index, "output")
+        stream = None
+        try:
+            stream = sd.OutputStream(device=index, samplerate=rate, channels=1, dtype="float32",
+                                     blocksize=rate * self.block_ms // 1000, callback=self._fill,
+                                     latency=self.buffer_s)
+            self.life.opened()
+            stream.start()
+        except sd.PortAudioError as exc:
             devices.close_quietly(stream)
             raise SamanthaError(
                 f"Cannot open the audio output device ({exc}). Check `samantha devices` and choose "
                 "one with --output; or go without sound: `chat --no-audio`, `say --out FILE.wav`."
             ) from exc
+        return stream, rate, name
+
+    def _install(self, stream, rate: int, name: str) -> None:
+        with self._lock:  # the stream and its rate together: play() takes the lock to read them
+            self._stream, self.sample_rate, self._out_latency = stream, rate, float(stream.latency)
+            self.underruns, self.name = 0, name
 
     # --- coming and going (see kept_stream.py) ---
     def drop(self) -> None:
@@ -113,20 +119,20 @@ class Speaker(KeptStream):
 
     def grow(self) -> bool:
         """After an underrun, while nothing is playing: the same device with twice the buffer.
-        What she starts to say meanwhile waits in the queue for the new stream."""
-        if not self.underruns or self.buffer_s >= MAX_BUFFER_S or not self._idle.is_set():
+        The new stream is running before the old one closes, and if it cannot open, the old
+        one simply stays (a busy machine may refuse a new stream too)."""
+        if not self.underruns or self.buffer_s >= MAX_BUFFER_S or not self._idle.is_set() or self._stream is None:
+            return False
+        before, self.buffer_s = self.buffer_s, min(MAX_BUFFER_S, 2 * self.buffer_s)
+        try:
+            stream, rate, name = self._new_stream(self.device)
+        except SamanthaError:
+            self.buffer_s, self.underruns = before, 0  # tried; maybe after the next underrun
             return False
         with self._lock:
-            old, self._stream, self._growing = self._stream, None, True
-        if old is None:  # lost meanwhile: the keeper reopens it
-            self._growing = False
-            return False
+            old = self._stream
+        self._install(stream, rate, name)
         devices.close_quietly(old)
-        self.buffer_s = min(MAX_BUFFER_S, 2 * self.buffer_s)
-        try:
-            self._open(self.device)
-        finally:
-            self._growing = False
         return True
 
     def play(self, chunk: AudioChunk, text: str = "") -> Queued:
@@ -139,8 +145,7 @@ class Speaker(KeptStream):
             audio = soxr.resample(audio, chunk.sample_rate, rate)
         item = Queued(np.asarray(audio, dtype=np.float32), text)
         with self._lock:
-            if (self._stream is None and not self._growing) or rate != self.sample_rate:  # no device (or a
-                # new one): said, and gone
+            if self._stream is None or rate != self.sample_rate:  # no device (or a new one): said, and gone
                 return item
             self._queue.append(item)
             self._idle.clear()
