@@ -274,7 +274,7 @@ def test_with_speakers_a_voice_no_louder_than_her_echo_starts_nothing_but_the_ta
         transcriber, chat_model, synthesizer, utterance, heard_text):
     from samantha.config import AudioSettings
 
-    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
+    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers", aec="off"))  # the gate alone
     speaker = Speakers()
     session, _, log = make(transcriber, chat_model, synthesizer, speaker, settings=settings)
     assert session.devices.kind == "speakers" and session.devices.echo is not None
@@ -334,7 +334,7 @@ def test_with_speakers_a_pause_for_what_came_to_nothing_raises_the_gates_bar_and
     from samantha.config import AudioSettings
     from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechUnlikely
 
-    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers"))
+    settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind="speakers", aec="off"))  # the gate alone
     speaker = Speakers(hold=True)  # her reply goes on playing
     session, _, log = make(transcriber, chat_model, synthesizer, speaker, settings=settings)
     feed = Feeder(session)

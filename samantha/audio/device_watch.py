@@ -1,5 +1,6 @@
 """The voice loop's devices over time: which are lost, where the sound server moved them, and
-whether she now plays through a headset or speakers (and so needs the echo gate).
+whether she now plays through a headset or speakers (and so needs the echo gate, and with
+``[audio] aec`` the echo canceller in front of it: both start afresh on every new device).
 
 All of it runs on the session's loop thread: ``check`` after every frame or report, ``placed``
 when the sound server says her streams moved. What only the session can do (end the user's
@@ -11,11 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from samantha.audio import output_kind
+from samantha.audio import echo_canceller, output_kind
+from samantha.audio.echo_canceller import EchoCanceller
 from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
 from samantha.audio.sound_server import Placement, ServerWatch
 from samantha.audio.speaker import Speaker
-from samantha.core.echo_gate import EchoGate
+from samantha.core.echo_gate import CANCELLED, EchoGate
+from samantha.core.frames import Frame
 
 NEWS = {  # (kind, back): what she says out loud, if she can
     ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
@@ -25,12 +28,16 @@ NEWS = {  # (kind, back): what she says out loud, if she can
 
 class DeviceWatch:
     def __init__(self, setting: str, speaker, note: Callable[[str], None], say: Callable[[str], None],
-                 deaf: Callable[[], None]):
-        """``setting`` is ``[audio] output_kind``; ``note`` prints, ``say`` speaks, ``deaf`` tells
-        the session the microphone just went."""
+                 deaf: Callable[[], None], aec: str = "off"):
+        """``setting`` is ``[audio] output_kind``, ``aec`` is ``[audio] aec``; ``note`` prints,
+        ``say`` speaks, ``deaf`` tells the session the microphone just went."""
         self.setting, self.speaker, self.note, self.say, self.deaf = setting, speaker, note, say, deaf
+        self.aec = aec
         self.kind, self.why = output_kind.detect(setting, getattr(speaker, "name", ""))
-        self.echo = EchoGate(speaker.levels) if self.kind == "speakers" else None
+        self.echo: EchoGate | None = None
+        self.canceller: EchoCanceller | None = None
+        self._microphone = None
+        self._fresh_gate()
         self.keepers = [Keeper("speaker", speaker, self._news)] if isinstance(speaker, Kept) else []
         self.place = Placement()  # where the sound server has her streams (when there is one)
         self._names: dict[str, str] = {}  # what the server calls her devices, when it says
@@ -39,6 +46,7 @@ class DeviceWatch:
     def watch(self, microphone, report: Callable[[Placement], None]) -> None:
         """Watch the microphone too, and the sound server (its news goes to ``report``, from
         another thread: hand it back to ``placed`` on the loop thread)."""
+        self._microphone = microphone
         if isinstance(microphone, Kept):
             self._server = ServerWatch.start(report)
             self.keepers.append(Keeper("microphone", microphone, self._news, self._input_ready))
@@ -84,8 +92,24 @@ class DeviceWatch:
         self.kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
         self._fresh_gate()
 
+    def clean(self, frame: Frame) -> Frame:
+        """``frame`` without her echo, when the canceller is on; else as it is."""
+        if self.canceller is None:
+            return frame
+        return self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
+
     def _fresh_gate(self) -> None:
-        self.echo = EchoGate(self.speaker.levels) if self.kind == "speakers" else None
+        wanted = self.kind == "speakers" and (self.aec == "on" or (self.aec == "auto" and echo_canceller.available()))
+        if not wanted:
+            self.canceller = None
+        elif self.canceller is None:
+            self.canceller = EchoCanceller.load()
+        else:
+            self.canceller.reset()  # another path from her voice to the microphone: learned anew
+        least = CANCELLED if self.canceller is not None else 0.0  # the gate judges what the canceller leaves
+        self.echo = EchoGate(self.speaker.levels, least) if self.kind == "speakers" else None
+        if hasattr(self.speaker, "tap"):
+            self.speaker.tap = self.canceller.played if self.canceller is not None else None
 
     def _input_ready(self) -> bool:
         """Would a new microphone stream hear something other than her own speaker? (Always

@@ -70,6 +70,12 @@ class Microphone(KeptStream):
         stream, self._stream = self._stream, None
         devices.close_quietly(stream)
 
+    @property
+    def latency(self) -> float:
+        """Seconds between a sample reaching the device and its callback (the input buffer)."""
+        stream = self._stream  # read once: the device may go at any moment
+        return float(stream.latency) if stream is not None else 0.0
+
     def read(self, timeout: float) -> Frame | None:
         """The next frame, or None if none arrived within ``timeout`` seconds."""
         try:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,7 @@ class Speaker(KeptStream):
         # (both stamps: the callback's clock plus the frame's place in its block; the device
         # plays it ``latency`` seconds later)
         self.levels = PlayedLevels()  # how loud each block she played was, for the echo gate
+        self.tap: Callable[[AudioChunk, float], None] | None = None  # every block as it is heard (the echo canceller)
         self.life = Liveness()
         self._stream = None
         self.sample_rate, self._out_latency = 0, 0.0
@@ -217,3 +219,5 @@ class Speaker(KeptStream):
         out[filled:, 0] = 0.0
         if filled:  # dated when it is heard, to match the microphone's frames
             self.levels.add(now + self._out_latency, float(np.sqrt(np.mean(np.square(out[:, 0])))))
+        if (tap := self.tap) is not None:  # silence too: the canceller's far end runs on without gaps
+            tap(AudioChunk(out[:, 0].copy(), self.sample_rate), now + self._out_latency)

@@ -20,7 +20,8 @@ from samantha.errors import SamanthaError, database_problem, file_problem
 def _options(*groups: str) -> argparse.ArgumentParser:
     """The options of ``groups``, taken before or after the command name, so each command's
     ``--help`` lists only what it uses: "base" (every command), "models", "sound" (devices),
-    "talk" (a spoken conversation), "memory" (whether this conversation is remembered)."""
+    "echo" (her echo through speakers), "talk" (a spoken conversation), "memory" (whether this
+    conversation is remembered)."""
     p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     s = argparse.SUPPRESS  # so a subcommand's defaults never overwrite what came before it
     p.add_argument("--debug", action="store_true", default=s, help="show full tracebacks")
@@ -36,6 +37,9 @@ def _options(*groups: str) -> argparse.ArgumentParser:
         p.add_argument("--input", default=s, help="input device: name substring or index")
         p.add_argument("--output-kind", choices=["auto", "headset", "speakers"], default=s,
                        help="speakers (she listens past her own echo) or headset; auto tells from the name")
+    if "echo" in groups:
+        p.add_argument("--aec", choices=["auto", "on", "off"], default=s,
+                       help="with speakers: cancel her echo before the echo gate (auto: when livekit is installed)")
     if "memory" in groups:
         p.add_argument("--incognito", action="store_true", default=s, help="remember nothing of this conversation")
     if "talk" in groups:
@@ -54,7 +58,7 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    everything = _options("models", "sound", "memory", "talk")  # plain `samantha` is a spoken conversation
+    everything = _options("models", "sound", "echo", "memory", "talk")  # plain `samantha` is a spoken conversation
     parser = argparse.ArgumentParser(
         prog="samantha", parents=[everything], allow_abbrev=False,  # "say --out" is not "--output-kind"
         description="An offline voice companion. With no command, starts a spoken conversation.",
@@ -72,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe = add("transcribe", parents=[_options("models")], help="print what is said in an audio file")
     transcribe.add_argument("file", type=Path)
     add("devices", parents=[_options("sound")], help="list audio devices (defaults marked)")
-    add("doctor", parents=[_options("models", "sound")], help="check models, PortAudio and devices")
+    add("doctor", parents=[_options("models", "sound", "echo")], help="check models, PortAudio and devices")
     models = add("models", parents=[_options("models")], help="list, download, verify or locate models")
     models.add_argument("action", choices=["list", "download", "verify", "path"])
     models.add_argument("names", nargs="*", help="catalog names (default: the models the config chooses)")
@@ -148,7 +152,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     settings = config.override(settings, "turns", mode=getattr(args, "mode", None))
     settings = config.override(settings, "ptt", key=getattr(args, "ptt_key", None), toggle=getattr(args, "toggle", None))
     return config.override(settings, "audio", output_device=getattr(args, "output", None),
-                           input_device=getattr(args, "input", None), output_kind=getattr(args, "output_kind", None))
+                           input_device=getattr(args, "input", None), output_kind=getattr(args, "output_kind", None),
+                           aec=getattr(args, "aec", None))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -168,9 +168,10 @@ def voice(args: argparse.Namespace, settings: Settings) -> int:
 
 def _say_where(display, session, microphone, speaker) -> None:
     """Which devices she hears and speaks on, and as what kind of output: speakers change how to interrupt her."""
-    kind = session.devices.kind
-    display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why})"
-                 + ("; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else "."))
+    kind, cancelled = session.devices.kind, session.devices.canceller is not None
+    how = ("; her echo is cancelled, so talk over her as you would to anyone." if cancelled else
+           "; over her voice, speak up to interrupt, or use the talk key." if kind == "speakers" else ".")
+    display.note(f"Hearing you on {microphone.name}, speaking on {speaker.name} as {kind} ({session.devices.why}){how}")
 
 
 def _start_listening(display, talk_key, conversation, settings: Settings, session) -> None:

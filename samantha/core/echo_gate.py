@@ -10,11 +10,13 @@ seconds of speech; until a second of it has been heard it is assumed to be 1, so
 setup can only make her harder, never easier, to interrupt. Frames the gate holds back reach
 the VAD as silence; the transcriber still gets the real audio.
 
-Why a gate: the maintained cancellers (WebRTC's, Speex's) need their own native builds and
-a delay estimate that shifts with every device change, and a cancelled residue still makes
-the VAD fire on loud speakers. The cost of a gate is stated in the README: over her voice,
-the user must speak up (or use the talk key, which always works); a quiet "mm-hmm" over her
-is not heard, and her echo is part of the audio transcribed after an interruption.
+With the echo canceller on (``audio/echo_canceller.py``, ``[audio] aec``) the gate is the
+second stage: it sees what the canceller leaves of her voice and learns that residue the same
+way, never below ``least`` (the residue flares for a moment when the echo path shifts), so a
+user at a normal level, no louder than her echo, is heard over her. Without it, the gate
+alone has its costs (README): over her voice the user must speak up (or use the talk key,
+which always works); a quiet "mm-hmm" over her is not heard, and her echo is part of the
+audio transcribed after an interruption.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ SILENT = 1e-4  # she is not playing (RMS)
 SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
 LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over her
+CANCELLED = 0.03  # with the echo canceller in front: its residue is never assumed below this (-30 dB)
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 
 
@@ -59,8 +62,11 @@ class EchoGate:
     and that floor fades as her speech is learned again.
     """
 
-    def __init__(self, played: Played):
-        self.played = played
+    def __init__(self, played: Played, least: float = 0.0):
+        """``least``: the coupling is never taken to be below it (``CANCELLED`` behind the echo
+        canceller, whose residue, measured at -60 dB on a steady path, flares for a moment when
+        the path or a device's timing shifts)."""
+        self.played, self.least = played, least
         self._ratios: deque[float] = deque(maxlen=HISTORY_FRAMES)
         self._open_until = float("-inf")
         self._opened = (float("-inf"), 0.0)  # (when, microphone/playback ratio) the gate last opened
@@ -70,7 +76,7 @@ class EchoGate:
     @property
     def coupling(self) -> float:
         """How loud her voice arrives at the microphone, relative to what she plays."""
-        return max(self._measured, self._floor)
+        return max(self._measured, self._floor, self.least)
 
     def admit(self, frame: np.ndarray, at: float) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""

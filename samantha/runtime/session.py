@@ -86,7 +86,9 @@ class Session:
         self.judge = judge  # the end-of-turn model, if there is one
         self.replies = Replies(conversation, display, self.inbox.put, lambda: self.now)
         self.voice = self.replies.voice = VoiceOut(synthesizer, speaker, on_audio=self.replies.first_audio)
-        self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf)
+        self.devices = DeviceWatch(settings.audio.output_kind, speaker, display.note, self._announce, self._deaf,
+                                   settings.audio.aec)
+        self._echo_told = float("-inf")  # when --verbose last said how much echo is removed (monotonic)
         self._frame_wall = time.monotonic()  # when that frame arrived
         self.released_at = self.decided_at = 0.0  # the talk key let go, and the turn's end decided (monotonic)
         self._jobs: queue.Queue[TranscribeAudio | None] = queue.Queue()  # the loop sends one at a time
@@ -177,6 +179,7 @@ class Session:
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
         if not self.loop.listening(frame):
             return
+        frame = self.devices.clean(frame)  # without her echo, for the VAD, the gate and the transcriber
         self._frame_wall = time.monotonic()
         self._handle(frame)
         audio = frame.audio
@@ -224,6 +227,19 @@ class Session:
         if self.machine.state is not before:
             self.notes.busy(self.machine.state not in IDLE)
             self.display.status(self.machine.state)
+            if before is State.SPEAKING:
+                self._tell_echo()
+
+    def _tell_echo(self) -> None:
+        """With --verbose, after her reply (at most every 20 s): how much of her echo the
+        canceller removes, and the level the gate now holds back."""
+        canceller, gate, now = self.devices.canceller, self.devices.echo, time.monotonic()
+        if not getattr(self.display, "verbose", False) or canceller is None or now - self._echo_told < 20:
+            return
+        if (removed := canceller.removed_db) is not None and gate is not None:
+            self._echo_told = now
+            self.display.note(f"(echo: {removed:.0f} dB of her voice removed by the canceller; "
+                              f"the gate holds back the rest up to {20 * np.log10(max(gate.coupling, 1e-6)):.0f} dB)")
 
     def _do(self, command: Command) -> None:
         match command:

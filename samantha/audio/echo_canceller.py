@@ -1,0 +1,286 @@
+"""With speakers: her own voice taken out of what the microphone hears, before the VAD, the
+echo gate and the transcriber see it. WebRTC's echo canceller (AEC3), through the ``livekit``
+package's ``AudioProcessingModule``.
+
+The canceller is told exactly what she played (the far end) and, 10 ms at a time, what the
+microphone heard; it learns the path from one to the other (the speakers, the room, both
+device buffers) and subtracts her. Both sides are dated by the stamps the devices already
+keep: the speaker knows when each block is heard (its callback's time plus its output
+latency), the microphone when each frame was captured (its arrival minus its input
+latency). Each 10 ms of microphone captured at ``c`` is processed right after the far end
+heard up to ``c + LEAD_S``, so her sound always reaches the canceller before its echo does,
+and the delay it is told is what the stamps say is left (``LEAD_S``, the least it can be;
+measured on a simulated room, a delay hint above the truth costs the first second, one below
+costs nothing). AEC3's own delay estimator finds the rest, up to ~0.5 s. A new device starts
+a new canceller (``reset``), as the path it learned is gone.
+
+Decisions: 16 kHz on both sides (the frames' own rate; her voice is resampled from the
+device's rate; 48 kHz costs three times as much and the VAD and Whisper only see 16 kHz);
+echo cancellation and the high-pass filter only, no noise suppression or gain control (they
+would change the user's voice, which the VAD's thresholds and Whisper are tuned on). It runs
+all the time, silence included: resting it while she is quiet and waking it when she speaks
+again left her first words uncancelled on the real devices (and her echo interrupted her),
+so it costs ~0.7 ms of one core per 32 ms frame, also in a quiet room. The speaker's callback
+only appends a copy of each block to a deque (``played``); all the work runs on the voice
+loop's thread (``clean``). Its timelines follow the devices' stamps, not their every jitter
+(``Stamps``): a late callback on a busy machine is no gap in the sound.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from samantha.core.frames import FRAME, RATE, AudioChunk, Frame
+from samantha.errors import SamanthaError
+
+BLOCK = RATE // 100  # the canceller's 10 ms
+BLOCK_S = BLOCK / RATE
+LEAD_S = 0.02  # her sound is fed this long before the microphone audio captured as it is heard
+JUMP_S = 0.3  # a stamp this far from the sample count: a new stream, or an underrun's gap
+SHIFT_S = 0.002  # a timeline moves when its stamps are this far off...
+SETTLE_S = 0.5  # ...and, when they are later than it, were so all along for this long
+SOUND = 1e-3  # RMS: she is making sound (her voice, not the zeros of an idle speaker)
+HEARD_BLOCKS = 500  # ~5 s of her echo to tell how much is removed
+PRIMED = FRAME % BLOCK * 4  # 128: output kept back so a 32 ms frame can always be returned whole
+
+
+def available() -> bool:
+    """Is the canceller's library installed (``auto`` turns it on only then)?"""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("livekit.rtc") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class EchoCanceller:
+    def __init__(self) -> None:
+        """Touches no library: ``load`` makes the canceller itself."""
+        self._apm: Any = None  # the library's AudioProcessingModule, once loaded
+        self._far_frame: Any = None
+        self._near_frame: Any = None
+        self._inbox: deque[tuple[float, AudioChunk]] = deque(maxlen=400)  # from the speaker: ~4 s
+        self._heard: deque[float] = deque(maxlen=HEARD_BLOCKS)  # dB removed, per 10 ms of her echo
+        self._fresh()
+
+    @classmethod
+    def load(cls) -> EchoCanceller:
+        canceller = cls()
+        canceller.reset()
+        return canceller
+
+    def reset(self) -> None:
+        """A new device: a new canceller, the far end's timeline and the measurements afresh."""
+        try:
+            from livekit import rtc
+        except ImportError as exc:
+            raise SamanthaError("The echo canceller needs the livekit package: pip install livekit "
+                                "(or --aec off: the echo gate alone).") from exc
+        self._apm = rtc.AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
+        self._far_frame = rtc.AudioFrame.create(RATE, 1, BLOCK)
+        self._near_frame = rtc.AudioFrame.create(RATE, 1, BLOCK)
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self._resampler: Resampler | None = None
+        self._far = np.zeros(0, np.float32)  # her voice at 16 kHz, not yet fed
+        self._far_end = 0.0  # monotonic time just after its last sample is heard
+        self._in_next = 0.0  # when the next block from the speaker should be heard
+        self._far_next = float("-inf")  # the far end's next 10 ms to feed, by when it is heard
+        self._near_in = np.zeros(0, np.float32)
+        self._near_t = 0.0  # stream time of its first sample
+        self._near_out = np.zeros(PRIMED, np.float32)
+        self._zero: tuple[int, float] | None = None  # (stream, monotonic time of stream time 0)
+        self._near_clock, self._far_clock = Stamps(SETTLE_S / FRAME * RATE), Stamps(SETTLE_S / BLOCK_S)
+        self._recent: deque[float] = deque([0.0] * 50, maxlen=50)  # energy of the last 0.5 s of far end fed
+        self._blocks = 0  # microphone blocks processed since the last reset
+        self._heard.clear()
+
+    # --- the speaker's side: from its audio callback, so only a copy into a deque ---
+    def played(self, chunk: AudioChunk, heard_at: float) -> None:
+        """A block she played, and the monotonic time its first sample is heard."""
+        self._inbox.append((heard_at, chunk))
+
+    # --- the microphone's side: on the voice loop's thread ---
+    def clean(self, frame: Frame, latency: float = 0.0) -> Frame:
+        """``frame`` without her echo (``latency``: the microphone's input latency, s). The
+        result is ``PRIMED`` samples (8 ms) behind the input, every frame alike."""
+        self._take_played()
+        zero = self._capture_zero(frame, latency)
+        if abs(frame.t - (self._near_t + len(self._near_in) / RATE)) > 1e-3:
+            self._near_t = frame.t - len(self._near_in) / RATE  # frames were dropped: carry on from here
+        near = np.concatenate([self._near_in, frame.audio.astype(np.float32)])
+        done = []
+        for i in range(0, len(near) - BLOCK + 1, BLOCK):
+            done.append(self._process(near[i:i + BLOCK], zero + self._near_t))
+            self._near_t += BLOCK_S
+        self._near_in = near[len(done) * BLOCK:]
+        out = np.concatenate([self._near_out, *done])
+        self._near_out = out[FRAME:]
+        return replace(frame, audio=out[:FRAME])
+
+    @property
+    def removed_db(self) -> float | None:
+        """How much of her echo is removed now (median over her last ~5 s of sound), or None
+        before she has been heard."""
+        return float(np.median(self._heard)) if len(self._heard) >= 50 else None
+
+    def _capture_zero(self, frame: Frame, latency: float) -> float:
+        """The monotonic time the microphone's stream time 0 was captured. The samples run on
+        without gaps; their stamps do not: a callback can be late (a busy machine), never
+        early, so the earliest stamps are followed, and the late ones hardly at all."""
+        seen = frame.at - latency - frame.t - FRAME / RATE
+        if self._zero is None or self._zero[0] != frame.stream or abs(seen - self._zero[1]) > JUMP_S:
+            self._zero = (frame.stream, seen)
+            self._near_clock.clear()
+        else:
+            self._zero = (frame.stream, self._zero[1] + self._near_clock.shift(seen - self._zero[1]))
+        return self._zero[1]
+
+    def _take_played(self) -> None:
+        while self._inbox:
+            heard_at, chunk = self._inbox.popleft()
+            self._append(chunk, heard_at)
+
+    def _append(self, chunk: AudioChunk, heard_at: float) -> None:
+        """Her block onto the far end's timeline, which runs by the sample count and follows the
+        earliest stamps (a late callback is no gap in her sound), or the stamps at once when they
+        jump (a new stream, a gap after an underrun)."""
+        late = heard_at - self._in_next
+        if self._resampler is None or self._resampler.rate != chunk.sample_rate or abs(late) > JUMP_S:
+            self._regap(heard_at, chunk.sample_rate)
+            self._far_clock.clear()
+        elif shift := self._far_clock.shift(late):
+            self._in_next += shift
+            self._far_end += shift
+        audio = np.asarray(chunk.audio, np.float32)
+        assert self._resampler is not None  # made by _regap
+        out = self._resampler(audio)
+        self._far = np.concatenate([self._far, out])[-2 * RATE:]
+        self._far_end += len(out) / RATE
+        self._in_next += len(audio) / chunk.sample_rate
+
+    def _regap(self, heard_at: float, rate: int) -> None:
+        """The far end's timeline starts again at ``heard_at``: silence up to it, or what was
+        stamped past it cut."""
+        gap = round((heard_at - self._far_end) * RATE)
+        if gap > RATE or not len(self._far):
+            self._far = np.zeros(0, np.float32)
+        elif gap > 0:
+            self._far = np.concatenate([self._far, np.zeros(gap, np.float32)])
+        else:
+            self._far = self._far[: max(0, len(self._far) + gap)]
+        self._in_next = self._far_end = heard_at
+        self._resampler = Resampler(rate)
+
+    def _far_block(self, t: float) -> np.ndarray:
+        """The 10 ms of her voice heard from ``t`` (zeros where she played nothing); what comes
+        before it is dropped."""
+        block = np.zeros(BLOCK, np.float32)
+        i = round((t - (self._far_end - len(self._far) / RATE)) * RATE)
+        lo, hi = max(i, 0), min(i + BLOCK, len(self._far))
+        if hi > lo:
+            block[lo - i:hi - i] = self._far[lo:hi]
+        self._far = self._far[min(max(i + BLOCK, 0), len(self._far)):]
+        return block
+
+    def _process(self, near: np.ndarray, captured: float) -> np.ndarray:
+        """10 ms of microphone captured at ``captured``, after her voice heard up to ``LEAD_S``
+        later."""
+        due = captured + LEAD_S
+        if self._far_next < due - 0.2:  # at the start (or after a stall of this thread): from here on
+            self._far_next = due - BLOCK_S
+        while self._far_next <= due + 1e-6:
+            self._feed(self._far_block(self._far_next))
+            self._far_next += BLOCK_S
+        return self._cancel(near)
+
+    def _feed(self, far: np.ndarray) -> None:
+        self._recent.append(float(np.dot(far, far)) / BLOCK)
+        np.frombuffer(self._far_frame.data, np.int16)[:] = _pcm(far)
+        self._apm.process_reverse_stream(self._far_frame)
+
+    def _cancel(self, near: np.ndarray) -> np.ndarray:
+        pcm = np.frombuffer(self._near_frame.data, np.int16)
+        pcm[:] = _pcm(near)
+        if self._blocks % 100 == 0:  # kept by AEC3 until changed; once a second, not every call (a third
+            self._apm.set_stream_delay_ms(round(LEAD_S * 1000))  # of the cost: each call crosses the library's FFI)
+        self._blocks += 1
+        self._apm.process_stream(self._near_frame)
+        out = np.frombuffer(self._near_frame.data, np.int16).astype(np.float32) / 32767
+        her = sum(self._recent) / len(self._recent)
+        if her > (10 * SOUND) ** 2:  # her echo may be in it
+            before, after = float(np.mean(np.square(near))), float(np.mean(np.square(out)))
+            if before > max(1e-8, 1e-4 * her):  # and it is, not only the room
+                self._heard.append(10 * np.log10(before / max(after, 1e-10)))
+        return out
+
+
+class Stamps:
+    """A stream's samples run on without gaps; the stamps of its callbacks do not: a callback
+    can be late (a busy machine), never early. So a timeline kept by the sample count moves at
+    once to a stamp earlier than it, and to later ones only when every stamp of the last
+    ``SETTLE_S`` was that late (a new stream with a longer buffer), never for one late callback."""
+
+    def __init__(self, window: float):
+        self._late: deque[float] = deque(maxlen=int(window))
+
+    def clear(self) -> None:
+        self._late.clear()
+
+    def shift(self, late: float) -> float:
+        """How far to move the timeline, given this stamp's distance after it."""
+        if late < -SHIFT_S:
+            self._late.clear()
+            return late
+        self._late.append(late)
+        if len(self._late) == self._late.maxlen and (least := min(self._late)) > SHIFT_S:
+            self._late.clear()
+            return least
+        return 0.0
+
+
+def _pcm(audio: np.ndarray) -> np.ndarray:
+    return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+
+
+class Resampler:
+    """The device's rate to 16 kHz, streaming, each sample out as soon as its input is in
+    (soxr's streams hold output back by up to 30 ms, and the canceller needs her voice before
+    its echo): a windowed-sinc low-pass at 7.2 kHz, then linear interpolation. Its delay is
+    fixed, 31 input samples (0.65 ms at 48 kHz)."""
+
+    TAPS = 63
+
+    def __init__(self, rate: int):
+        self.rate, self._step = rate, rate / RATE
+        n = np.arange(self.TAPS) - (self.TAPS - 1) / 2
+        cut = min(0.45 * RATE, 0.45 * rate) / rate  # cycles per input sample
+        taps = 2 * cut * np.sinc(2 * cut * n) * np.hamming(self.TAPS)
+        self._taps = (taps / taps.sum()).astype(np.float32)
+        self._history = np.zeros(self.TAPS - 1, np.float32)
+        self._low = np.zeros(0, np.float32)  # low-passed input not yet passed by the output
+        self._pos = 0.0  # where the next output sample falls in ``_low``
+
+    def __call__(self, audio: np.ndarray) -> np.ndarray:
+        if self.rate == RATE:
+            return audio
+        both = np.concatenate([self._history, audio])
+        self._history = both[len(both) - (self.TAPS - 1):]
+        silent = not both.any()  # she is quiet (most of the time): no need to filter zeros
+        filtered = np.zeros(len(audio), np.float32) if silent else np.convolve(both, self._taps, mode="valid")
+        low = np.concatenate([self._low, filtered.astype(np.float32)])
+        count = int(np.ceil((len(low) - 1 - self._pos) / self._step)) if len(low) - 1 > self._pos else 0
+        at = self._pos + self._step * np.arange(count)
+        i = at.astype(np.int64)
+        frac = (at - i).astype(np.float32)
+        out = low[i] * (1 - frac) + low[i + 1] * frac
+        self._pos += self._step * count
+        drop = int(self._pos)
+        self._low, self._pos = low[drop:], self._pos - drop
+        return out

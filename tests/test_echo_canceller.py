@@ -1,0 +1,96 @@
+"""The echo canceller (WebRTC's, through livekit) on a simulated room: her real recorded speech
+played in 10 ms blocks at 48 kHz with jittery, sometimes late, stamps; the microphone hearing
+it 80 ms later at 0.7, in 32 ms frames. The real devices are tests/real/test_echo_canceller_real.py."""
+
+import numpy as np
+import pytest
+
+from samantha.audio.echo_canceller import Resampler, Stamps
+from samantha.core.frames import FRAME, RATE, AudioChunk, Frame
+
+pytest.importorskip("livekit.rtc")
+
+
+def db(x: np.ndarray) -> float:
+    return float(10 * np.log10(np.mean(np.square(x)) + 1e-12))
+
+
+def room(canceller, her: np.ndarray, user: np.ndarray | None = None, path_s: float = 0.08,
+         coupling: float = 0.7, late_every: int = 0) -> np.ndarray:
+    """What the canceller makes of the microphone; ``late_every``: every so many speaker
+    callbacks and microphone frames, one comes 60 ms late (a busy machine)."""
+    import soxr
+
+    rng, t0, in_lat, out_lat = np.random.default_rng(1), 100.0, 0.03, 0.02
+    her48 = soxr.resample(her, RATE, 48000).astype(np.float32)
+    mic = np.zeros(len(her), np.float32)
+    lag = int(path_s * RATE)
+    mic[lag:] = coupling * her[: len(her) - lag]
+    if user is not None:
+        mic += user
+    out, block = [], 0
+
+    def late(i: int) -> float:
+        return 0.06 if late_every and i % late_every == late_every - 1 else rng.uniform(0, 0.003)
+
+    for k in range(len(her) // FRAME):
+        arrived = t0 + (k + 1) * FRAME / RATE + in_lat + late(k)
+        while t0 + block * 0.01 - out_lat <= arrived and (block + 1) * 480 <= len(her48):
+            canceller.played(AudioChunk(her48[block * 480:(block + 1) * 480], 48000), t0 + block * 0.01 + late(block))
+            block += 1
+        out.append(canceller.clean(Frame(mic[k * FRAME:(k + 1) * FRAME], k * FRAME / RATE, arrived), in_lat).audio)
+    return np.concatenate(out)
+
+
+@pytest.fixture
+def her(testdata):
+    from samantha.audio.audio_files import load_audio
+
+    return load_audio(testdata / "multilingual.mp3")[: 10 * RATE]
+
+
+@pytest.mark.parametrize("late_every", [0, 7])
+def test_her_echo_is_removed_and_late_callbacks_do_not_undo_it(her, late_every):
+    from samantha.audio.echo_canceller import EchoCanceller
+
+    canceller = EchoCanceller.load()
+    out = room(canceller, her, late_every=late_every)
+    echo = 0.7 * her[: len(out)]
+    assert db(echo[3 * RATE:]) - db(out[3 * RATE:]) > 30  # after convergence (measured: ~60 dB)
+    assert db(echo[RATE:3 * RATE]) - db(out[RATE:3 * RATE]) > 20  # and within its first second or two
+    assert canceller.removed_db is not None and canceller.removed_db > 30
+
+
+def test_a_user_as_loud_as_her_echo_is_kept(her, testdata):
+    from samantha.audio.audio_files import load_audio
+    from samantha.audio.echo_canceller import PRIMED, EchoCanceller
+
+    voice = load_audio(testdata / "jfk.flac")[: 4 * RATE]
+    user = np.zeros(len(her), np.float32)
+    start = 5 * RATE
+    echo = 0.7 * her[start - int(0.08 * RATE): start - int(0.08 * RATE) + len(voice)]
+    user[start:start + len(voice)] = voice * np.sqrt(np.mean(echo**2) / np.mean(voice**2))  # 0 dB
+    out = room(EchoCanceller.load(), her, user)
+    kept = out[start + PRIMED: start + PRIMED + len(voice)]
+    assert abs(db(kept) - db(user[start:start + len(voice)])) < 4  # the user, about as loud (measured: -2 dB)
+
+
+def test_her_voice_is_resampled_at_once_and_faithfully():
+    rate = 48000
+    t = np.arange(rate) / rate
+    tone = np.sin(2 * np.pi * 1000 * t).astype(np.float32)
+    resampler = Resampler(rate)
+    blocks = [resampler(tone[i:i + 480]) for i in range(0, rate, 480)]
+    assert all(len(b) == 160 for b in blocks[1:])  # every 10 ms block out as it comes (soxr holds some back)
+    out = np.concatenate(blocks)[400:]
+    n = np.arange(400, 400 + len(out)) / RATE
+    fit, *_ = np.linalg.lstsq(np.stack([np.sin(2 * np.pi * 1000 * n), np.cos(2 * np.pi * 1000 * n)], 1), out, rcond=None)
+    residue = out - np.stack([np.sin(2 * np.pi * 1000 * n), np.cos(2 * np.pi * 1000 * n)], 1) @ fit
+    assert db(residue) - db(out) < -50
+
+
+def test_a_late_stamp_moves_no_timeline_but_an_earlier_one_or_a_lasting_shift_does():
+    stamps = Stamps(10)
+    assert stamps.shift(0.08) == 0.0  # one late callback
+    assert stamps.shift(-0.01) == -0.01  # a callback is never early: the timeline was late
+    assert [stamps.shift(0.02) for _ in range(10)][-1] == pytest.approx(0.02)  # a longer buffer since
