@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bench(add, everything)
     setup = add("setup", parents=[everything], help="meet Samantha again: her first-run questions")
     setup.add_argument("--no-audio", action="store_true", help="type only, do not speak")
+    _add_keeping(add)
+    cfg = add("config", parents=[everything], help="show, locate or create the config file")
+    cfg.add_argument("action", choices=["path", "show", "init"])
+    cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
+    return parser
+
+
+def _add_keeping(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """What she keeps for the user, each its own command: memory, reminders, notes, letters."""
     memory = add("memory", parents=[_options()], help="what Samantha remembers: list, search, forget, export, wipe")
     memory.add_argument("action", choices=["list", "search", "forget", "export", "wipe"])
     memory.add_argument("arg", nargs="*", help="search: TEXT; forget: a fact's ID or a TOPIC; export: FILE.json")
@@ -94,10 +103,6 @@ def build_parser() -> argparse.ArgumentParser:
     reminders.add_argument("arg", nargs="?", help='add: TEXT, as you would say it ("at 5 pm to call my sister"); cancel: ID')
     add_notes_parser(add, _options())
     _add_letters(add)
-    cfg = add("config", parents=[everything], help="show, locate or create the config file")
-    cfg.add_argument("action", choices=["path", "show", "init"])
-    cfg.add_argument("--force", action="store_true", help="with init: overwrite an existing file")
-    return parser
 
 
 def _add_letters(add: Callable[..., argparse.ArgumentParser]) -> None:
