@@ -151,6 +151,14 @@ def test_models_list_and_path(cli_env):
     assert named.startswith(cli_env["SAMANTHA_MODELS_DIR"]) and named.endswith("en_GB-jenny_dioco-medium.onnx")
 
 
+def test_with_her_mind_on_a_server_no_chat_model_is_fetched_or_checked(cli_env):
+    said = lambda result: result.stdout + result.stderr
+    local = said(run_cli(["models", "verify"], cli_env))
+    remote = said(run_cli(["models", "verify", "--llm-backend", "openai"], cli_env))
+    assert "llama-3.2-3b-instruct" in local and "whisper-base.en" in local
+    assert "llama-3.2-3b-instruct" not in remote and "whisper-base.en" in remote
+
+
 def test_the_offline_guard_is_active_in_subprocesses(cli_env):
     import subprocess
     import sys

@@ -22,7 +22,8 @@ def models(args: argparse.Namespace, settings: Settings) -> int:
     unknown = [n for n in args.names if n not in catalog]
     if unknown:
         raise SamanthaError(f"Unknown model {', '.join(unknown)}; choose from: {', '.join(catalog)}")
-    configured = [getattr(settings.models, engine) for engine in store.ENGINES]
+    remote = settings.llm.backend != "local"  # her mind on a server: no chat model to fetch or check here
+    configured = ["" if remote and engine == "llm" else getattr(settings.models, engine) for engine in store.ENGINES]
     chosen = [catalog[n] for n in args.names] or [catalog[n] for n in configured if n in catalog]
     if args.action == "list":
         table = Table(Column("name", no_wrap=True), "engine", Column("size", justify="right"), "here",
