@@ -154,6 +154,14 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class ReminderSettings:
+    """Reminders, timers and alarms when they come due."""
+
+    notify: bool = setting(True, "also post a desktop notification when one is due (where a notification service "
+                           "runs on the session bus: local, not the network; skipped silently where none does)")
+
+
+@dataclass(frozen=True)
 class Settings:
     models: ModelSettings = field(default_factory=ModelSettings)
     persona: PersonaSettings = field(default_factory=PersonaSettings)
@@ -166,6 +174,7 @@ class Settings:
     memory: MemorySettings = field(default_factory=MemorySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
 
 _TYPE_NAMES = {str: "a string in quotes", int: "a whole number", float: "a number", bool: "true or false"}

@@ -42,6 +42,13 @@ def no_network():
     offline_guard.uninstall()
 
 
+@pytest.fixture(autouse=True)
+def no_desktop_notifications(monkeypatch):
+    """A reminder due in a test is not posted to the desktop of whoever runs the tests
+    (tests/test_notifications.py points it at a private bus of its own)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def make_test_models():
     return _load_script("make_test_models")

@@ -24,6 +24,7 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
     from samantha.conversation import companion
     from samantha.engines import load_chat_model
     from samantha.runtime.note_taker import NoteTaker
+    from samantha.runtime.notifications import Notifier
     from samantha.runtime.reminding import ChatReminders
     from samantha.runtime.voice_out import reply_aloud
 
@@ -42,7 +43,8 @@ def chat(args: argparse.Namespace, settings: Settings, setup: bool = False) -> i
             return 0
         notes.start()
         _greet(conversation, settings, voice, setup)
-        reminders = ChatReminders(conversation, voice).start()  # due ones printed between replies
+        notifier = Notifier(settings.reminders.notify, _dim if getattr(args, "verbose", False) else None)
+        reminders = ChatReminders(conversation, voice, notifier=notifier).start()  # due ones printed between replies
         return _typed_turns(conversation, settings, args, voice, setup, notes)
     finally:
         for done in (reminders, notes, memory, voice):
@@ -70,6 +72,10 @@ def _show(news: list[str]) -> None:
     """What the notes had to say: problems in yellow, the rest dim."""
     for line in news:
         console.print(f"[yellow]{line}[/]" if line.startswith("Could not") else f"[dim]{line}[/]")
+
+
+def _dim(line: str) -> None:
+    console.print(f"[dim]{escape(line)}[/]")
 
 
 def _greet(conversation, settings: Settings, voice, setup: bool) -> None:

@@ -21,16 +21,21 @@ from samantha.conversation.reminders import Reminder
 from samantha.conversation.skills import Skills
 from samantha.core.messages import Announce, Command, Due, Message, Schedule, Told
 from samantha.day import phrases
+from samantha.runtime.notifications import Notifier
 
 POLL_S = 1.0
 MISSED = 0  # the id of the one "While I was away" announcement (the store's ids start at 1)
+TITLES = {"reminder": "Reminder", "timer": "Timer", "alarm": "Alarm"}  # a desktop notification's, by kind
 
 
 class Reminding:
     def __init__(self, skills: Skills | None, report: Callable[[Message], None], clock: Callable[[], float],
-                 wall: Callable[[], float] = time.time):
-        """``report`` takes the ``Schedule`` for the loop; ``clock`` is the loop's, ``wall`` the epoch's."""
+                 wall: Callable[[], float] = time.time, notifier: Notifier | None = None):
+        """``report`` takes the ``Schedule`` for the loop; ``clock`` is the loop's, ``wall`` the epoch's;
+        ``notifier`` posts what she says to the desktop too."""
         self.skills, self._report, self._clock, self._wall = skills, report, clock, wall
+        self.notifier = notifier
+        self._kinds: dict[int, str] = {}  # each pending reminder's kind, for its notification's title
         self._missed = [r.id for r in skills.book.due(wall())] if skills else []  # due before she started
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -40,6 +45,7 @@ class Reminding:
         now, wall = self._clock(), self._wall()
         pending = self.skills.book.pending() if self.skills else []
         missed = [r for r in pending if r.id in self._missed]
+        self._kinds = {r.id: r.kind for r in pending}
         due = [Due(r.id, r.due, now + r.due - wall, words(r, self.skills)) for r in pending if r.id not in self._missed]
         if missed and self.skills:
             zone = self.skills.zone
@@ -66,8 +72,21 @@ class Reminding:
         """Carry out the loop's ``Announce`` (through ``announce(turn, words)``) or ``Told``."""
         if isinstance(command, Announce):
             announce(command.turn, command.words)
+            if not command.again:  # the repeat a minute later is only said
+                self.notify(command.ids, command.words)
         elif isinstance(command, Told) and self.skills:
             self.told(command.ids)
+
+    def notify(self, ids: tuple[int, ...], words: str) -> None:
+        """Her words as a desktop notification, titled by what came due; never raises."""
+        if self.notifier is None:
+            return
+        kinds = {"missed" if i == MISSED else self._kinds.get(i, "reminder") for i in ids}
+        if "missed" in kinds:
+            title = "While I was away"
+        else:
+            title = TITLES.get(kinds.pop(), "Reminder") if len(kinds) == 1 else "Reminders"
+        self.notifier.post(title, words)
 
     def told(self, ids: tuple[int, ...]) -> None:
         assert self.skills is not None
@@ -81,6 +100,8 @@ class Reminding:
 
     def close(self) -> None:
         self._stop.set()
+        if self.notifier is not None:
+            self.notifier.close()
 
 
 def words(r: Reminder, skills: Skills | None) -> str:
@@ -96,9 +117,10 @@ class ChatReminders:
     """Keyboard chat: due reminders printed (and spoken, with a voice) between replies, never
     in the middle of one; the missed ones first. Each is her reply in the history."""
 
-    def __init__(self, conversation, voice=None, out: TextIO | None = None, wall: Callable[[], float] = time.time):
+    def __init__(self, conversation, voice=None, out: TextIO | None = None, wall: Callable[[], float] = time.time,
+                 notifier: Notifier | None = None):
         self.conversation, self.voice, self.out = conversation, voice, out or sys.stdout
-        self.reminding = Reminding(conversation.skills, lambda m: None, lambda: 0.0, wall)
+        self.reminding = Reminding(conversation.skills, lambda m: None, lambda: 0.0, wall, notifier)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="reminders", daemon=True)
 
@@ -118,6 +140,7 @@ class ChatReminders:
         self.out.write(f"\r{self.conversation.name.lower()} › {said}\nyou › ")
         self.out.flush()
         self.conversation.add_reply(said)
+        self.reminding.notify(tuple(d.id for d in due), said)
         if self.voice is not None:
             self.voice.say(said)
         self.reminding.told(tuple(d.id for d in due))
@@ -132,3 +155,4 @@ class ChatReminders:
 
     def close(self) -> None:
         self._stop.set()
+        self.reminding.close()

@@ -55,6 +55,7 @@ from samantha.core.turns import State
 from samantha.engines.base import Synthesizer, Transcriber, TurnJudge
 from samantha.runtime.ear import Heard, hear
 from samantha.runtime.note_taker import NoteTaker
+from samantha.runtime.notifications import Notifier
 from samantha.runtime.reminding import Reminding
 from samantha.runtime.replies import Replies
 from samantha.runtime.voice_out import VoiceOut
@@ -97,7 +98,9 @@ class Session:
         self._noticed: float | None = None  # monotonic time the VAD noticed the user's latest pause
         self._stt = threading.Thread(target=self._transcribe_jobs, name="stt", daemon=True)
         self._stt.start()
-        self.reminding = Reminding(conversation.skills, self.inbox.put, lambda: self.now)  # reminders due
+        notifier = Notifier(settings.reminders.notify, display.note if getattr(display, "verbose", False) else None)
+        self.reminding = Reminding(conversation.skills, self.inbox.put, lambda: self.now,  # reminders due
+                                   notifier=notifier)
         self.notes = NoteTaker(conversation).start()  # earlier conversations, read while she is idle
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
