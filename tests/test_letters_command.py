@@ -97,6 +97,24 @@ def assert_clean_error(result, *expected):
         assert word in message, message
 
 
+def test_open_hands_the_letter_to_the_users_editor(letters, cli_env, tmp_path):
+    import sys
+
+    opened = tmp_path / "opened.txt"
+    recorder = tmp_path / "editor.py"  # an editor that notes what it was asked to open
+    recorder.write_text(f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
+    result = run_cli(["letters", "open", "Amy"], dict(cli_env, EDITOR=f"{sys.executable} {recorder}"))
+    assert result.returncode == 0, result.stderr
+    assert opened.read_text().endswith("Amy.md") and opened.read_text().startswith(str(letters))
+
+
+@pytest.mark.fault("message")
+def test_open_without_an_editor_says_how_to_set_one(letters, cli_env):
+    env = {k: v for k, v in cli_env.items() if k not in ("EDITOR", "VISUAL", "DISPLAY", "WAYLAND_DISPLAY")}
+    result = run_cli(["letters", "open", "1"], env)
+    assert result.returncode == 2 and "EDITOR" in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.fault("message")
 def test_a_letter_with_bad_front_matter_is_listed_with_its_problem_and_left_alone(letters, cli_env):
     bad = letters / "2026-12-24 Jo.md"

@@ -1,7 +1,7 @@
 """``samantha letters``: the letters written with her, as the files they are.
 
 ``list`` numbers them (oldest first; the number, the file name or the recipient's name
-picks one), ``show`` prints one, ``export`` writes it as Markdown, plain text or a PDF of
+picks one), ``show`` prints one, ``open`` opens it in the user's editor, ``export`` writes it as Markdown, plain text or a PDF of
 its own, and ``book`` binds several into one typeset PDF: the letters named, else the
 favourites ("make it a favourite"), else every letter that has any text. A file that is
 not a letter (bad front matter, not UTF-8) is listed with its problem, and left alone.
@@ -38,6 +38,8 @@ def letters(args: argparse.Namespace, settings: Settings) -> int:
             raise SamanthaError(entry.problem)
         if args.action == "show":
             _show(entry.letter, entry.path)
+        elif args.action == "open":
+            _open(entry.path)
         else:
             _export(entry.letter, entry.path, args.to, args.out, args.force)
     return 0
@@ -61,6 +63,30 @@ def _show(letter, path: Path) -> None:
         raise SamanthaError(f"The letter {path} is empty: there is nothing to show yet.")
     print(f"To {letter.to}, {letter.date} ({letter.status})\n")
     print(letter.draft.text())
+
+
+def _open(path: Path) -> None:
+    """The letter in the user's own editor (``$VISUAL``, ``$EDITOR``), waited for, or else the
+    desktop's app for Markdown (``xdg-open``): the file is theirs to change."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    desktop = shutil.which("xdg-open") if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") else None
+    if not editor and not desktop:
+        raise SamanthaError(f"Nothing to open {path} with: set the EDITOR environment variable (e.g. export "
+                            "EDITOR=nano), or open the file yourself.")
+    command = [*shlex.split(editor), str(path)] if editor else [str(desktop), str(path)]
+    try:
+        if editor:
+            subprocess.run(command, check=False)
+        else:
+            subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        raise SamanthaError(f"Could not start {command[0]} to open {path} ({exc.strerror}). Check the EDITOR "
+                            "environment variable, or open the file yourself.") from exc
 
 
 def _export(letter, path: Path, to: str, out: Path | None, force: bool) -> None:

@@ -112,6 +112,8 @@ def _add_letters(add: Callable[..., argparse.ArgumentParser]) -> None:
     actions.add_parser("list", parents=[_options()], help="every letter, numbered")
     show = actions.add_parser("show", parents=[_options()], help="print one letter")
     show.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
+    opened = actions.add_parser("open", parents=[_options()], help="open one letter in your editor ($EDITOR)")
+    opened.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
     export = actions.add_parser("export", parents=[_options()], help="write one letter as md, txt or pdf")
     export.add_argument("arg", nargs=1, metavar="LETTER", help="its number, file name, or the name of the person it is to")
     export.add_argument("--to", choices=["md", "txt", "pdf"], default="md", help="the format (default md)")
