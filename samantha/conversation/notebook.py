@@ -13,10 +13,10 @@ Markdown (``markdown``).
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, tzinfo
 
+from samantha.conversation.beside_memory import BesideMemory
 from samantha.day.lists import NOTES
 
 SCHEMA = """
@@ -38,14 +38,8 @@ class Item:
     done: float | None = None
 
 
-class Notebook:
-    def __init__(self, db: sqlite3.Connection, writable: bool = True):
-        """Over the memory's open database (``Memory.db``); ``writable`` False when incognito."""
-        self._db, self.writable = db, writable
-        try:
-            db.executescript(SCHEMA)
-        except sqlite3.OperationalError:  # a memory opened read-only (incognito) from before notes
-            self.writable = False
+class Notebook(BesideMemory):
+    schema = SCHEMA
 
     def add(self, name: str, text: str, now: float) -> int:
         """Keep ``text`` on the list ``name``; committed when this returns."""

@@ -12,13 +12,13 @@ export`` includes them; ``memory wipe`` deletes the file, and them with it.
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil import tz as dateutil_tz
 
+from samantha.conversation.beside_memory import BesideMemory
 from samantha.day.when import next_after
 
 SCHEMA = """
@@ -59,14 +59,8 @@ class Reminder:
 _COLUMNS = "id, kind, what, due, rule, first, zone, length, created, told, cancelled"
 
 
-class ReminderBook:
-    def __init__(self, db: sqlite3.Connection, writable: bool = True):
-        """Over the memory's open database (``Memory.db``); ``writable`` False when incognito."""
-        self._db, self.writable = db, writable
-        try:
-            db.executescript(SCHEMA)
-        except sqlite3.OperationalError:  # a memory opened read-only (incognito) from before reminders
-            self.writable = False
+class ReminderBook(BesideMemory):
+    schema = SCHEMA
 
     def add(self, kind: str, what: str, due: datetime, rule: str | None = None, length: timedelta | None = None,
             now: float = 0.0) -> int:
