@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from samantha.audio import echo_canceller, output_kind
 from samantha.audio.echo_canceller import EchoCanceller
 from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
@@ -92,11 +94,13 @@ class DeviceWatch:
         self.kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
         self._fresh_gate()
 
-    def clean(self, frame: Frame) -> Frame:
-        """``frame`` without her echo, when the canceller is on; else as it is."""
+    def clean(self, frame: Frame) -> tuple[Frame, np.ndarray]:
+        """``frame`` without her echo, when the canceller is on, else as it is; and the same
+        audio as the microphone heard it."""
         if self.canceller is None:
-            return frame
-        return self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
+            return frame, frame.audio
+        cleaned = self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
+        return cleaned, self.canceller.heard
 
     def _fresh_gate(self) -> None:
         wanted = self.kind == "speakers" and (self.aec == "on" or (self.aec == "auto" and echo_canceller.available()))

@@ -78,16 +78,30 @@ class EchoGate:
         """How loud her voice arrives at the microphone, relative to what she plays."""
         return max(self._measured, self._floor, self.least)
 
+    def hear(self, frame: np.ndarray, at: float, heard: np.ndarray | None = None) -> np.ndarray:
+        """What the VAD is to hear of ``frame``: silence where it is only her echo, else the
+        frame; but with the canceller in front, on a frame itself clearly over her residue,
+        ``heard``, the same 32 ms as the microphone heard them, her echo still in. Why: while she
+        talks, the canceller's suppressor takes the user's first syllables down by 6-30 dB (it
+        cannot yet tell them from her), and Silero took 200-700 ms to call what it leaves speech;
+        on the microphone's own audio, the user and her echo at the same level, 40-250 ms
+        (simulated room, her real voice, three human onsets at four places each: p50 110 ms
+        against 214). Her echo in it cannot carry a turn on its own: the next frame is judged
+        afresh, and a pause for nobody is a ``false_alarm`` the gate learns from."""
+        if not self.admit(frame, at):
+            return np.zeros_like(frame)
+        return heard if heard is not None and self._opened[0] == at else frame
+
     def admit(self, frame: np.ndarray, at: float) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
         her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
         if her < SILENT:
             return True
-        if at < self._open_until:  # the user is talking over her
-            return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
-        if mic > MARGIN * self.coupling * her:
+        if mic > MARGIN * self.coupling * her:  # clearly more than her echo: the user
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
+            return True
+        if at < self._open_until:  # the user is talking over her, more quietly for a moment
             return True
         if her >= SPEAKING and self.played.playing(at) and at - self._opened[0] > LEARN_AFTER_OPEN_S:  # her echo
             self._ratios.append(mic / her)
