@@ -17,7 +17,9 @@ from samantha.config import LlmSettings
 from samantha.conversation.dialogue import Conversation
 from samantha.conversation.letter_desk import LetterDesk
 from samantha.conversation.memory import Memory
+from samantha.letters.draft import Draft
 from samantha.letters.files import LetterFiles
+from samantha.letters.front import Letter
 
 TODAY = date(2026, 11, 30)
 
@@ -113,8 +115,43 @@ def test_who_it_is_for_is_asked_and_a_recalled_letter_is_said_back_briefly(tmp_p
     assert say("It's for Amy.").startswith("A letter to Amy, lovely.")
     say("Thank you for the flowers, they made the whole flat smell of spring.")
     say("That's it, save it.")
-    assert say("What did I write to Amy last month?") == ("Today you wrote to Amy: Thank you for the flowers, they made "
-                                                         "the whole flat smell of spring.")
+    assert say("What did I write to Amy this week?") == ("Today you wrote to Amy: Thank you for the flowers, they made "
+                                                        "the whole flat smell of spring.")
+
+
+def letters_to_amy(files, *written):
+    """Letters to Amy on the days given, each saying which day it was written."""
+    for day in written:
+        letter = Letter("Amy", day, Draft(("Dear Amy,", f"This is my letter of {day:%d %B}."),), status="done")
+        files.save(files.new_path(letter), letter)
+
+
+def test_a_recalled_letter_is_the_one_written_when_the_user_says(tmp_path):
+    _, files, say = talk(tmp_path)
+    letters_to_amy(files, date(2026, 9, 3), date(2026, 10, 5), date(2026, 10, 20), date(2026, 11, 23), date(2026, 11, 29))
+    assert say("What did I write to Amy last month?") == ("On 20 October you wrote to Amy: Dear Amy, This is my letter "
+                                                         "of 20 October. That's the latest of 2 last month.")
+    assert say("What did I write to Amy yesterday?") == ("On 29 November you wrote to Amy: Dear Amy, This is my letter "
+                                                        "of 29 November.")
+    assert say("What did I write to Amy on Monday?").startswith("On 23 November you wrote")
+    assert say("What did I write to Amy last week?").startswith("On 29 November you wrote")
+    assert say("What did I write to Amy in September?").startswith("On 3 September you wrote")
+    assert say("What did I write to Amy this year?").endswith("That's the latest of 5 this year.")
+    assert say("What did I write to Amy?").startswith("On 29 November you wrote")  # no time said: the newest
+    assert say("Read me my letter to Amy from October 5th.") == ("Your letter to Amy, from 5 October:\n\n"
+                                                               "Dear Amy,\n\nThis is my letter of 05 October.")
+
+
+def test_with_no_letter_in_the_span_she_says_so_and_names_the_nearest(tmp_path):
+    _, files, say = talk(tmp_path)
+    letters_to_amy(files, date(2026, 8, 1), date(2026, 9, 3))
+    assert say("What did I write to Amy last month?") == ("I don't see one to Amy last month; the last was on 3 "
+                                                         "September: Dear Amy, This is my letter of 03 September.")
+    assert say("What did I write to Amy in July?") == ("I don't see one to Amy in July; the nearest was on 1 August: "
+                                                      "Dear Amy, This is my letter of 01 August.")
+    assert say("Read me my letter to Amy from yesterday.").startswith(
+        "I don't see one to Amy yesterday; the last was on 3 September:\n\nDear Amy,")
+    assert say("What did I write to Bob last month?") == "I don't have a letter to Bob in your letters folder."
 
 
 def test_how_it_sounds_asks_the_model_with_the_letter_beside_the_question(tmp_path):

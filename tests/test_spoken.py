@@ -106,7 +106,10 @@ REQUESTS = [
     ("Let's write a letter.", StartLetter("")),
     ("Help me write a thank-you note to Amy for the flowers.", StartLetter("Amy", "thank-you note", "for the flowers")),
     ("Let's finish the letter to Grandma.", OpenLetter("Grandma")),
-    ("What did I write to Amy last month?", RecallLetter("Amy")),
+    ("What did I write to Amy last month?", RecallLetter("Amy", when="last month")),
+    ("What did I write to my grandmother two weeks ago?", RecallLetter("my grandmother", when="two weeks ago")),
+    ("Read me my letter to Amy from yesterday.", RecallLetter("Amy", whole=True, when="yesterday")),
+    ("What did I write to Amy?", RecallLetter("Amy")),
     ("What did I say in my letter to Grandma?", RecallLetter("Grandma")),
     ("Read me my letter to Amy.", RecallLetter("Amy", whole=True)),
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from samantha.day import past
 from samantha.engines.base import ChatModel, Message
 from samantha.errors import SamanthaError
 from samantha.letters import draft as drafts
@@ -126,18 +127,25 @@ class LetterDesk:
         return f"Here's your letter to {entry.letter.to}, from {when}.{ends} Go on when you're ready."
 
     def _recall(self, said: spoken.RecallLetter) -> str:
-        found = [e for e in self.files.to(said.to) if e.letter and not e.letter.draft.empty]
+        """The newest letter to them, or the newest written when they said ("last month"); if none was then,
+        she says so and gives the one nearest to it."""
+        found = [e.letter for e in self.files.to(said.to) if e.letter and not e.letter.draft.empty]
         if not found:
             return f"I don't have a letter to {spoken.her_words(said.to)} in your letters folder."
-        letter = found[-1].letter
-        assert letter is not None
-        when = _day(letter.date, self.today())
+        today = self.today()
+        span = past.span(said.when, today) if said.when else None
+        chosen = [letter for letter in found if span is None or span.holds(letter.date)]
+        if span is not None and not chosen:
+            nearest = min(found, key=lambda letter: _distance(letter.date, span))
+            which = "the last" if nearest is found[-1] else "the nearest"
+            head = f"I don't see one to {spoken.her_words(said.to)} {span.words}; {which} was {_on(nearest.date, today)}"
+            return f"{head}:\n\n{nearest.draft.text()}" if said.whole else f"{head}: {_gist(nearest)}"
+        letter = chosen[-1]
         if said.whole:
-            return f"Your letter to {letter.to}, from {when}:\n\n{letter.draft.text()}"
-        words = " ".join(letter.draft.body).split()
-        gist = " ".join(words[:30]) + ("…" if len(words) > 30 else "")
-        more = f" That's the latest of {len(found)}." if len(found) > 1 else ""
-        return f"{'Today' if when == 'today' else f'On {when}'} you wrote to {letter.to}: {gist}{more}"
+            return f"Your letter to {letter.to}, from {_day(letter.date, today)}:\n\n{letter.draft.text()}"
+        more = f" That's the latest of {len(chosen)}{f' {span.words}' if span else ''}." if len(chosen) > 1 else ""
+        on = _on(letter.date, today)
+        return f"{on[:1].upper()}{on[1:]} you wrote to {letter.to}: {_gist(letter)}{more}"
 
     def close(self) -> None:
         self.path, self.letter, self._before, self._dictated = None, None, None, ""
@@ -309,6 +317,22 @@ def _who(text: str) -> str:
 
 def _yours(fact: str) -> str:
     return re.sub(r"\bthe user\b", "you", re.sub(r"\bthe user's\b", "your", fact, flags=re.I), flags=re.I)
+
+
+def _gist(letter: Letter) -> str:
+    """Its first thirty words."""
+    words = " ".join(letter.draft.body).split()
+    return " ".join(words[:30]) + ("…" if len(words) > 30 else "")
+
+
+def _distance(day: date, span: past.Span) -> int:
+    return 0 if span.holds(day) else min(abs((day - span.first).days), abs((day - span.last).days))
+
+
+def _on(when: date, today: date) -> str:
+    """"today", "on 3 September"."""
+    said = _day(when, today)
+    return said if said == "today" else f"on {said}"
 
 
 def _day(when: date, today: date) -> str:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from samantha.day.numbers import NUM
 from samantha.day.requests import in_her_words
+from samantha.day.when import MONTH
 
 LEAD = (r"^\W*(?:(?:hey|hi|ok|okay|oh|and|so|um|uh|also|right|alright|now|well)\W+)*(?:samantha\W+)?"
         r"(?:(?:please|can you|could you|would you|will you|just|ok|okay)\W+)*")
@@ -49,6 +51,7 @@ class OpenLetter:
 class RecallLetter:
     to: str
     whole: bool = False  # "read me my letter to Amy": all of it, not a few words
+    when: str = ""  # the time phrase as said ("last month", "in October"); ``day/past.py`` reads it
 
 
 @dataclass(frozen=True)
@@ -150,11 +153,21 @@ def _split_to(rest: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (rest, "")
 
 
-_TIME = r"\s+(?:last|this|in|on|yesterday|recently|the other day|a while ago|earlier|before|back in|at)\b.*$"
+_TIME = (rf"\s+(?:(?:from|of|written|sent) )?(?P<when>(?:last|this|in|on|yesterday|today|the day before yesterday"
+         rf"|the past|during|recently|the other day|a while ago|earlier|before|back in|at"
+         rf"|(?:about |around )?{NUM} (?:day|week|month|year)s? ago)\b.*)$"
+         rf"|\s+(?:from|of|written|sent) (?P<dated>(?:the )?(?:\d|{MONTH}\b).*)$")  # "from October 5th"
 
 
 def _to(said: str | None) -> str:
-    return re.sub(_TIME, "", (said or "").strip(" ,.!?"), flags=re.I) if said else ""
+    return _to_when(said)[0]
+
+
+def _to_when(said: str | None) -> tuple[str, str]:
+    """ "Amy last month" -> ("Amy", "last month"): who, and when (as said; "" if no time was)."""
+    said = (said or "").strip(" ,.!?")
+    m = re.search(_TIME, said, re.I)
+    return (said[:m.start()], m["when"] or m["dated"]) if m else (said, "")
 
 
 def request(text: str) -> Request | None:
@@ -185,10 +198,14 @@ def _recall(body: str) -> RecallLetter | None:
         rf"|what did i write(?: to)? (?P<a>(?!in )(?!about ).+?)|when did i (?:last )?write to (?P<c>.+?)(?: last)?"
         rf"|what was (?:my|the) (?:last )?{ANY_KIND} to (?P<d>.+?) about){END}", body, re.I)
     if m:
-        return RecallLetter(_to(next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g)))
+        to, when = _to_when(next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g))
+        return RecallLetter(to, when=when)
     m = re.fullmatch(rf"read (?:me )?(?:back )?(?:my|the) (?:last )?(?:letter|note|card) (?:i wrote |i sent )?to"
                      rf" (?P<to>.+?){END}", body, re.I)
-    return RecallLetter(_to(m["to"]), whole=True) if m else None
+    if m is None:
+        return None
+    to, when = _to_when(m["to"])
+    return RecallLetter(to, whole=True, when=when)
 
 
 _PLAIN: tuple[tuple[str, Command], ...] = (
