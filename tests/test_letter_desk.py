@@ -77,7 +77,7 @@ def test_two_paragraphs_dictated_with_commands_and_the_file_holds_exactly_them(t
     assert say("Dear Grandma, thank you for the scarf.") == ""
     assert say("I wear it every day") == ""
     assert say("On the walk to work.") == ""
-    assert say("New paragraph.") == "New paragraph."
+    assert say("New paragraph.") == ""  # silent, like dictation
     assert say("I will never read it back to you.") == ""
     assert say("Scratch that.") == "Scratched: I will never read it back to you."
     assert say("We miss you and hope to visit in June.") == ""
@@ -93,6 +93,17 @@ def test_two_paragraphs_dictated_with_commands_and_the_file_holds_exactly_them(t
                                       f"{letter}\n\nLove,\nTheo\n")
     said = [m.content for m in conversation.history if m.role == "user"]
     assert "I wear it every day" not in said and "Read it back." in said  # dictation lives in the letter
+
+
+def test_new_paragraph_is_silent_wherever_it_is_said_and_what_the_user_needs_to_hear_still_answers(tmp_path):
+    conversation, _, say = talk(tmp_path)
+    say("Let's write a letter to Amy.")
+    assert say("Thank you for the tea, and that was lovely. New paragraph.") == ""
+    assert say("The garden is full of roses, new paragraph.") == ""
+    assert say("New paragraph, see you soon.") == ""
+    assert say("Scratch that.") == "Scratched: See you soon."
+    assert say("Read it back.") == "Thank you for the tea, and that was lovely.\n\nThe garden is full of roses."
+    assert not [m for m in conversation.history if "paragraph" in m.content.lower()]  # kept out, like dictation
 
 
 def test_undo_goes_back_one_change_at_a_time_even_after_a_restart(tmp_path):

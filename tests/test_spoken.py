@@ -157,6 +157,13 @@ def test_new_paragraph_said_within_dictation_breaks_it_there():
     assert parts("Thank you for the scarf. New paragraph. Also, the cake was lovely.") == [
         "Thank you for the scarf.", NewParagraph(), "Also, the cake was lovely."]
     assert parts("New paragraph. Also the cake.") == [NewParagraph(), "Also the cake."]
+    assert parts("And that was lovely. New paragraph.") == ["And that was lovely.", NewParagraph()]
+    assert parts("And that was lovely, new paragraph.") == ["And that was lovely", NewParagraph()]
+    assert parts("New paragraph, also the cake was lovely.") == [NewParagraph(), "also the cake was lovely."]
+    assert parts("It was lovely. Next paragraph. We went home, paragraph break. Then bed.") == [
+        "It was lovely.", NewParagraph(), "We went home", NewParagraph(), "Then bed."]
+    assert parts("I started a new paragraph, then stopped.") == ["I started a new paragraph, then stopped."]
+    assert parts("It sold a new line, new line.") == ["It sold a new line, new line."]  # only "new paragraph" at a comma
 
 
 def test_the_recipient_is_filed_by_name():

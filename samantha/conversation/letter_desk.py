@@ -4,13 +4,15 @@ While a letter is open every finished turn is the letter's (``letters/spoken.py`
 command from dictation at once, by patterns): dictation goes into the draft verbatim and
 her reply to it is empty, so by voice she says nothing and listens on, and in keyboard chat
 the prompt comes back; dictated turns are kept in the letter, not in the conversation's
-history. Commands get a short answer ("New paragraph.", "Scratched: …"), and what asks the
-model (how it sounds, a question about the letter) is a ``Consult``: the conversation asks
-the model as for any reply, with the letter beside the user's words. Revisions ("put it
-nicely", "make the ending warmer", "fix the spelling") come back as JSON under a grammar,
-and she says what changed (for spelling, the very words, found by comparing). Every change
-is saved at once, with the version before it (``letters/files.py``), so "undo that" and a
-``kill -9`` lose nothing. Pure of threads: the conversation calls it from the reply thread.
+history. "New paragraph" is taken as silently as dictation (by voice, and typed too: the same
+empty reply); commands whose result the user needs get a short answer ("Scratched: …", the
+letter read back, "Saved."), and what asks the model (how it sounds, a question about the
+letter) is a ``Consult``: the conversation asks the model as for any reply, with the letter
+beside the user's words. Revisions ("put it nicely", "make the ending warmer", "fix the
+spelling") come back as JSON under a grammar, and she says what changed (for spelling, the
+very words, found by comparing). Every change is saved at once, with the version before it
+(``letters/files.py``), so "undo that" and a ``kill -9`` lose nothing. Pure of threads: the
+conversation calls it from the reply thread.
 """
 
 from __future__ import annotations
@@ -161,15 +163,15 @@ class LetterDesk:
         assert self.letter is not None
         before = self.letter.draft
         self._change(drafts.dictate(before, text), status="draft")
-        self._before, self._dictated = before, text.strip()
+        self._before, self._dictated = before, drafts.tidy(text)
 
     def _command(self, said: spoken.Command) -> str | Consult:
         assert self.letter is not None
         draft = self.letter.draft
         match said:
-            case spoken.NewParagraph():
+            case spoken.NewParagraph():  # heard as dictation is: silently (an ack would only break the user's flow)
                 self._change(drafts.new_paragraph(draft))
-                return "New paragraph."
+                return ""
             case spoken.Scratch():
                 return self._scratch(said)
             case spoken.Undo():

@@ -9,9 +9,10 @@ only when it is the whole turn ("New paragraph.", "Scratch that.", "Read me the 
 paragraph.", "Make the ending warmer.", "Sign it from Theo.", "That's it, save it."):
 "I will never read it back to you" is a sentence of the letter. The one exception is "new
 paragraph", said in the same breath as the words around it ("…the scarf. New paragraph.
-Also…"): sentences that are only "new paragraph" break the paragraph there. A question
-counts as one for her (answered, not written down) only when it names her or asks about
-the letter itself, its words or their spelling: "How are you, Grandma?" is the letter's.
+Also…", "…was lovely, new paragraph."): a sentence that is only "new paragraph", or a first or
+last clause that is, breaks the paragraph there. A question counts as one for her (answered,
+not written down) only when it names her or asks about the letter itself, its words or their
+spelling: "How are you, Grandma?" is the letter's.
 """
 
 from __future__ import annotations
@@ -337,13 +338,27 @@ def parts(text: str, her_name: str = "Samantha") -> list[Command | str]:
         return [said]
     out: list[Command | str] = []
     for sentence in re.split(r"(?<=[.!?…])\s+", text.strip()):
-        if _fits(_PLAIN[0][0], sentence):
-            out.append(NewParagraph())
-        elif out and isinstance(out[-1], str):
-            out[-1] = f"{out[-1]} {sentence}"
-        elif sentence:
-            out.append(sentence)
+        for piece in _breaks(sentence):
+            if out and isinstance(out[-1], str) and isinstance(piece, str):
+                out[-1] = f"{out[-1]} {piece}"
+            elif piece:
+                out.append(piece)
     return out
+
+
+_BREAK = r"(?:new|next) paragraph|paragraph break"
+
+
+def _breaks(sentence: str) -> list[Command | str]:
+    """A sentence of dictation with "new paragraph" in it as a sentence of its own ("New paragraph."), or as its
+    first or last clause, after or before a comma ("…was lovely, new paragraph.", "New paragraph, also…")."""
+    if _fits(_PLAIN[0][0], sentence):
+        return [NewParagraph()]
+    if m := re.fullmatch(rf"(?P<text>.*\w.*?),\s*(?:{_BREAK}){END}", sentence, re.I):
+        return [m["text"], NewParagraph()]
+    if m := re.fullmatch(rf"\W*(?:{_BREAK}),\s*(?P<text>.*\w.*)", sentence, re.I):
+        return [NewParagraph(), m["text"]]
+    return [sentence]
 
 
 def her_words(to: str) -> str:
