@@ -165,6 +165,59 @@ def test_with_no_letter_in_the_span_she_says_so_and_names_the_nearest(tmp_path):
     assert say("What did I write to Bob last month?") == "I don't have a letter to Bob in your letters folder."
 
 
+def companion_talk(tmp_path, monkeypatch, incognito=False):
+    """The desk as the companion puts it together, with her memory."""
+    from samantha.conversation.companion import letters
+
+    monkeypatch.setenv("SAMANTHA_LETTERS_DIR", str(tmp_path / "letters"))
+    if incognito:  # incognito reads an existing memory and writes nothing to it
+        Memory.open(tmp_path / "memory.sqlite3").close()
+    memory = Memory.open(tmp_path / "memory.sqlite3", incognito=incognito)
+    conversation = Conversation(Model(), LlmSettings(), memory, BRIEF)  # type: ignore[arg-type]
+    conversation.letters = letters(memory, conversation.model)
+    conversation.letters.today = lambda: TODAY
+    return conversation, memory, lambda text: "".join(conversation.respond(text))
+
+
+def test_the_people_in_a_finished_letter_join_what_she_knows_until_forgotten(tmp_path, monkeypatch):
+    _, memory, say = companion_talk(tmp_path, monkeypatch)
+    say("Help me write a thank-you note to my friend Amy for the flowers.")
+    say("Dear Amy, thank you for the flowers.")
+    say("They made the whole flat smell of spring.")
+    say("Let's stop here for now.")  # put aside: nothing known yet
+    assert memory.facts() == []
+    say("Let's finish the letter to Amy.")
+    say("That's it, save it.")
+    assert sorted(f.text for f in memory.facts()) == [
+        "The user wrote a letter to Amy on 30 November 2026, saying: Thank you for the flowers. They made the whole "
+        "flat smell of spring."]  # reopened: how it was first asked for is not known any more
+    say("Let's finish the letter to Amy.")
+    say("See you soon.")
+    say("That's it, save it.")  # the same letter, saved again: what she knew of it is replaced
+    assert [f.text for f in memory.facts()] == [
+        "The user wrote a letter to Amy on 30 November 2026, saying: Thank you for the flowers. They made the whole "
+        "flat smell of spring. See you soon."]
+    say("Help me write a birthday card for my friend Amy.")
+    say("Happy birthday, Amy!")
+    assert say("That's it, save it.").startswith("Saved.")
+    assert {f.text for f in memory.facts()} >= {"Amy is the user's friend.",
+                                                "The user wrote a birthday card to Amy on 30 November 2026, saying: "
+                                                "Happy birthday, Amy!"}
+    opening = say("Let's write a letter to my friend Amy.")  # the next letter starts from what she knows
+    assert "Amy is your friend." in opening and "ou wrote a birthday card to Amy on 30 November 2026, saying: Happy " \
+        "birthday, Amy! " in opening, opening
+    say("Let's stop here for now.")
+    say("Forget about Amy.")
+    assert memory.facts() == [] and memory.search("Amy") == []
+
+
+def test_incognito_a_letter_teaches_her_nothing(tmp_path, monkeypatch):
+    conversation, memory, say = companion_talk(tmp_path, monkeypatch, incognito=True)
+    assert conversation.letters.learn is None
+    assert "incognito" in say("Let's write a letter to my friend Amy.")
+    assert memory.facts() == []
+
+
 def test_how_it_sounds_asks_the_model_with_the_letter_beside_the_question(tmp_path):
     model = Model()
     _, _, say = talk(tmp_path, model)

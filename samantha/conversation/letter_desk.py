@@ -28,7 +28,7 @@ from samantha.day import past
 from samantha.engines.base import ChatModel, Message
 from samantha.errors import SamanthaError
 from samantha.letters import draft as drafts
-from samantha.letters import spoken
+from samantha.letters import remembered, spoken
 from samantha.letters.files import LetterFiles
 from samantha.letters.front import Letter
 
@@ -47,9 +47,14 @@ class Consult:
 
 class LetterDesk:
     def __init__(self, files: LetterFiles, model: ChatModel | None = None, recall: Callable[[str], list[str]] | None = None,
-                 writable: bool = True, today: Callable[[], date] = date.today, her_name: str = "Samantha"):
+                 writable: bool = True, today: Callable[[], date] = date.today, her_name: str = "Samantha",
+                 learn: Callable[[str], object] | None = None):
+        """``recall``: what she remembers about a person (facts); ``learn``: keep a fact in her memory (None: keep
+        nothing, as incognito)."""
         self.files, self.model, self.writable, self.today, self.her_name = files, model, writable, today, her_name
         self.recall = recall or (lambda who: [])
+        self.learn = learn
+        self._started: spoken.StartLetter | None = None  # how the open letter was asked for, if it was just now
         self.path: Path | None = None  # the open letter's file
         self.letter: Letter | None = None
         self.kind = "letter"
@@ -106,11 +111,11 @@ class LetterDesk:
             return f"Sure, let's write a {said.kind}. Who is it for?"
         self.close()
         to = spoken.recipient(said.to)
-        self.letter, self.kind = Letter(to, self.today()), said.kind
+        self.letter, self.kind, self._started = Letter(to, self.today()), said.kind, said
         self.path = self.files.new_path(self.letter)
         about = f" {spoken.her_words(said.about)}" if said.about else ""
-        known = next(iter(self.recall(to)), "")
-        remember = f" I remember: {_yours(known).rstrip('.')}." if known else ""
+        known = self.recall(to)[:2]
+        remember = f" I remember: {_remembered(known)}" if known else ""
         return (f"A {said.kind} to {spoken.her_words(said.to)}{about}, lovely.{remember} What would you like to say? "
                 "I'll write it down as you go; say \"read it back\" or \"that's it, save it\" whenever you like.")
 
@@ -150,7 +155,7 @@ class LetterDesk:
         return f"{on[:1].upper()}{on[1:]} you wrote to {letter.to}: {_gist(letter)}{more}"
 
     def close(self) -> None:
-        self.path, self.letter, self._before, self._dictated = None, None, None, ""
+        self.path, self.letter, self._before, self._dictated, self._started = None, None, None, "", None
 
     def _change(self, draft: drafts.Draft, **fields: object) -> None:
         """The open letter changed: saved at once, whole, with the version before it kept."""
@@ -227,10 +232,25 @@ class LetterDesk:
             self.close()
             return "There was nothing in it yet, so I haven't kept a file."
         self._change(drafts.settle(letter.draft), status="done" if done else letter.status)
+        if done:
+            self._keep_in_mind(self.letter)
         self.close()
         if done:
             return f"Saved. Your letter to {to} is in your letters folder."
         return f"Okay, I've kept it as it is. Say \"let's finish the letter to {to}\" when you want to go on."
+
+    def _keep_in_mind(self, letter: Letter) -> None:
+        """A finished letter's facts join her memory (``letters/remembered.py``): dictation never reaches the
+        note taker. A memory that cannot take them costs the letter nothing: it is saved already."""
+        if self.learn is None:
+            return
+        started = self._started
+        said_to, about = (started.to, started.about) if started else ("", "")
+        for fact in remembered.facts(letter, said_to, self.kind if started else "letter", about):
+            try:
+                self.learn(fact)
+            except SamanthaError:
+                return
 
     def _consult(self, said: spoken.Feedback | spoken.AskHer) -> str | Consult:
         assert self.letter is not None
@@ -315,6 +335,13 @@ def _who(text: str) -> str:
     """The answer to "Who is it for?": "my grandmother", "it's for Amy"; "" if it is a sentence, not a name."""
     m = WHO.match(text)
     return m["to"] if m and len(m["to"].split()) <= 5 else ""
+
+
+def _remembered(facts: list[str]) -> str:
+    """Facts as she says them: "your grandmother lives in Porto. You wrote a letter to…" (after "I remember:")."""
+    said = [_yours(fact).strip() for fact in facts]
+    said = [f if i == 0 else f[:1].upper() + f[1:] for i, f in enumerate(said)]
+    return " ".join(f if re.search(r"[.!?…]$", f) else f"{f}." for f in said)
 
 
 def _yours(fact: str) -> str:

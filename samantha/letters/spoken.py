@@ -137,14 +137,27 @@ def _fits(pattern: str, text: str) -> re.Match[str] | None:
     return re.fullmatch(rf"(?:{pattern}){END}", _body(text), re.I)
 
 
+_NAMED = re.compile(r"(?P<kin>(?:best |old |dear )?(?:friend|sister|brother|cousin|aunt|uncle|neighbou?r|colleague"
+                    r"|teacher|boss|son|daughter|niece|nephew|partner|wife|husband|girlfriend|boyfriend))\s+"
+                    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+
+
 def recipient(said: str) -> str:
     """The name a letter is filed under: "my grandmother" -> "Grandmother", "my friend Amy" -> "Amy"."""
     words = re.sub(r"^(?:my|our|the|dear)\s+", "", said.strip(" ,.!?"), flags=re.I)
-    named = re.fullmatch(r"(?:(?:best |old |dear )?(?:friend|sister|brother|cousin|aunt|uncle|neighbou?r|colleague|teacher"
-                         r"|boss|son|daughter|niece|nephew|partner|wife|husband|girlfriend|boyfriend)\s+)"
-                         r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)", words)
-    words = named.group(1) if named else words
+    named = _NAMED.fullmatch(words)
+    words = named["name"] if named else words
     return " ".join(w if w.lower() in ("and", "of") else w[:1].upper() + w[1:] for w in words.split())
+
+
+def relation(said: str) -> tuple[str, str]:
+    """Who the recipient is to the user, and their name, as said: "my friend Amy" -> ("friend", "Amy"), "my
+    grandmother" -> ("grandmother", ""), "Amy" -> ("", "")."""
+    mine = re.fullmatch(r"(?:my|our)\s+(?P<rest>.+)", said.strip(" ,.!?"), re.I)
+    if mine is None:
+        return "", ""
+    named = _NAMED.fullmatch(mine["rest"])
+    return (named["kin"].lower(), named["name"]) if named else (mine["rest"], "")
 
 
 def _split_to(rest: str) -> tuple[str, str]:
