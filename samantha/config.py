@@ -114,6 +114,9 @@ class TurnSettings:
     check_in_after_s: float = setting(10.0, "quiet after her question before one gentle check-in", 1, maximum=3600)
     sleep_after_s: float = setting(120.0, "quiet before she sleeps until called by name or the push-to-talk key", 1,
                                    maximum=86400)
+    dictating_sleep_after_s: float = setting(1800.0, "the same while a letter is open, when a long quiet is you thinking "
+                                             "(and she never checks in); 0 = she stays awake until the letter is closed",
+                                             0, maximum=86400)
     wake_name: str = setting("", "the name that wakes her from sleep ('' = her name)")
     mode: str = setting("hands-free", "'hands-free': your voice starts a turn; 'push-to-talk': only the talk key does",
                         choices=("hands-free", "push-to-talk"))

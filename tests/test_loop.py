@@ -9,6 +9,7 @@ from samantha.core.frames import FRAME, RATE, Frame
 from samantha.core.messages import EchoFalseAlarm, KeyEndedTurn, TranscribeAudio
 from samantha.core.loop import FALSE_ALARM_S, KEY_TAIL_S, PREROLL_S, VoiceLoop
 from samantha.core.messages import (
+    Dictating, FallAsleep,
     MicrophoneLost, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded, SpeechLikely, SpeechPausing,
     SpeechStarted, SpeechUnlikely, TalkKey, Tick, TranscriptReady,
 )
@@ -215,3 +216,11 @@ def test_nothing_is_prepared_when_preparing_is_off():
     clock.run(1.0)
     [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
     assert of(Prepare, clock.say(answer(job, clock.t, "I was thinking,")) + clock.run(1.5)) == []
+
+
+def test_a_letter_open_reaches_the_turn_taker_and_a_long_quiet_does_not_put_her_to_sleep():
+    settings = Settings()
+    clock = Clock(VoiceLoop(settings))
+    assert clock.say(Dictating(0.0, True)) == [] and clock.loop.turns.dictating
+    assert of(FallAsleep, clock.say(Tick(settings.turns.sleep_after_s + 1))) == []
+    assert of(FallAsleep, clock.say(Tick(settings.turns.dictating_sleep_after_s))) == [FallAsleep()]

@@ -235,6 +235,23 @@ def test_when_she_falls_asleep_she_takes_notes_of_the_conversation(transcriber, 
     memory.close()
 
 
+def test_while_a_letter_is_open_a_long_quiet_does_not_put_her_to_sleep(transcriber, chat_model, synthesizer, tmp_path):
+    from samantha.conversation.letter_desk import LetterDesk
+    from samantha.letters.files import LetterFiles
+
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(sleep_after_s=1, wake_name="Samantha"))
+    session, conversation, _ = make(transcriber, chat_model, synthesizer, Device(), settings=settings)
+    conversation.letters = LetterDesk(LetterFiles(tmp_path))
+    conversation.letters.answer("Let's write a letter to Amy.")  # as her reply to it would
+    feed = Feeder(session)
+    feed.audio(np.zeros(2 * RATE, np.float32))  # twice the quiet she sleeps after
+    assert session.machine.dictating and session.machine.state is State.LISTENING
+    conversation.letters.answer("That's it, save it.")
+    feed.audio(np.zeros(FRAME, np.float32))
+    assert not session.machine.dictating and session.machine.state is State.SLEEPING
+    session.close()
+
+
 def test_letting_go_of_the_key_still_transcribes_the_words_on_their_way_in(transcriber, chat_model, synthesizer,
                                                                          utterance):
     stt = MidThought(transcriber)

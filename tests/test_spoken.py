@@ -106,7 +106,10 @@ REQUESTS = [
     ("Let's write a letter.", StartLetter("")),
     ("Help me write a thank-you note to Amy for the flowers.", StartLetter("Amy", "thank-you note", "for the flowers")),
     ("Let's finish the letter to Grandma.", OpenLetter("Grandma")),
-    ("What did I write to Amy last month?", RecallLetter("Amy")),
+    ("What did I write to Amy last month?", RecallLetter("Amy", when="last month")),
+    ("What did I write to my grandmother two weeks ago?", RecallLetter("my grandmother", when="two weeks ago")),
+    ("Read me my letter to Amy from yesterday.", RecallLetter("Amy", whole=True, when="yesterday")),
+    ("What did I write to Amy?", RecallLetter("Amy")),
     ("What did I say in my letter to Grandma?", RecallLetter("Grandma")),
     ("Read me my letter to Amy.", RecallLetter("Amy", whole=True)),
 ]
@@ -154,6 +157,13 @@ def test_new_paragraph_said_within_dictation_breaks_it_there():
     assert parts("Thank you for the scarf. New paragraph. Also, the cake was lovely.") == [
         "Thank you for the scarf.", NewParagraph(), "Also, the cake was lovely."]
     assert parts("New paragraph. Also the cake.") == [NewParagraph(), "Also the cake."]
+    assert parts("And that was lovely. New paragraph.") == ["And that was lovely.", NewParagraph()]
+    assert parts("And that was lovely, new paragraph.") == ["And that was lovely", NewParagraph()]
+    assert parts("New paragraph, also the cake was lovely.") == [NewParagraph(), "also the cake was lovely."]
+    assert parts("It was lovely. Next paragraph. We went home, paragraph break. Then bed.") == [
+        "It was lovely.", NewParagraph(), "We went home", NewParagraph(), "Then bed."]
+    assert parts("I started a new paragraph, then stopped.") == ["I started a new paragraph, then stopped."]
+    assert parts("It sold a new line, new line.") == ["It sold a new line, new line."]  # only "new paragraph" at a comma
 
 
 def test_the_recipient_is_filed_by_name():

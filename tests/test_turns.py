@@ -4,7 +4,7 @@ import pytest
 
 from samantha.config import TurnSettings
 from samantha.core.messages import (
-    CancelReply, CheckIn, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
+    CancelReply, CheckIn, Dictating, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
     SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
 )
 from samantha.core.turns import State, TurnTaker
@@ -189,6 +189,37 @@ def test_no_check_in_when_she_did_not_ask():
     c = Clock().says(0.5, 2.0, "Hi.").replies(3.0, 4.0, asked=False)
     c.until(30)
     assert c.of(CheckIn) == []
+
+
+def test_while_a_letter_is_open_a_long_quiet_is_the_user_thinking_not_gone():
+    c = Clock().says(0.5, 2.0, "Let's write a letter to Amy.").replies(2.5, 4.0)
+    c.at(4.0, lambda t: Dictating(t, True))  # the shell: a letter is open now
+    c.says(5.0, 7.0, "Dear Amy, thank you for the tea.").at(7.3, lambda t: ReplyFinished(t, 2))  # silent: no audio
+    assert c.machine.state is State.LISTENING
+    c.says(8.0, 9.0, "How does it sound?").replies(9.5, 12.0, asked=True)  # her answer ends with a question
+    c.until(12.0 + S.sleep_after_s + 60)
+    assert c.of(CheckIn) == [] and c.of(FallAsleep) == []  # no check-in, no sleep: the user is thinking
+    c.says(300.0, 302.0, "I think of you often.").at(302.3, lambda t: ReplyFinished(t, 4))
+    c.until(302.3 + S.dictating_sleep_after_s - 0.01)
+    assert c.of(FallAsleep) == [] and c.machine.state is State.LISTENING
+    c.until(302.3 + S.dictating_sleep_after_s)  # a letter left open that long: she rests after all
+    assert c.of(FallAsleep) == [(2102.3, FallAsleep())]
+
+
+def test_once_the_letter_is_closed_she_sleeps_after_the_usual_quiet():
+    c = Clock()
+    c.at(0.1, lambda t: Dictating(t, True)).says(1.0, 2.0, "That's it, save it.").replies(2.5, 4.0)
+    c.at(4.1, lambda t: Dictating(t, False))
+    c.until(4.0 + S.sleep_after_s)
+    assert c.of(FallAsleep) == [(124.0, FallAsleep())]
+
+
+def test_with_no_sleep_while_dictating_she_stays_awake_as_long_as_the_letter_is_open():
+    c = Clock(TurnSettings(end_silence_s=0.25, dictating_sleep_after_s=0))
+    c.at(0.1, lambda t: Dictating(t, True))
+    assert c.machine.handle(Tick(86400.0)) == [] and c.machine.state is State.LISTENING
+    assert c.machine.handle(Dictating(86400.5, False)) == []
+    assert c.machine.handle(Tick(86401.0)) == [FallAsleep()]
 
 
 def test_asleep_she_answers_only_when_called_by_name():

@@ -47,7 +47,17 @@ def letters(memory: Memory, model=None, her_name: str = "Samantha"):
     from samantha.letters.files import LetterFiles
 
     recall = (lambda who: [f.text for f in memory.search(who, limit=2)])
-    return LetterDesk(LetterFiles(), model, recall, writable=not memory.incognito, her_name=her_name)
+    learn = None if memory.incognito else (lambda fact: _learn(memory, fact))
+    return LetterDesk(LetterFiles(), model, recall, writable=not memory.incognito, her_name=her_name, learn=learn)
+
+
+def _learn(memory: Memory, fact: str) -> int:
+    """A fact from a finished letter kept; one kept before of the same letter (saved again) is replaced."""
+    from samantha.letters.remembered import head
+
+    letter = head(fact)
+    same = next((f.id for f in memory.facts() if letter and head(f.text) == letter), None)
+    return memory.remember(fact, same)
 
 
 def skills(memory: Memory, calendars: tuple[str, ...] = ()):

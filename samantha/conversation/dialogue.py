@@ -87,6 +87,11 @@ class Conversation:
                                    if memory else self.persona.system_prompt())
         return self._system
 
+    @property
+    def dictating(self) -> bool:
+        """A letter is open: every turn is the letter's, and a long quiet is the user thinking (``core/turns.py``)."""
+        return bool(self.letters and self.letters.open)
+
     def can_prepare(self, user_text: str) -> bool:
         """Can the reply to ``user_text`` start before the turn is over? Only a plain reply: not
         during the first meeting, not a request about her memory (those act when said)."""

@@ -4,13 +4,15 @@ While a letter is open every finished turn is the letter's (``letters/spoken.py`
 command from dictation at once, by patterns): dictation goes into the draft verbatim and
 her reply to it is empty, so by voice she says nothing and listens on, and in keyboard chat
 the prompt comes back; dictated turns are kept in the letter, not in the conversation's
-history. Commands get a short answer ("New paragraph.", "Scratched: …"), and what asks the
-model (how it sounds, a question about the letter) is a ``Consult``: the conversation asks
-the model as for any reply, with the letter beside the user's words. Revisions ("put it
-nicely", "make the ending warmer", "fix the spelling") come back as JSON under a grammar,
-and she says what changed (for spelling, the very words, found by comparing). Every change
-is saved at once, with the version before it (``letters/files.py``), so "undo that" and a
-``kill -9`` lose nothing. Pure of threads: the conversation calls it from the reply thread.
+history. "New paragraph" is taken as silently as dictation (by voice, and typed too: the same
+empty reply); commands whose result the user needs get a short answer ("Scratched: …", the
+letter read back, "Saved."), and what asks the model (how it sounds, a question about the
+letter) is a ``Consult``: the conversation asks the model as for any reply, with the letter
+beside the user's words. Revisions ("put it nicely", "make the ending warmer", "fix the
+spelling") come back as JSON under a grammar, and she says what changed (for spelling, the
+very words, found by comparing). Every change is saved at once, with the version before it
+(``letters/files.py``), so "undo that" and a ``kill -9`` lose nothing. Pure of threads: the
+conversation calls it from the reply thread.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from samantha.day import past
 from samantha.engines.base import ChatModel, Message
 from samantha.errors import SamanthaError
 from samantha.letters import draft as drafts
-from samantha.letters import spoken
+from samantha.letters import remembered, spoken
 from samantha.letters.files import LetterFiles
 from samantha.letters.front import Letter
 
@@ -44,9 +47,14 @@ class Consult:
 
 class LetterDesk:
     def __init__(self, files: LetterFiles, model: ChatModel | None = None, recall: Callable[[str], list[str]] | None = None,
-                 writable: bool = True, today: Callable[[], date] = date.today, her_name: str = "Samantha"):
+                 writable: bool = True, today: Callable[[], date] = date.today, her_name: str = "Samantha",
+                 learn: Callable[[str], object] | None = None):
+        """``recall``: what she remembers about a person (facts); ``learn``: keep a fact in her memory (None: keep
+        nothing, as incognito)."""
         self.files, self.model, self.writable, self.today, self.her_name = files, model, writable, today, her_name
         self.recall = recall or (lambda who: [])
+        self.learn = learn
+        self._started: spoken.StartLetter | None = None  # how the open letter was asked for, if it was just now
         self.path: Path | None = None  # the open letter's file
         self.letter: Letter | None = None
         self.kind = "letter"
@@ -103,11 +111,11 @@ class LetterDesk:
             return f"Sure, let's write a {said.kind}. Who is it for?"
         self.close()
         to = spoken.recipient(said.to)
-        self.letter, self.kind = Letter(to, self.today()), said.kind
+        self.letter, self.kind, self._started = Letter(to, self.today()), said.kind, said
         self.path = self.files.new_path(self.letter)
         about = f" {spoken.her_words(said.about)}" if said.about else ""
-        known = next(iter(self.recall(to)), "")
-        remember = f" I remember: {_yours(known).rstrip('.')}." if known else ""
+        known = self.recall(to)[:2]
+        remember = f" I remember: {_remembered(known)}" if known else ""
         return (f"A {said.kind} to {spoken.her_words(said.to)}{about}, lovely.{remember} What would you like to say? "
                 "I'll write it down as you go; say \"read it back\" or \"that's it, save it\" whenever you like.")
 
@@ -126,21 +134,28 @@ class LetterDesk:
         return f"Here's your letter to {entry.letter.to}, from {when}.{ends} Go on when you're ready."
 
     def _recall(self, said: spoken.RecallLetter) -> str:
-        found = [e for e in self.files.to(said.to) if e.letter and not e.letter.draft.empty]
+        """The newest letter to them, or the newest written when they said ("last month"); if none was then,
+        she says so and gives the one nearest to it."""
+        found = [e.letter for e in self.files.to(said.to) if e.letter and not e.letter.draft.empty]
         if not found:
             return f"I don't have a letter to {spoken.her_words(said.to)} in your letters folder."
-        letter = found[-1].letter
-        assert letter is not None
-        when = _day(letter.date, self.today())
+        today = self.today()
+        span = past.span(said.when, today) if said.when else None
+        chosen = [letter for letter in found if span is None or span.holds(letter.date)]
+        if span is not None and not chosen:
+            nearest = min(found, key=lambda letter: _distance(letter.date, span))
+            which = "the last" if nearest is found[-1] else "the nearest"
+            head = f"I don't see one to {spoken.her_words(said.to)} {span.words}; {which} was {_on(nearest.date, today)}"
+            return f"{head}:\n\n{nearest.draft.text()}" if said.whole else f"{head}: {_gist(nearest)}"
+        letter = chosen[-1]
         if said.whole:
-            return f"Your letter to {letter.to}, from {when}:\n\n{letter.draft.text()}"
-        words = " ".join(letter.draft.body).split()
-        gist = " ".join(words[:30]) + ("…" if len(words) > 30 else "")
-        more = f" That's the latest of {len(found)}." if len(found) > 1 else ""
-        return f"{'Today' if when == 'today' else f'On {when}'} you wrote to {letter.to}: {gist}{more}"
+            return f"Your letter to {letter.to}, from {_day(letter.date, today)}:\n\n{letter.draft.text()}"
+        more = f" That's the latest of {len(chosen)}{f' {span.words}' if span else ''}." if len(chosen) > 1 else ""
+        on = _on(letter.date, today)
+        return f"{on[:1].upper()}{on[1:]} you wrote to {letter.to}: {_gist(letter)}{more}"
 
     def close(self) -> None:
-        self.path, self.letter, self._before, self._dictated = None, None, None, ""
+        self.path, self.letter, self._before, self._dictated, self._started = None, None, None, "", None
 
     def _change(self, draft: drafts.Draft, **fields: object) -> None:
         """The open letter changed: saved at once, whole, with the version before it kept."""
@@ -153,15 +168,15 @@ class LetterDesk:
         assert self.letter is not None
         before = self.letter.draft
         self._change(drafts.dictate(before, text), status="draft")
-        self._before, self._dictated = before, text.strip()
+        self._before, self._dictated = before, drafts.tidy(text)
 
     def _command(self, said: spoken.Command) -> str | Consult:
         assert self.letter is not None
         draft = self.letter.draft
         match said:
-            case spoken.NewParagraph():
+            case spoken.NewParagraph():  # heard as dictation is: silently (an ack would only break the user's flow)
                 self._change(drafts.new_paragraph(draft))
-                return "New paragraph."
+                return ""
             case spoken.Scratch():
                 return self._scratch(said)
             case spoken.Undo():
@@ -217,10 +232,25 @@ class LetterDesk:
             self.close()
             return "There was nothing in it yet, so I haven't kept a file."
         self._change(drafts.settle(letter.draft), status="done" if done else letter.status)
+        if done:
+            self._keep_in_mind(self.letter)
         self.close()
         if done:
             return f"Saved. Your letter to {to} is in your letters folder."
         return f"Okay, I've kept it as it is. Say \"let's finish the letter to {to}\" when you want to go on."
+
+    def _keep_in_mind(self, letter: Letter) -> None:
+        """A finished letter's facts join her memory (``letters/remembered.py``): dictation never reaches the
+        note taker. A memory that cannot take them costs the letter nothing: it is saved already."""
+        if self.learn is None:
+            return
+        started = self._started
+        said_to, about = (started.to, started.about) if started else ("", "")
+        for fact in remembered.facts(letter, said_to, self.kind if started else "letter", about):
+            try:
+                self.learn(fact)
+            except SamanthaError:
+                return
 
     def _consult(self, said: spoken.Feedback | spoken.AskHer) -> str | Consult:
         assert self.letter is not None
@@ -307,8 +337,31 @@ def _who(text: str) -> str:
     return m["to"] if m and len(m["to"].split()) <= 5 else ""
 
 
+def _remembered(facts: list[str]) -> str:
+    """Facts as she says them: "your grandmother lives in Porto. You wrote a letter to…" (after "I remember:")."""
+    said = [_yours(fact).strip() for fact in facts]
+    said = [f if i == 0 else f[:1].upper() + f[1:] for i, f in enumerate(said)]
+    return " ".join(f if re.search(r"[.!?…]$", f) else f"{f}." for f in said)
+
+
 def _yours(fact: str) -> str:
     return re.sub(r"\bthe user\b", "you", re.sub(r"\bthe user's\b", "your", fact, flags=re.I), flags=re.I)
+
+
+def _gist(letter: Letter) -> str:
+    """Its first thirty words."""
+    words = " ".join(letter.draft.body).split()
+    return " ".join(words[:30]) + ("…" if len(words) > 30 else "")
+
+
+def _distance(day: date, span: past.Span) -> int:
+    return 0 if span.holds(day) else min(abs((day - span.first).days), abs((day - span.last).days))
+
+
+def _on(when: date, today: date) -> str:
+    """"today", "on 3 September"."""
+    said = _day(when, today)
+    return said if said == "today" else f"on {said}"
 
 
 def _day(when: date, today: date) -> str:

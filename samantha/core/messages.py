@@ -78,6 +78,15 @@ class Tick:
     t: float
 
 
+@dataclass(frozen=True)
+class Dictating:
+    """A letter was opened (``on``) or closed: while one is, a long quiet is the user thinking what to say next,
+    not gone, so she waits ``[turns] dictating_sleep_after_s`` before sleeping, and does not check in."""
+
+    t: float
+    on: bool
+
+
 # --- actions: what the session should do now ---
 @dataclass(frozen=True)
 class Transcribe:
@@ -118,7 +127,7 @@ class FallAsleep:
 
 
 Event = (SpeechStarted | SpeechEnded | SpeechPausing | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted
-         | ReplyFinished | TalkKey | MicrophoneLost | Tick)
+         | ReplyFinished | TalkKey | MicrophoneLost | Tick | Dictating)
 
 
 # --- the loop's commands, beyond the turn-taker's actions (loop.py) ---

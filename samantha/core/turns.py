@@ -13,7 +13,10 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   before ``min_interrupt_s``, it was a click, a cough or an "mm-hmm" and she resumes; if it
   goes on, the reply is cancelled and the speech becomes the user's new turn.
 - *Silence*: after her question, one gentle check-in; after a long quiet, sleep until she is
-  called by name or the push-to-talk key is pressed.
+  called by name or the push-to-talk key is pressed. While a letter is open (``Dictating``,
+  sent by the shell) the quiet is the user thinking what to write: no check-in, and sleep only
+  after ``dictating_sleep_after_s`` (0: not until the letter is closed), so a long think does
+  not cost the next sentence (asleep, only her name is heard).
 - *The talk key*: while it is down, everything heard is the user's turn, whatever the VAD
   says; letting go ends the turn at once, with no silence to wait for. Pressed while she
   talks, it interrupts her exactly as speech does (pause at once, cancel if held). In
@@ -30,6 +33,7 @@ from samantha.core.messages import (
     Action,
     CancelReply,
     CheckIn,
+    Dictating,
     Event,
     FallAsleep,
     MicrophoneLost,
@@ -81,6 +85,7 @@ class TurnTaker:
         self._paused_reply = False  # her playback is paused by speech that may be a blip
         self._asked = False  # her last reply ended with a question
         self._checked_in = False  # the one check-in since the user last spoke is used up
+        self.dictating = False  # a letter is open: a long quiet is the user thinking
 
     def handle(self, event: Event) -> list[Action]:
         if not self.hands_free and isinstance(event, _VOICE):
@@ -108,6 +113,9 @@ class TurnTaker:
                 return self._on_MicrophoneLost(event)
             case Tick():
                 return self._on_Tick(event)
+            case Dictating():
+                self.dictating = event.on
+                return []
         raise TypeError(f"not an event: {event!r}")
 
     def awaiting(self) -> str | None:
@@ -259,14 +267,19 @@ class TurnTaker:
                 return [Transcribe(self.turn, self._pause, self._speech_since)]
             return self._maybe_end_turn(e.t)
         if self.state is State.LISTENING and not self._talking:
-            if _waited(self._quiet_since, e.t, self.s.sleep_after_s):
+            if (sleep_after := self._sleep_after()) and _waited(self._quiet_since, e.t, sleep_after):
                 self.state = State.SLEEPING
                 return [FallAsleep()]
-            if self._asked and not self._checked_in and _waited(self._quiet_since, e.t, self.s.check_in_after_s):
+            if (self._asked and not self._checked_in and not self.dictating
+                    and _waited(self._quiet_since, e.t, self.s.check_in_after_s)):
                 self._checked_in = True
                 self.state = State.THINKING
                 return [CheckIn(self.turn)]
         return []
+
+    def _sleep_after(self) -> float:
+        """The quiet she sleeps after (0: never, for now)."""
+        return self.s.dictating_sleep_after_s if self.dictating else self.s.sleep_after_s
 
     # --- decisions ---
     def _new_turn(self, t: float) -> list[Action]:

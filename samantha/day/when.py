@@ -41,10 +41,10 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PART_HOURS = {"morning": 9, "afternoon": 15, "evening": 18, "night": 21}
 DAY_HOUR = 9  # a day said without a time
-_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_ORD = r"(?:\d{1,2})(?:st|nd|rd|th)?"
+ORD = r"(?:\d{1,2})(?:st|nd|rd|th)?"
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
 _PIECE = (rf"(?:{NUM}(?: and a half)?[ -]?{_UNIT}(?: and a half)?|half an? {_UNIT}|a half[ -]{_UNIT}"
           rf"|(?:a )?quarter(?: of)? an? {_UNIT}|(?:a )?quarter[ -]hour)")
@@ -133,12 +133,12 @@ def _every(text: str, today: date) -> tuple[str, dict[str, object]]:
         freq = "HOURLY" if m["u"].startswith("h") else "MINUTELY"
         return text, {"rule": f"FREQ={freq};INTERVAL={n}" if n > 1 else f"FREQ={freq}",
                       "every": timedelta(hours=n) if freq == "HOURLY" else timedelta(minutes=n)}
-    days = rf"{_WEEKDAY}s?(?:(?:,| and|, and| or) {_WEEKDAY}s?)*"
+    days = rf"{WEEKDAY}s?(?:(?:,| and|, and| or) {WEEKDAY}s?)*"
     text, m = _cut(text, rf"(?:every|each) (?P<days>{days})")
     if m is None:
-        text, m = _cut(text, rf"on (?P<days>{_WEEKDAY}s(?:(?:,| and|, and) {_WEEKDAY}s)*)")
+        text, m = _cut(text, rf"on (?P<days>{WEEKDAY}s(?:(?:,| and|, and) {WEEKDAY}s)*)")
     if m:
-        names = [DAYS.index(re.sub(r"s$", "", d.lower())) for d in re.findall(_WEEKDAY + "s?", m["days"], re.I)]
+        names = [DAYS.index(re.sub(r"s$", "", d.lower())) for d in re.findall(WEEKDAY + "s?", m["days"], re.I)]
         return text, {"rule": "FREQ=WEEKLY;BYDAY=" + ",".join(RRULE_DAYS[i] for i in sorted(set(names)))}
     simple = {"weekday": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "weekend": "FREQ=WEEKLY;BYDAY=SA,SU",
               "week": "FREQ=WEEKLY", "month": "FREQ=MONTHLY", "day": "FREQ=DAILY", "other day": "FREQ=DAILY;INTERVAL=2"}
@@ -162,17 +162,17 @@ def _day(text: str, today: date) -> tuple[str, dict[str, object]]:
     text, m = _cut(text, r"tonight")
     if m:
         return text, {"days_ahead": 0, "part": "night"}
-    text, m = _cut(text, rf"(?:on |next |this |this coming |coming )?(?P<d>{_WEEKDAY})")
+    text, m = _cut(text, rf"(?:on |next |this |this coming |coming )?(?P<d>{WEEKDAY})")
     if m:
         return text, {"weekday": DAYS.index(m["d"].lower())}
-    date_said = (rf"(?:on )?(?:(?:the )?{_ORD} of {_MONTH}|{_MONTH} (?:the )?{_ORD}|{_ORD} {_MONTH})(?:,? \d{{4}})?"
-                 rf"|(?:on )?\d{{4}}-\d\d-\d\d|on the {_ORD}")
+    date_said = (rf"(?:on )?(?:(?:the )?{ORD} of {MONTH}|{MONTH} (?:the )?{ORD}|{ORD} {MONTH})(?:,? \d{{4}})?"
+                 rf"|(?:on )?\d{{4}}-\d\d-\d\d|on the {ORD}")
     text, m = _cut(text, date_said)
     if m:
         words = re.sub(r"^on |\bthe\b|\bof\b", " ", m.group(0), flags=re.I)
         on = dateparser.parse(words, default=datetime(today.year, today.month, today.day)).date()
         if on < today and not re.search(r"\d{4}", words):  # a date gone by this year (or month): the next one
-            on += relativedelta(years=1) if re.search(_MONTH, words, re.I) else relativedelta(months=1)
+            on += relativedelta(years=1) if re.search(MONTH, words, re.I) else relativedelta(months=1)
         return text, {"on": on}
     return text, {}
 

@@ -55,6 +55,13 @@ def _from_name(path: Path) -> tuple[str, date | None]:
         return m.group(2), None
 
 
+def _sweep(path: Path) -> None:
+    """A save cut short by kill -9 leaves its half-written copy beside the letter (which is whole, as it was
+    before): gone at the next save, changed or not."""
+    for stray in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        stray.unlink(missing_ok=True)
+
+
 class LetterFiles:
     def __init__(self, folder: Path | None = None):
         self.folder = folder or letters_dir()
@@ -103,14 +110,14 @@ class LetterFiles:
             self.folder.mkdir(parents=True, exist_ok=True)
             before = path.read_bytes() if path.exists() else None
             if before is not None and before.decode("utf-8", "replace") == text:
+                _sweep(path)
                 return
             if before is not None:
                 self._keep(path, before)
         except OSError as exc:
             raise SamanthaError(f"Cannot save the letter {path}: {file_problem(exc)}") from exc
         write_private(path, text, force=True)
-        for stray in path.parent.glob(f".{glob.escape(path.name)}.*"):  # a save cut short by kill -9: its
-            stray.unlink(missing_ok=True)  # half-written copy, never the letter (that is whole, as before it)
+        _sweep(path)
 
     def undo(self, path: Path) -> Letter | None:
         """The letter as it was before its last change (written back); None if there is no earlier version."""

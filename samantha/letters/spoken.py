@@ -9,9 +9,10 @@ only when it is the whole turn ("New paragraph.", "Scratch that.", "Read me the 
 paragraph.", "Make the ending warmer.", "Sign it from Theo.", "That's it, save it."):
 "I will never read it back to you" is a sentence of the letter. The one exception is "new
 paragraph", said in the same breath as the words around it ("…the scarf. New paragraph.
-Also…"): sentences that are only "new paragraph" break the paragraph there. A question
-counts as one for her (answered, not written down) only when it names her or asks about
-the letter itself, its words or their spelling: "How are you, Grandma?" is the letter's.
+Also…", "…was lovely, new paragraph."): a sentence that is only "new paragraph", or a first or
+last clause that is, breaks the paragraph there. A question counts as one for her (answered,
+not written down) only when it names her or asks about the letter itself, its words or their
+spelling: "How are you, Grandma?" is the letter's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from samantha.day.numbers import NUM
 from samantha.day.requests import in_her_words
+from samantha.day.when import MONTH
 
 LEAD = (r"^\W*(?:(?:hey|hi|ok|okay|oh|and|so|um|uh|also|right|alright|now|well)\W+)*(?:samantha\W+)?"
         r"(?:(?:please|can you|could you|would you|will you|just|ok|okay)\W+)*")
@@ -49,6 +52,7 @@ class OpenLetter:
 class RecallLetter:
     to: str
     whole: bool = False  # "read me my letter to Amy": all of it, not a few words
+    when: str = ""  # the time phrase as said ("last month", "in October"); ``day/past.py`` reads it
 
 
 @dataclass(frozen=True)
@@ -133,14 +137,27 @@ def _fits(pattern: str, text: str) -> re.Match[str] | None:
     return re.fullmatch(rf"(?:{pattern}){END}", _body(text), re.I)
 
 
+_NAMED = re.compile(r"(?P<kin>(?:best |old |dear )?(?:friend|sister|brother|cousin|aunt|uncle|neighbou?r|colleague"
+                    r"|teacher|boss|son|daughter|niece|nephew|partner|wife|husband|girlfriend|boyfriend))\s+"
+                    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+
+
 def recipient(said: str) -> str:
     """The name a letter is filed under: "my grandmother" -> "Grandmother", "my friend Amy" -> "Amy"."""
     words = re.sub(r"^(?:my|our|the|dear)\s+", "", said.strip(" ,.!?"), flags=re.I)
-    named = re.fullmatch(r"(?:(?:best |old |dear )?(?:friend|sister|brother|cousin|aunt|uncle|neighbou?r|colleague|teacher"
-                         r"|boss|son|daughter|niece|nephew|partner|wife|husband|girlfriend|boyfriend)\s+)"
-                         r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)", words)
-    words = named.group(1) if named else words
+    named = _NAMED.fullmatch(words)
+    words = named["name"] if named else words
     return " ".join(w if w.lower() in ("and", "of") else w[:1].upper() + w[1:] for w in words.split())
+
+
+def relation(said: str) -> tuple[str, str]:
+    """Who the recipient is to the user, and their name, as said: "my friend Amy" -> ("friend", "Amy"), "my
+    grandmother" -> ("grandmother", ""), "Amy" -> ("", "")."""
+    mine = re.fullmatch(r"(?:my|our)\s+(?P<rest>.+)", said.strip(" ,.!?"), re.I)
+    if mine is None:
+        return "", ""
+    named = _NAMED.fullmatch(mine["rest"])
+    return (named["kin"].lower(), named["name"]) if named else (mine["rest"], "")
 
 
 def _split_to(rest: str) -> tuple[str, str]:
@@ -150,11 +167,21 @@ def _split_to(rest: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (rest, "")
 
 
-_TIME = r"\s+(?:last|this|in|on|yesterday|recently|the other day|a while ago|earlier|before|back in|at)\b.*$"
+_TIME = (rf"\s+(?:(?:from|of|written|sent) )?(?P<when>(?:last|this|in|on|yesterday|today|the day before yesterday"
+         rf"|the past|during|recently|the other day|a while ago|earlier|before|back in|at"
+         rf"|(?:about |around )?{NUM} (?:day|week|month|year)s? ago)\b.*)$"
+         rf"|\s+(?:from|of|written|sent) (?P<dated>(?:the )?(?:\d|{MONTH}\b).*)$")  # "from October 5th"
 
 
 def _to(said: str | None) -> str:
-    return re.sub(_TIME, "", (said or "").strip(" ,.!?"), flags=re.I) if said else ""
+    return _to_when(said)[0]
+
+
+def _to_when(said: str | None) -> tuple[str, str]:
+    """ "Amy last month" -> ("Amy", "last month"): who, and when (as said; "" if no time was)."""
+    said = (said or "").strip(" ,.!?")
+    m = re.search(_TIME, said, re.I)
+    return (said[:m.start()], m["when"] or m["dated"]) if m else (said, "")
 
 
 def request(text: str) -> Request | None:
@@ -185,10 +212,14 @@ def _recall(body: str) -> RecallLetter | None:
         rf"|what did i write(?: to)? (?P<a>(?!in )(?!about ).+?)|when did i (?:last )?write to (?P<c>.+?)(?: last)?"
         rf"|what was (?:my|the) (?:last )?{ANY_KIND} to (?P<d>.+?) about){END}", body, re.I)
     if m:
-        return RecallLetter(_to(next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g)))
+        to, when = _to_when(next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g))
+        return RecallLetter(to, when=when)
     m = re.fullmatch(rf"read (?:me )?(?:back )?(?:my|the) (?:last )?(?:letter|note|card) (?:i wrote |i sent )?to"
                      rf" (?P<to>.+?){END}", body, re.I)
-    return RecallLetter(_to(m["to"]), whole=True) if m else None
+    if m is None:
+        return None
+    to, when = _to_when(m["to"])
+    return RecallLetter(to, whole=True, when=when)
 
 
 _PLAIN: tuple[tuple[str, Command], ...] = (
@@ -320,13 +351,27 @@ def parts(text: str, her_name: str = "Samantha") -> list[Command | str]:
         return [said]
     out: list[Command | str] = []
     for sentence in re.split(r"(?<=[.!?…])\s+", text.strip()):
-        if _fits(_PLAIN[0][0], sentence):
-            out.append(NewParagraph())
-        elif out and isinstance(out[-1], str):
-            out[-1] = f"{out[-1]} {sentence}"
-        elif sentence:
-            out.append(sentence)
+        for piece in _breaks(sentence):
+            if out and isinstance(out[-1], str) and isinstance(piece, str):
+                out[-1] = f"{out[-1]} {piece}"
+            elif piece:
+                out.append(piece)
     return out
+
+
+_BREAK = r"(?:new|next) paragraph|paragraph break"
+
+
+def _breaks(sentence: str) -> list[Command | str]:
+    """A sentence of dictation with "new paragraph" in it as a sentence of its own ("New paragraph."), or as its
+    first or last clause, after or before a comma ("…was lovely, new paragraph.", "New paragraph, also…")."""
+    if _fits(_PLAIN[0][0], sentence):
+        return [NewParagraph()]
+    if m := re.fullmatch(rf"(?P<text>.*\w.*?),\s*(?:{_BREAK}){END}", sentence, re.I):
+        return [m["text"], NewParagraph()]
+    if m := re.fullmatch(rf"\W*(?:{_BREAK}),\s*(?P<text>.*\w.*)", sentence, re.I):
+        return [NewParagraph(), m["text"]]
+    return [sentence]
 
 
 def her_words(to: str) -> str:

@@ -35,6 +35,7 @@ from samantha.core.messages import (
     CancelReply,
     CheckIn,
     Command,
+    Dictating,
     DropPrepared,
     EchoFalseAlarm,
     FallAsleep,
@@ -101,6 +102,7 @@ class Session:
         self.reminding = Reminding(conversation.skills, self.inbox.put, lambda: self.now,  # reminders due
                                    notifier=notifier)
         self.notes = NoteTaker(conversation).start()  # earlier conversations, read while she is idle
+        self._dictating = False  # a letter is open, as the turn-taker was last told
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
         """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
@@ -125,6 +127,7 @@ class Session:
                     item = None
                 if item is not None:
                     self._take(item)
+                self._tell_letter()
                 self._handle(Tick(self.clock()))
                 self.devices.check(quiet=self.machine.state in (State.LISTENING, State.SLEEPING))
                 for news in self.notes.news():
@@ -145,7 +148,15 @@ class Session:
                 self._take(self.inbox.get_nowait())
             except queue.Empty:
                 break
+        self._tell_letter()
         self._handle(Tick(self.now))
+
+    def _tell_letter(self) -> None:
+        """A reply opened or closed a letter (on its own thread): the turn-taker is told, so that while one is
+        open a long quiet does not put her to sleep (``Dictating``)."""
+        if (dictating := self.conversation.dictating) != self._dictating:
+            self._dictating = dictating
+            self._handle(Dictating(self.now, dictating))
 
     @property
     def now(self) -> float:
