@@ -142,3 +142,15 @@ def test_forget_about_a_topic_cuts_it_from_the_conversation_and_the_stored_messa
     assert memory.messages()[0][1] == f"{FORGOTTEN} The food was better."
     assert [c for _, c, _ in memory.messages()][2:] == [FORGOTTEN, FORGOTTEN]  # the request and her answer too
     assert not [m for m in conversation.prompt() if "porto" in m.content.lower()]
+
+
+def test_what_she_knows_about_someone_is_what_is_stored_about_them(memory):
+    memory.remember("Amy is the user's friend.")
+    memory.remember("The user wrote a thank-you note to Amy on 30 November 2026, saying: Thank you for the scarf.")
+    memory.remember("The user likes green tea.")
+    said = answer(memory, "What do you know about Amy?").reply
+    assert said.startswith("Here's what I know about Amy. ") and "green tea" not in said
+    assert "Amy is your friend." in said
+    assert "You wrote a thank-you note to Amy on 30 November 2026, saying: Thank you for the scarf." in said
+    assert answer(memory, "what do you know about black holes?") is None  # nothing stored: the model's
+    assert answer(memory, "What do you know about it?") is None

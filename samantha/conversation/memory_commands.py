@@ -1,5 +1,5 @@
-"""Spoken control of memory: "what do you remember about me?", "forget that", "forget about my
-trip", "forget everything you know about me".
+"""Spoken control of memory: "what do you remember about me?", "what do you know about Amy?",
+"forget that", "forget about my trip", "forget everything you know about me".
 
 These are answered from the memory itself, not by the model: what she says she remembers
 is exactly what is stored, and what she is told to forget is gone, from every file, when she
@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from samantha.conversation.forgetting import topic_words
+from samantha.conversation.forgetting import mentions, topic_words
 from samantha.conversation.memory import Memory
 from samantha.conversation.memory_problems import StorageError
 
@@ -33,6 +33,7 @@ class Answer:
 
 
 _WHAT = re.compile(r"\bwhat (?:do|did) you (?:remember|know) about me\b", re.I)
+_WHAT_ABOUT = re.compile(r"^\W*(?:so\W+)?(?:and\W+)?what (?:do|did) you (?:remember|know) about (?P<topic>[\w' -]+?)\W*$", re.I)
 _FORGET_THAT = re.compile(r"^\W*(?:please\W+)?forget (?:that|what i (?:just )?said)(?: please)?\W*$", re.I)
 _FORGET_ALL = re.compile(r"^\W*(?:please\W+)?(?:(?:can|could|would) you\W+)?forget (?:(?:all )?about me|(?:everything|all)"
                          r"(?: (?:that )?you (?:know|remember))?(?: about me)?)(?: please)?\W*$", re.I)
@@ -49,7 +50,8 @@ MOST = 6  # facts she lists out loud at once
 
 def asks(text: str) -> bool:
     """Does ``text`` ask about or prune her memory? (Pure: such requests act only once said.)"""
-    return bool(_WHAT.search(text) or _FORGET_THAT.match(text) or _FORGET_ALL.match(text) or _FORGET_ABOUT.match(text))
+    return bool(_WHAT.search(text) or _about(text) or _FORGET_THAT.match(text) or _FORGET_ALL.match(text)
+                or _FORGET_ABOUT.match(text))
 
 
 def answer(memory: Memory, text: str, awaiting: str | None = None) -> Answer | None:
@@ -62,6 +64,8 @@ def answer(memory: Memory, text: str, awaiting: str | None = None) -> Answer | N
         if not facts:
             return Answer("Not much yet, honestly. Tell me about yourself and I'll remember.")
         return Answer("Here's what I remember. " + " ".join(f.text for f in facts))
+    if (topic := _about(text)) and (known := _what_about(memory, topic)):
+        return known
     forget_that, forget_all, forget_about = _FORGET_THAT.match(text), _FORGET_ALL.match(text), _FORGET_ABOUT.match(text)
     if forget_all:
         return _act(memory, lambda m: Answer(CONFIRM, awaits=EVERYTHING))
@@ -72,6 +76,31 @@ def answer(memory: Memory, text: str, awaiting: str | None = None) -> Answer | N
         said = re.sub(r"^my\b", "your", forget_about["topic"].strip(), flags=re.I)  # "my trip": "your trip"
         return _act(memory, lambda m: _forget_topic(m, topic, said))
     return None
+
+
+def _about(text: str) -> str | None:
+    """The person or thing asked about in "what do you know about Amy?" (not "me", nor "it")."""
+    m = _WHAT_ABOUT.match(text)
+    topic = re.sub(r"^(?:my|the|our)\s+", "", m["topic"].strip(), flags=re.I) if m else ""
+    return topic if topic and not _NOT_A_TOPIC.match(topic) and topic.lower() != "me" and len(topic.split()) <= 4 else None
+
+
+def _what_about(memory: Memory, topic: str) -> Answer | None:
+    """What is stored that names ``topic``, said to the user, exactly as kept: a small model asked
+    the same invents a life story (measured: "Amy ... is my wife"). None when nothing stored
+    names it: "what do you know about black holes?" is for the model."""
+    words = topic_words(topic)
+    facts = [f.text for f in memory.facts() if mentions(f.text, words)][:MOST]
+    if not facts:
+        return None
+    return Answer(f"Here's what I know about {topic}. " + " ".join(_to_you(f) for f in facts))
+
+
+def _to_you(fact: str) -> str:
+    """A stored fact ("The user's friend Amy …") as said to the user ("Your friend Amy …")."""
+    said = re.sub(r"\bthe user's\b", "your", fact, flags=re.I)
+    said = re.sub(r"\bthe user\b", "you", said, flags=re.I)
+    return said[:1].upper() + said[1:]
 
 
 def _act(memory: Memory, change: Callable[[Memory], Answer]) -> Answer:
