@@ -10,7 +10,9 @@ assert only that she never answers herself. Every run adds a row to the table pr
 the end (``-s`` is not needed): echo removed, self-interruptions, the interruption heard,
 how long it took, and its transcript.
 
-The whole table (six runs, ~5 minutes) is a measurement: ``SAMANTHA_ECHO_TABLE=1`` runs it.
+The whole table (six runs, ~5 minutes) is a measurement: ``SAMANTHA_ECHO_TABLE=1`` runs it
+(``SAMANTHA_ECHO_REPLIES=20`` listens through 20 replies at each coupling, ``SAMANTHA_ECHO_AEC=on`` only the
+canceller's rows).
 The suite runs the canceller at 0.7 and asserts what is solid today: she never interrupts or
 answers herself, and most of her echo is removed; the interruption at her echo's level is
 measured and printed (it is not yet reliable: see the README's limits, and why ``aec`` is off
@@ -31,11 +33,13 @@ from test_voice_loop import samantha_voice
 pytestmark = pytest.mark.audio
 
 HER_DBFS = -20.0  # [tts] loudness_dbfs: the level she speaks at
-REPLIES = 3  # replies to listen through at each coupling, for her interrupting herself
+REPLIES = int(os.environ.get("SAMANTHA_ECHO_REPLIES", "3"))  # replies to listen through at each coupling, for her
+# interrupting herself (the measurement: 20)
 USER_SAID = "what your country can do for you ask what you can do for your country"  # the interruption
 ROWS: list[dict] = []
 TABLE = os.environ.get("SAMANTHA_ECHO_TABLE") == "1"
-CASES = [(c, a) for a in ("on", "off") for c in (1.0, 0.7, 0.3)] if TABLE else [(0.7, "on")]
+CASES = [(c, a) for a in os.environ.get("SAMANTHA_ECHO_AEC", "on,off").split(",") for c in (1.0, 0.7, 0.3)] \
+    if TABLE else [(0.7, "on")]
 
 
 @pytest.fixture(scope="module", autouse=True)
