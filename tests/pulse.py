@@ -113,3 +113,18 @@ def play_into(env: dict[str, str], sink: str, path: Path) -> subprocess.Popen:
     """Start playing a wav file into ``sink`` (the virtual microphone's sink); returns the player."""
     return subprocess.Popen(["paplay", f"--device={sink}", str(path)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def loopback(env: dict[str, str], source: str, sink: str, coupling: float, latency_ms: int = 60) -> str:
+    """``source`` played into ``sink`` at ``coupling`` (linear volume), as a room carries a
+    speaker's sound into a microphone; returns the loopback's sink-input index once it runs."""
+    loops = lambda: {line.split("\t")[0] for line in pactl(env, "list", "short", "sink-inputs").splitlines()
+                     if "module-loopback" in line}
+    before = loops()
+    pactl(env, "load-module", "module-loopback", f"source={source}", f"sink={sink}", f"latency_msec={latency_ms}")
+    deadline = time.monotonic() + 10
+    while not (new := sorted(loops() - before)):
+        assert time.monotonic() < deadline, "the loopback did not start"
+        time.sleep(0.1)
+    pactl(env, "set-sink-input-volume", new[0], f"{coupling}")
+    return new[0]

@@ -104,6 +104,8 @@ RESULTS = {
                           "missed": []},
     "endpoint_delay_ms": {**ENDS, "scripted_words": True, "by_kind": {"espeak": ENDS}},
     "barge_in_ms": {"p50": 80.0, "p90": 90.0, "n": 3, "output_latency_ms": 40.0},
+    "barge_in_speakers_ms": {"p50": 120.0, "p90": 140.0, "n": 5, "self_interruptions": 0, "replies": 10, "missed": 0,
+                             "coupling": 0.7, "removed_db": 60.0},
     "overhead_ms": {"p50": 8.0, "p90": 12.0, "engines_ms": 280.0},
     "ttfa_ratio": {"value": 1.01, "ttfa_200_ms": 290.0, "ttfa_10_ms": 287.0},
     "idle_cpu_pct": {"value": 4.0, "seconds": 30.0},
@@ -121,13 +123,32 @@ def test_goals_count_cut_offs_only_at_pauses_up_to_600_ms():
     assert not met(worse)["voice_to_voice_ms"]
     lines = report(worse).splitlines()
     assert lines[0].startswith("models: configured")
-    assert [line.split()[0] for line in lines[1:8]] == list(RESULTS)[1:]
+    assert [line.split()[0] for line in lines[1:9]] == list(RESULTS)[1:]
     assert "MISS" in lines[1] and "pause noticed 90.0 → audible 580.0" in lines[1]
-    assert "MISS" in lines[2] and "[600, 1170]" in lines[2] and "MISS" in lines[6] and "ok" in lines[3]
-    assert lines[8].split()[:2] == ["endpoint,", "espeak"]
+    assert "MISS" in lines[2] and "[600, 1170]" in lines[2] and "MISS" in lines[7] and "ok" in lines[3]
+    assert lines[9].split()[:2] == ["endpoint,", "espeak"]
     scripted = json.loads(json.dumps(RESULTS))
     scripted["voice_to_voice_ms"] = {"p50": None, "p90": None, "n": 0, "why_not": "--scripted-words"}
     assert met(scripted)["voice_to_voice_ms"] is None and " n/a " in report(scripted).splitlines()[1]
+
+
+def test_the_speakers_case_reports_its_barge_in_and_self_interruptions_against_the_goal():
+    from samantha.bench import GOALS, _speakers, speakers
+
+    assert GOALS["barge_in_speakers_ms"] == speakers.GOAL_MS == 150
+    line = next(line for line in report(RESULTS).splitlines() if line.startswith("barge_in_speakers_ms"))
+    assert "p50 120.0  p90 140.0" in line and " ok " in line and "(goal 150)" in line
+    assert "5 interruptions at her echo's level" in line and "70 %" in line and "0 self-interruptions over 10" in line
+    herself = json.loads(json.dumps(RESULTS))
+    herself["barge_in_speakers_ms"]["self_interruptions"] = 1  # fast, but she interrupted herself once: missed
+    assert met(herself)["barge_in_speakers_ms"] is False
+    measured = _speakers(speakers.SpeakersResult([0.1, 0.2, 0.3], 2, 6, 1, 58.0))
+    assert measured == {"p50": 200.0, "p90": 280.0, "n": 3, "self_interruptions": 2, "replies": 6, "missed": 1,
+                        "coupling": 0.7, "removed_db": 58.0}
+    for why in (_speakers(None), _speakers(speakers.SpeakersResult(why_not="needs PulseAudio or PipeWire"))):
+        not_run = {**RESULTS, "barge_in_speakers_ms": why}
+        assert met(not_run)["barge_in_speakers_ms"] is None and why["self_interruptions"] is None
+        assert " n/a " in next(line for line in report(not_run).splitlines() if line.startswith("barge_in_speakers"))
 
 
 @pytest.mark.audio

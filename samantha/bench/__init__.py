@@ -1,10 +1,13 @@
-"""``samantha bench``: how human the timing feels, in seven numbers.
+"""``samantha bench``: how human the timing feels, in eight numbers.
 
 - ``voice_to_voice_ms``: true end of speech to her first audible sample, with the configured
   engines (``live.voice_to_voice``), per turn broken down into its steps;
 - ``endpoint_delay_ms``: true end of speech to the end-of-turn decision (``endpoint.py``),
   apart for each kind of speaker (espeak-ng, the neural voice, recorded people);
 - ``barge_in_ms``: onset of speech over her to her last sound leaving for the device;
+- ``barge_in_speakers_ms``: the same with her echo in the microphone (speakers at 70 %
+  coupling, the echo canceller on) and the user no louder than that echo, with the count of
+  times she interrupted herself (``speakers.py``; with ``--through`` on PulseAudio/PipeWire);
 - ``overhead_ms``: time to first audio less the engines' own time (engines of known cost);
 - ``ttfa_ratio``: time to first audio of a 200-token reply over that of a 10-token one;
 - ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking;
@@ -27,7 +30,8 @@ from samantha.config import Settings
 MAX_INNER_PAUSE_MS = 600  # a pause up to this long must never end the turn
 REPLY_TOKENS = 30  # voice to voice: her replies are capped (nothing before her first audio changes)
 REPLY_SEED = 7  # ...and seeded: how soon she can start depends on her words, so runs compare like with like
-GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "overhead_ms": 10, "ttfa_ratio": 1.1,
+GOALS = {"voice_to_voice_ms": 600, "endpoint_delay_ms": 300, "barge_in_ms": 100, "barge_in_speakers_ms": 150,
+         "overhead_ms": 10, "ttfa_ratio": 1.1,
          "idle_cpu_pct": 5,
          "ptt_end_of_turn_ms": 20}
 
@@ -77,9 +81,17 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     from samantha.bench import corpus
 
     loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
+    echo = None
+    if options.through:
+        from samantha.bench import speakers
+
+        progress(f"speakers: her voice looped back into {options.through} at {speakers.COUPLING * 100:.0f} %, talked over "
+                 f"at her echo's level: {options.rounds} rounds")
+        echo = speakers.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds,
+                                options.through, synthesizer)
     progress(f"listening to the microphone for {options.idle_s:.0f} s")
     idle = live.idle_cpu_pct(settings, options.idle_s)
-    return _results(settings, options, v2v, every, ends, words, loop, idle)
+    return _results(settings, options, v2v, every, ends, words, loop, idle, echo)
 
 
 def _clips(options: Options, synthesizer) -> list:
@@ -108,7 +120,7 @@ def _ends(clips, settings: Settings, transcriber, judge, scripted: bool):
     return ends, every
 
 
-def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: float) -> dict:
+def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: float, echo=None) -> dict:
     short, long_ = float(np.median(loop.ttfa_short_s)), float(np.median(loop.ttfa_long_s))
     return {
         "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm
@@ -120,6 +132,7 @@ def _results(settings: Settings, options: Options, v2v, every, ends, words, loop
         "word_error_rate": words or {},
         "barge_in_ms": {"p50": p(loop.barge_in_s, 50), "p90": p(loop.barge_in_s, 90), "n": len(loop.barge_in_s),
                         "output_latency_ms": round(loop.output_latency_s * 1000, 1)},
+        "barge_in_speakers_ms": _speakers(echo),
         "overhead_ms": {"p50": p(loop.overhead_s, 50), "p90": p(loop.overhead_s, 90),
                         "engines_ms": p(loop.engines_s, 50)},
         "ttfa_ratio": {"value": round(long_ / short, 3), "ttfa_200_ms": round(long_ * 1000, 1),
@@ -127,6 +140,16 @@ def _results(settings: Settings, options: Options, v2v, every, ends, words, loop
         "idle_cpu_pct": {"value": round(idle, 2), "seconds": options.idle_s},
         "ptt_end_of_turn_ms": {"p50": p(loop.ptt_end_s, 50), "p90": p(loop.ptt_end_s, 90), "n": len(loop.ptt_end_s)},
     }
+
+
+def _speakers(echo) -> dict:
+    """The speakers case (``speakers.py``), or why it did not run."""
+    if echo is None or echo.why_not:
+        why = echo.why_not if echo is not None else "runs with --through (a virtual microphone's sink on PulseAudio/PipeWire)"
+        return {"p50": None, "p90": None, "n": 0, "self_interruptions": None, "why_not": why}
+    return {"p50": p(echo.barge_in_s, 50), "p90": p(echo.barge_in_s, 90), "n": len(echo.barge_in_s),
+            "self_interruptions": echo.self_interruptions, "replies": echo.replies, "missed": echo.missed,
+            "coupling": 0.7, "removed_db": echo.removed_db}
 
 
 def _endpoint(ends) -> dict:
@@ -159,6 +182,7 @@ def met(results: dict) -> dict[str, bool | None]:
         "endpoint_delay_ms": e["p50"] is not None and e["p50"] <= GOALS["endpoint_delay_ms"] and not e["missed"]
         and all(pause > MAX_INNER_PAUSE_MS for pause in e["cut_off_at_pauses_ms"]),
         "barge_in_ms": results["barge_in_ms"]["p50"] <= GOALS["barge_in_ms"],
+        "barge_in_speakers_ms": _speakers_met(results.get("barge_in_speakers_ms", _speakers(None))),
         "overhead_ms": results["overhead_ms"]["p50"] <= GOALS["overhead_ms"],
         "ttfa_ratio": results["ttfa_ratio"]["value"] <= GOALS["ttfa_ratio"],
         "idle_cpu_pct": results["idle_cpu_pct"]["value"] <= GOALS["idle_cpu_pct"],
@@ -166,10 +190,28 @@ def met(results: dict) -> dict[str, bool | None]:
     }
 
 
+def _speakers_met(s: dict) -> bool | None:
+    """p50 within the goal, she never interrupted herself, and no interruption missed; None: not run."""
+    if "why_not" in s:
+        return None
+    return s["p50"] is not None and s["p50"] <= GOALS["barge_in_speakers_ms"] and not s["self_interruptions"] \
+        and not s["missed"]
+
+
+def _speakers_line(s: dict) -> str:
+    if "why_not" in s:
+        return f"not measured: {s['why_not']}"
+    removed = f"{s['removed_db']:.0f} dB" if s["removed_db"] is not None else "unknown"
+    return (f"{s['n']} interruptions at her echo's level, her voice looped back at {s['coupling'] * 100:.0f} % "
+            f"(canceller on, {removed} removed); {s['self_interruptions']} self-interruptions over "
+            f"{s['replies']} replies; {s['missed']} missed")
+
+
 def report(results: dict) -> str:
     e, b, o = results["endpoint_delay_ms"], results["barge_in_ms"], results["overhead_ms"]
     t, i, k, ok = results["ttfa_ratio"], results["idle_cpu_pct"], results["ptt_end_of_turn_ms"], met(results)
     v, m = results["voice_to_voice_ms"], results["models"]
+    sp = results.get("barge_in_speakers_ms", _speakers(None))
     words = "the clips' known words" if e["scripted_words"] else "the transcriber's words"
     if v["n"]:
         kinds = ", ".join(f"{kind} p50 {x['p50']} (n={x['n']})" for kind, x in v["by_kind"].items())
@@ -183,6 +225,7 @@ def report(results: dict) -> str:
         ("endpoint_delay_ms", f"p50 {e['p50']}  p90 {e['p90']}", _endpoint_line(e, words)),
         ("barge_in_ms", f"p50 {b['p50']}  p90 {b['p90']}",
          f"{b['n']} interruptions; the device then plays what is in its {b['output_latency_ms']} ms buffer"),
+        ("barge_in_speakers_ms", f"p50 {sp['p50']}  p90 {sp['p90']}", _speakers_line(sp)),
         ("overhead_ms", f"p50 {o['p50']}  p90 {o['p90']}", f"on top of the engines' own {o['engines_ms']} ms (p50), measured"),
         ("ttfa_ratio", f"{t['value']}", f"200-token reply {t['ttfa_200_ms']} ms / 10-token reply {t['ttfa_10_ms']} ms"),
         ("idle_cpu_pct", f"{i['value']}", f"of one core, {i['seconds']:.0f} s of listening"),
@@ -190,7 +233,7 @@ def report(results: dict) -> str:
     ]
     lines = [f"models: {m['which']} (speech-to-text {m['stt']}, LLM {m['llm']}, voice {m['voice']})"]
     verdict = {True: "ok  ", False: "MISS", None: "n/a "}
-    lines += [f"{name:<18} {value:<20} {verdict[ok[name]]} (goal {GOALS[name]})  {detail}"
+    lines += [f"{name:<20} {value:<20} {verdict[ok[name]]} (goal {GOALS[name]})  {detail}"
               for name, value, detail in rows]
     lines += [f"  endpoint, {kind:<7} p50 {x['p50']}  p90 {x['p90']}  {_endpoint_line(x, words)}"
               for kind, x in e["by_kind"].items()]

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from samantha import engines
-from samantha.audio import devices
+from samantha.audio import devices, echo_canceller, echo_check, output_kind
 from samantha.config import Settings
 from samantha.errors import SamanthaError
 from samantha.models import store
@@ -51,6 +51,31 @@ def _stream_check(settings: Settings, kind: str) -> Callable[[], str]:
     return check
 
 
+class Skipped(Exception):
+    """A check that does not apply to this setup; its message says why."""
+
+
+def _echo_check(settings: Settings) -> Callable[[], str]:
+    """With speakers and the canceller: a short sound played, its echo measured and cancelled."""
+    def check() -> str:
+        audio = settings.audio
+        if audio.aec == "off":
+            raise Skipped("skipped with --aec off ([audio] aec): the echo gate alone, no canceller to check")
+        try:
+            name = devices.name(devices.find(audio.output_device, "output"), "output")
+        except SamanthaError:
+            raise Skipped("skipped: no output device to play through (see above)") from None
+        kind, why = output_kind.detect(audio.output_kind, name)
+        if kind != "speakers":
+            raise Skipped(f"skipped: the output is a {kind} ({why}), so her voice does not reach the microphone")
+        if not echo_canceller.available():
+            if audio.aec == "auto":
+                raise Skipped("skipped: the canceller is not installed (pip install livekit; --aec auto then uses it)")
+            raise SamanthaError("the canceller is not installed: pip install livekit, or use --aec off")
+        return echo_check.verdict(echo_check.measure(echo_check.listen(audio.output_device, audio.input_device)))
+    return check
+
+
 def _portaudio() -> str:
     return f"PortAudio found ({devices.sounddevice().get_portaudio_version()[1]})"
 
@@ -64,11 +89,14 @@ def report(settings: Settings, console: Console) -> int:
         ("PortAudio", _portaudio),
         ("output device", _stream_check(settings, "output")),
         ("input device", _stream_check(settings, "input")),
+        ("echo", _echo_check(settings)),
     ]
     failed = 0
     for name, check in checks:
         try:
             console.print(f"[green]✓[/] {name}: {escape(check())}")
+        except Skipped as why:
+            console.print(f"[dim]·[/] {name}: {escape(str(why))}")
         except SamanthaError as exc:
             failed += 1
             console.print(f"[red]✗[/] {name}: {escape(str(exc))}")  # "[llm] url" is not markup
