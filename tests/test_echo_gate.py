@@ -153,3 +153,19 @@ def test_what_the_vad_hears_over_her_echo_only_the_frames_over_it_as_the_microph
     assert gate.hear(user, 101.5, raw) is raw  # clearly the user: the microphone's own frame
     assert gate.hear(residue, 101.5 + FRAME_S, raw) is residue  # held through a quieter moment: the frame
     assert gate.hear(user, 101.6) is user  # no canceller in front: the frame itself
+
+
+def test_while_the_sound_server_moves_a_stream_only_a_voice_louder_than_hers_is_heard_over_her():
+    played = PlayedLevels(seconds=10)
+    for i in range(400):  # 4 s of her speech, heard at 0.1
+        played.add(100.0 + i * 0.01, 0.1)
+    gate = EchoGate(played, least=0.03)
+    residue = np.full(FRAME, 0.001, np.float32)
+    for k in range(1, 40):  # the canceller's residue learned: the bar is low
+        gate.admit(residue, 100.0 + k * FRAME_S)
+    echo = np.full(FRAME, 0.07, np.float32)  # her echo, back by a path the canceller has not learned
+    gate.wary(102.0)
+    assert not any(gate.admit(echo, 102.0 + k * FRAME_S) for k in range(1, 15))  # held back: not the user
+    assert gate.coupling < 0.05  # nor learned as her residue
+    assert gate.admit(np.full(FRAME, 0.25, np.float32), 102.5)  # clearly louder than her: the user
+    assert gate.admit(echo, 103.5)  # the wary moment over: the bar is the residue's again

@@ -17,7 +17,7 @@ import numpy as np
 from samantha.audio import echo_canceller, output_kind
 from samantha.audio.echo_canceller import EchoCanceller
 from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
-from samantha.audio.sound_server import Placement, ServerWatch
+from samantha.audio.sound_server import Placement, ServerWatch, Stirring
 from samantha.audio.speaker import Speaker
 from samantha.core.echo_gate import CANCELLED, EchoGate
 from samantha.core.frames import Frame
@@ -45,7 +45,7 @@ class DeviceWatch:
         self._names: dict[str, str] = {}  # what the server calls her devices, when it says
         self._server: ServerWatch | None = None
 
-    def watch(self, microphone, report: Callable[[Placement], None]) -> None:
+    def watch(self, microphone, report: Callable[[Placement | Stirring], None]) -> None:
         """Watch the microphone too, and the sound server (its news goes to ``report``, from
         another thread: hand it back to ``placed`` on the loop thread)."""
         self._microphone = microphone
@@ -63,6 +63,13 @@ class DeviceWatch:
                     self.speaker.grow()
             except Exception as exc:  # a device's trouble must not end the conversation
                 self.note(f"(trouble with the {keeper.kind}: {exc})")
+
+    def stirring(self, news: Stirring) -> None:
+        """The sound server is changing something, maybe her speaker or microphone: until the gate
+        learns what (``placed``), her echo may come back by a path the canceller has not learned,
+        nearly whole, so the gate holds back what is not clearly louder than her own voice."""
+        if self.echo is not None:
+            self.echo.wary(news.at)
 
     def placed(self, now: Placement) -> None:
         """The sound server moved her streams: to a new default (say so), or the microphone onto

@@ -27,6 +27,14 @@ RESTART_S = 3.0  # after the server went away, watch again this often
 
 
 @dataclass(frozen=True)
+class Stirring:
+    """The server's first event of a burst, before anyone has looked at what changed (that takes
+    ~0.16 s): her voice may be on its way back by another path (``DeviceWatch.stirring``)."""
+
+    at: float  # monotonic
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where her streams are on the server (names and descriptions; None: no such stream)."""
 
@@ -103,9 +111,10 @@ def sink_texts(name: str | None = None) -> list[str]:
 
 
 class ServerWatch:
-    """Calls ``on_move(placement)`` (from its own thread) whenever her streams' places change."""
+    """Calls ``on_move(placement)`` (from its own thread) whenever her streams' places change,
+    and ``on_move(Stirring)`` at once when a burst of the server's events begins."""
 
-    def __init__(self, on_move: Callable[[Placement], None]):
+    def __init__(self, on_move: Callable[[Placement | Stirring], None]):
         self.on_move = on_move
         self.now = Placement()
         self._closed = False
@@ -114,7 +123,7 @@ class ServerWatch:
         self._thread.start()
 
     @classmethod
-    def start(cls, on_move: Callable[[Placement], None]) -> ServerWatch | None:
+    def start(cls, on_move: Callable[[Placement | Stirring], None]) -> ServerWatch | None:
         """A watch, or None where there is no pactl or no server answering it."""
         if not shutil.which("pactl") or not _pactl("info"):
             return None
@@ -156,6 +165,7 @@ class ServerWatch:
                 *lines, rest = (rest + chunk).split(b"\n")
                 if not since and any(relevant.search(line) for line in lines):
                     since = time.monotonic()
+                    self.on_move(Stirring(since))
             if since and (not ready or time.monotonic() - since > 0.5):  # quiet again, or busy for long
                 since = 0.0
                 self._report(placement())

@@ -64,7 +64,7 @@ def answer(memory: Memory, text: str, awaiting: str | None = None) -> Answer | N
         if not facts:
             return Answer("Not much yet, honestly. Tell me about yourself and I'll remember.")
         return Answer("Here's what I remember. " + " ".join(f.text for f in facts))
-    if (topic := _about(text)) and (known := _what_about(memory, topic)):
+    if (asked := _about(text)) and (known := _what_about(memory, asked)):
         return known
     forget_that, forget_all, forget_about = _FORGET_THAT.match(text), _FORGET_ALL.match(text), _FORGET_ABOUT.match(text)
     if forget_all:

@@ -39,6 +39,8 @@ SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
 LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over her
 CANCELLED = 0.03  # with the echo canceller in front: its residue is never assumed below this (-30 dB)
+WARY_S = 0.6  # after the sound server stirs: its report of what changed comes ~0.16 s later, and a new
+# device's gate starts from the prior anyway
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 
 
@@ -72,11 +74,18 @@ class EchoGate:
         self._opened = (float("-inf"), 0.0)  # (when, microphone/playback ratio) the gate last opened
         self._measured = PRIOR_COUPLING
         self._floor = 0.0  # from false alarms
+        self._wary_until = float("-inf")  # her echo's path may be changing (``wary``)
 
     @property
     def coupling(self) -> float:
         """How loud her voice arrives at the microphone, relative to what she plays."""
         return max(self._measured, self._floor, self.least)
+
+    def wary(self, at: float) -> None:
+        """Her echo's path may be changing now (the sound server is moving a stream): for
+        ``WARY_S`` the canceller may not cancel it, so the prior coupling holds (the user must be
+        louder than her own voice to be heard over her, as with a new device)."""
+        self._wary_until = at + WARY_S
 
     def hear(self, frame: np.ndarray, at: float, heard: np.ndarray | None = None) -> np.ndarray:
         """What the VAD is to hear of ``frame``: silence where it is only her echo, else the
@@ -98,12 +107,14 @@ class EchoGate:
         if her < SILENT:
             return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
-        if mic > MARGIN * self.coupling * her:  # clearly more than her echo: the user
+        coupling = max(self.coupling, PRIOR_COUPLING) if at < self._wary_until else self.coupling
+        if mic > MARGIN * coupling * her:  # clearly more than her echo: the user
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
         if at < self._open_until:  # the user is talking over her, more quietly for a moment
             return True
-        if her >= SPEAKING and self.played.playing(at) and at - self._opened[0] > LEARN_AFTER_OPEN_S:  # her echo
+        learning = at - self._opened[0] > LEARN_AFTER_OPEN_S and at >= self._wary_until  # not the user's, not a new path
+        if her >= SPEAKING and self.played.playing(at) and learning:  # her echo
             self._ratios.append(mic / her)
             self._floor *= FLOOR_FADE
             if len(self._ratios) >= LEARN_FRAMES and len(self._ratios) % 5 == 0:

@@ -22,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from samantha.audio.device_watch import DeviceWatch
-from samantha.audio.sound_server import Placement
+from samantha.audio.sound_server import Placement, Stirring
 from samantha.audio.speaker import Speaker
 from samantha.audio.vad import SpeechDetector
 from samantha.config import Settings
@@ -80,7 +80,7 @@ class Session:
     def __init__(self, settings: Settings, transcriber: Transcriber, conversation: Conversation,
                  synthesizer: Synthesizer, speaker: Speaker, display: Display, judge: TurnJudge | None = None):
         self.loop = VoiceLoop(settings)  # every decision; this class only carries them out
-        self.inbox: queue.Queue[Message | Placement] = queue.Queue()  # what the workers, the key and
+        self.inbox: queue.Queue[Message | Placement | Stirring] = queue.Queue()  # what the workers, the key and
         # the sound server report (and frames)
         self.detector = SpeechDetector(settings.vad)
         self.transcriber, self.conversation, self.display = transcriber, conversation, display
@@ -163,12 +163,14 @@ class Session:
         """Stream time at the end of the latest frame (the loop keeps it)."""
         return self.loop.now
 
-    def _take(self, item: Message | Placement) -> None:
+    def _take(self, item: Message | Placement | Stirring) -> None:
         match item:
             case Frame():
                 self._frame(item)
             case Placement():
                 self.devices.placed(item)
+            case Stirring():
+                self.devices.stirring(item)
             case _:
                 self._handle(item)
 
