@@ -163,6 +163,29 @@ def test_when_the_user_goes_on_her_reply_is_taken_back_and_all_their_words_are_o
     session.close()
 
 
+def test_after_a_command_she_acted_on_speech_soon_after_is_an_ordinary_interruption(
+        transcriber, chat_model, synthesizer, utterance, memory):
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(go_on_s=5))
+    session, conversation, log = make(Saying(transcriber, "Forget that."), chat_model, synthesizer, Device(hold=True),
+                                      settings=settings, memory=memory)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.THINKING)  # acted on at once: no taking it back
+    feed.audio(utterance[int(0.32 * RATE):])
+    assert log.notes[0].startswith("(interrupted; she had said") and session.machine.turn == 2
+    session.close()
+
+
+class Saying:
+    """The real tiny Whisper, but every transcript is ``text``."""
+
+    def __init__(self, transcriber, text):
+        self.transcriber, self.sample_rate, self.text = transcriber, transcriber.sample_rate, text
+
+    def transcribe(self, audio):
+        return dataclasses.replace(self.transcriber.transcribe(audio), text=self.text)
+
+
 class Measuring:
     """The real tiny Whisper, noting how many seconds of audio each transcription was given."""
 
