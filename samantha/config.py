@@ -108,6 +108,9 @@ class TurnSettings:
                                         maximum=1)
     prepare: bool = setting(True, "start her reply during a pause that may end your turn, held back until it does "
                             "(dropped, unheard and unstored, if you go on); uses the CPU while you pause")
+    go_on_s: float = setting(1.0, "speech over her reply that starts within this of the end of your words goes on your "
+                             "turn (a pause she took for its end): her reply is taken back and all of it answered; "
+                             "later speech interrupts her as a new turn; 0 = always a new turn", 0, maximum=5)
     max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1, maximum=600)
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0,
                                      maximum=5)

@@ -1,6 +1,7 @@
 """samantha bench: the test utterances, end-of-turn measurement, and the whole benchmark on
 virtual devices. These check what is measured, never how fast: speed is the benchmark's output."""
 
+import dataclasses
 import json
 import shutil
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from samantha.bench import corpus, endpoint, met, report
-from samantha.config import Settings
+from samantha.config import Settings, TurnSettings
 
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed (scripts/test installs it)")
 
@@ -70,8 +71,33 @@ def test_a_turn_that_trails_off_waits_the_long_silence(transcriber):
 
 def test_a_transcriber_that_hears_every_pause_as_the_end_is_caught_cutting_turns(clips, transcriber):
     thinking = clips[1]  # "I was thinking," (600 ms) "maybe we could go for a walk later."
-    result = endpoint.measure([thinking], Settings(), transcriber, scripted=False)  # tiny Whisper: always "... ."
-    assert result.cut_off == [(thinking.name, 0.6)] and result.delays_s == []
+    never = dataclasses.replace(Settings(), turns=TurnSettings(go_on_s=0))  # going on is always a new turn
+    result = endpoint.measure([thinking], never, transcriber, scripted=False)  # tiny Whisper: always "... ."
+    assert result.cut_off == [(thinking.name, 0.6)] and result.delays_s == [] and result.went_on == []
+
+
+def test_a_turn_ended_at_a_pause_the_user_went_on_after_is_recovered_and_timed_at_its_real_end(clips, transcriber):
+    thinking = clips[1]
+    settings = Settings()
+    result = endpoint.measure([thinking], settings, transcriber, scripted=False)  # her reply played out, withdrawn
+    [(name, pause, heard)] = result.went_on
+    assert (name, pause) == (thinking.name, 0.6) and 0 <= heard < 0.6 - settings.turns.end_silence_s
+    assert result.cut_off == [] and result.missed == []
+    assert len(result.delays_s) == 1 and result.delays_s[0] >= settings.turns.end_silence_s
+
+
+def test_her_reply_plays_out_paused_resumed_and_cancelled_as_the_loop_says():
+    reply = endpoint._Reply(1, at=1.0)
+    reply.resume(1.1)  # not started yet: nothing to resume
+    reply.started, reply.since = True, 1.15
+    reply.pause(1.2)
+    reply.pause(1.3)  # paused already
+    reply.resume(1.5)
+    assert reply.heard(1.6) == pytest.approx(0.15)
+    from samantha.bench import _endpoint
+
+    e = _endpoint(endpoint.EndpointResult(went_on=[("reading", 0.43, 0.05)], delays_s=[0.3]))
+    assert e["went_on"] == 1 and e["went_on_at_pauses_ms"] == [[430, 50]] and e["cut_off"] == 0
 
 
 @needs_espeak
@@ -95,6 +121,7 @@ def test_silence_and_noise_make_no_turn(transcriber):
 
 
 ENDS = {"p50": 240.0, "p90": 260.0, "turns": 12, "cut_off": 1, "missed": 0, "cut_off_at_pauses_ms": [1170],
+        "went_on": 1, "went_on_at_pauses_ms": [[430, 0]],
         "longest_inner_pause_ms": 1170, "stt_ms_p50": 20.0}
 RESULTS = {
     "models": {"which": "configured", "stt": "whisper-base.en", "llm": "llama-3.2-3b-instruct", "voice": "jenny-medium"},
@@ -126,7 +153,7 @@ def test_goals_count_cut_offs_only_at_pauses_up_to_600_ms():
     assert [line.split()[0] for line in lines[1:9]] == list(RESULTS)[1:]
     assert "MISS" in lines[1] and "pause noticed 90.0 → audible 580.0" in lines[1]
     assert "MISS" in lines[2] and "[600, 1170]" in lines[2] and "MISS" in lines[7] and "ok" in lines[3]
-    assert lines[9].split()[:2] == ["endpoint,", "espeak"]
+    assert lines[9].split()[:2] == ["endpoint,", "espeak"] and "went on after pauses of 430 (her voice 0) ms" in lines[9]
     scripted = json.loads(json.dumps(RESULTS))
     scripted["voice_to_voice_ms"] = {"p50": None, "p90": None, "n": 0, "why_not": "--scripted-words"}
     assert met(scripted)["voice_to_voice_ms"] is None and " n/a " in report(scripted).splitlines()[1]

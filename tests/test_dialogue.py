@@ -197,3 +197,34 @@ def test_requests_about_her_memory_are_never_prepared(chat_model, memory):
     conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
     assert conversation.can_prepare("How was your day?")
     assert not conversation.can_prepare("forget that") and not conversation.can_prepare("What do you remember about me?")
+
+
+def test_when_the_user_goes_on_their_words_and_her_reply_are_taken_back_from_history_and_memory(chat_model, memory,
+                                                                                                 reply_text):
+    memory.begin()
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
+    "".join(conversation.respond("Hello."))  # an earlier exchange, which stays
+    parts = []
+    for delta in conversation.respond("Permission is hereby granted."):  # a pause taken for the end
+        parts.append(delta)
+        conversation.cancel()  # the user goes on: her reply is cut, what she wrote is recorded...
+    assert conversation.history[-1].role == "assistant" and len(memory.messages()) == 4
+    conversation.withdraw("Permission is hereby granted.")  # ...and the exchange taken back
+    assert [(m.role, m.content) for m in conversation.history] == [("user", "Hello."), ("assistant", reply_text)]
+    assert [(role, text) for role, text, _ in memory.messages()] == [("user", "Hello."), ("assistant", reply_text)]
+    "".join(conversation.respond("Permission is hereby granted, free of charge."))  # the turn, whole
+    assert [text for role, text, _ in memory.messages() if role == "user"] == [
+        "Hello.", "Permission is hereby granted, free of charge."]
+
+
+def test_withdrawing_words_never_recorded_takes_back_nothing(chat_model, memory, reply_text):
+    from samantha.conversation.dialogue import Hold
+
+    memory.begin()
+    conversation = Conversation(chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
+    "".join(conversation.respond("Hello."))
+    dropped = Hold()
+    dropped.drop()
+    "".join(conversation.respond("Permission is hereby granted.", dropped))  # prepared, never confirmed
+    conversation.withdraw("Permission is hereby granted.")
+    assert len(conversation.history) == 2 and len(memory.messages()) == 2  # the earlier exchange is untouched

@@ -224,3 +224,21 @@ def test_a_letter_open_reaches_the_turn_taker_and_a_long_quiet_does_not_put_her_
     assert clock.say(Dictating(0.0, True)) == [] and clock.loop.turns.dictating
     assert of(FallAsleep, clock.say(Tick(settings.turns.sleep_after_s + 1))) == []
     assert of(FallAsleep, clock.say(Tick(settings.turns.dictating_sleep_after_s))) == [FallAsleep()]
+
+
+def test_when_the_user_goes_on_her_reply_is_withdrawn_and_the_next_transcription_holds_all_their_words():
+    from samantha.core.messages import CancelReply
+
+    clock = Clock(VoiceLoop(Settings()))
+    clock.run(1.0)
+    clock.say(SpeechStarted(clock.t))  # "Permission is hereby granted,"
+    clock.run(1.5)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    clock.say(answer(job, clock.t, "Permission is hereby granted."))
+    assert of(Respond, clock.run(0.4)) == [Respond(1, "Permission is hereby granted.")]  # a pause, taken for the end
+    clock.say(SpeechStarted(clock.t))  # "...free of charge"
+    assert of(CancelReply, clock.run(0.4)) == [CancelReply(1, withdraw=True)]
+    clock.run(0.6)
+    [job] = of(TranscribeAudio, clock.say(SpeechEnded(clock.t)))
+    assert (job.turn, job.pause) == (2, 1)
+    assert abs(len(job.audio) - (1.5 + 0.4 + 1.0 + PREROLL_S) * RATE) <= 2 * FRAME  # both parts and the pause

@@ -96,9 +96,9 @@ def utterance(testdata):
     return load_audio(testdata / "jfk.flac")[: int(2.4 * RATE)]  # "And so my fellow Americans"
 
 
-def make(transcriber, chat_model, synthesizer, device, model=None, settings=None):
+def make(transcriber, chat_model, synthesizer, device, model=None, settings=None, memory=None):
     settings = settings or Settings()
-    conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512), persona=BRIEF)
+    conversation = Conversation(model or chat_model, LlmSettings(context_tokens=512), memory=memory, persona=BRIEF)
     log = Log()
     return Session(settings, transcriber, conversation, synthesizer, device, log), conversation, log
 
@@ -127,6 +127,7 @@ def test_talking_over_her_stops_her_and_keeps_only_what_was_heard(transcriber, c
     feed = Feeder(session)
     feed.audio(utterance)
     feed.silence_until(lambda: session.machine.state is State.SPEAKING)
+    feed.audio(np.zeros(int(1.2 * RATE), np.float32))  # long after the user's words: not their turn going on
     speech = utterance[int(0.32 * RATE):]  # jfk's first word starts 0.32 s in
     heard = 0
     while not device.paused and heard < int(0.2 * RATE):  # the VAD hears speech: she pauses at once
@@ -140,6 +141,60 @@ def test_talking_over_her_stops_her_and_keeps_only_what_was_heard(transcriber, c
     interrupted = [m for m in conversation.history if m.interrupted]  # reply winds up on its own thread
     assert len(interrupted) == 1 and interrupted[0].content == "Hello from the tiny test model."
     session.close()
+
+
+def test_when_the_user_goes_on_her_reply_is_taken_back_and_all_their_words_are_one_turn(
+        transcriber, chat_model, synthesizer, utterance, memory):
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(go_on_s=5))  # however slow the machine
+    ears = Measuring(transcriber)
+    session, conversation, log = make(ears, chat_model, synthesizer, Device(hold=True), settings=settings,
+                                      memory=memory)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.THINKING)  # a pause taken for the end
+    feed.audio(utterance[int(0.32 * RATE):])  # ...and the user goes on
+    assert log.notes == ["(you went on; she listens)"] and session.machine.turn == 2
+    feed.silence_until(lambda: len(log.users) == 2 and session.machine.state is State.SPEAKING)
+    users = [m.content for m in conversation.history if m.role == "user"]
+    assert users == [log.users[1]]  # one turn...
+    assert ears.seconds[-1] > 2 * len(utterance) / RATE - 0.4  # ...transcribed from its first word to its last
+    assert [text for role, text, _ in memory.messages() if role == "user"] == [log.users[1]]
+    assert not any(m.interrupted for m in conversation.history)  # nothing of her withdrawn reply is kept
+    session.close()
+
+
+def test_after_a_command_she_acted_on_speech_soon_after_is_an_ordinary_interruption(
+        transcriber, chat_model, synthesizer, utterance, memory):
+    settings = dataclasses.replace(Settings(), turns=TurnSettings(go_on_s=5))
+    session, conversation, log = make(Saying(transcriber, "Forget that."), chat_model, synthesizer, Device(hold=True),
+                                      settings=settings, memory=memory)
+    feed = Feeder(session)
+    feed.audio(utterance)
+    feed.silence_until(lambda: session.machine.state is State.THINKING)  # acted on at once: no taking it back
+    feed.audio(utterance[int(0.32 * RATE):])
+    assert log.notes[0].startswith("(interrupted; she had said") and session.machine.turn == 2
+    session.close()
+
+
+class Saying:
+    """The real tiny Whisper, but every transcript is ``text``."""
+
+    def __init__(self, transcriber, text):
+        self.transcriber, self.sample_rate, self.text = transcriber, transcriber.sample_rate, text
+
+    def transcribe(self, audio):
+        return dataclasses.replace(self.transcriber.transcribe(audio), text=self.text)
+
+
+class Measuring:
+    """The real tiny Whisper, noting how many seconds of audio each transcription was given."""
+
+    def __init__(self, transcriber):
+        self.transcriber, self.sample_rate, self.seconds = transcriber, transcriber.sample_rate, []
+
+    def transcribe(self, audio):
+        self.seconds.append(len(audio) / self.sample_rate)
+        return self.transcriber.transcribe(audio)
 
 
 class Broken:

@@ -4,7 +4,7 @@ import pytest
 
 from samantha.config import TurnSettings
 from samantha.core.messages import (
-    CancelReply, CheckIn, Dictating, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
+    Binding, CancelReply, CheckIn, Dictating, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
     SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
 )
 from samantha.core.turns import State, TurnTaker
@@ -160,9 +160,81 @@ def test_min_interrupt_is_a_setting():
 
 
 def test_talking_while_she_is_thinking_cancels_the_reply_too():
-    c = Clock().says(0.5, 2.0, "What's the time?").until(2.5).at(2.5, SpeechStarted).until(3)
+    c = Clock().says(0.5, 2.0, "What's the time?").until(3.2).at(3.2, SpeechStarted).until(4)
     assert c.of(PausePlayback) == []  # nothing is playing yet
-    assert c.of(CancelReply) == [(2.8, CancelReply(1))] and c.machine.turn == 2
+    assert c.of(CancelReply) == [(3.5, CancelReply(1))] and c.machine.turn == 2
+
+
+# --- the user goes on: a pause taken for the end of the turn ---
+def granted(settings: TurnSettings = S) -> Clock:
+    """A reader pauses 0.43 s after "Permission is hereby granted," and the turn ends at 2.25."""
+    return Clock(settings).says(0.5, 2.0, "Permission is hereby granted.", complete=0.98)
+
+
+def test_going_on_after_a_short_pause_withdraws_her_reply_and_one_turn_covers_it_all():
+    c = granted().at(2.43, SpeechStarted)
+    assert c.of(Respond) == [(2.25, Respond(1, "Permission is hereby granted."))]
+    c.at(2.5, lambda t: ReplyStarted(t, 1))  # her first audio: she starts paused, not over the user
+    assert c.of(PausePlayback) == [(2.5, PausePlayback())]
+    c.until(2.8)
+    assert c.of(CancelReply) == [(2.73, CancelReply(1, withdraw=True))]
+    assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
+    c.at(2.9, lambda t: TranscriptReady(t, 1, 1, "Permission is hereby granted."))  # late work of turn 1: dropped
+    c.at(4.0, SpeechEnded)
+    assert c.of(Transcribe)[-1] == (4.0, Transcribe(2, 1, 0.5))  # from the first word, pauses counted afresh
+    c.at(4.05, lambda t: TranscriptReady(t, 2, 1, "Permission is hereby granted, free of charge.")).until(5)
+    assert c.of(Respond)[-1] == (4.25, Respond(2, "Permission is hereby granted, free of charge."))
+    assert c.of(ResumePlayback) == []
+
+
+def test_going_on_is_also_over_her_voice_and_over_a_blip_in_between():
+    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.5, SpeechStarted).at(2.6, SpeechEnded)  # "um"
+    assert c.of(ResumePlayback) == [(2.6, ResumePlayback())] and c.of(CancelReply) == []
+    c.at(2.9, SpeechStarted).until(3.3)  # 0.9 s after the words ended: still going on
+    assert c.of(CancelReply) == [(3.2, CancelReply(1, withdraw=True))] and c.machine._began == 0.5
+
+
+def test_speech_after_a_longer_pause_is_an_ordinary_interruption():
+    c = granted().at(3.0, lambda t: ReplyStarted(t, 1)).at(3.5, SpeechStarted).until(4)
+    assert c.of(CancelReply) == [(3.8, CancelReply(1))]
+    c.at(4.5, SpeechEnded)
+    assert c.of(Transcribe)[-1] == (4.5, Transcribe(2, 1, 3.5))  # the new speech only
+
+
+def test_go_on_s_zero_keeps_every_speech_over_her_a_new_turn():
+    c = granted(TurnSettings(end_silence_s=0.25, go_on_s=0)).at(2.43, SpeechStarted).until(2.8)
+    assert c.of(CancelReply) == [(2.73, CancelReply(1))]
+    c.at(3.0, SpeechEnded)
+    assert c.of(Transcribe)[-1] == (3.0, Transcribe(2, 1, 2.43))
+
+
+def test_a_blip_after_a_short_pause_is_not_going_on_and_she_resumes():
+    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.6, SpeechEnded).until(3.5)
+    assert c.of(PausePlayback) == [(2.43, PausePlayback())] and c.of(ResumePlayback) == [(2.6, ResumePlayback())]
+    assert c.of(CancelReply) == [] and c.machine.state is State.SPEAKING and c.machine.turn == 1
+
+
+def test_a_reply_that_acted_at_once_is_never_taken_back():
+    c = granted().at(2.3, lambda t: Binding(t, 1)).at(2.43, SpeechStarted).until(2.8)
+    assert c.of(CancelReply) == [(2.73, CancelReply(1))]
+
+
+@pytest.mark.parametrize("ended_by", ["key", "cap"])
+def test_a_turn_the_key_or_the_cap_ended_does_not_go_on(ended_by):
+    if ended_by == "key":
+        c = Clock().at(0.4, down).at(0.5, SpeechStarted).at(2.0, SpeechEnded).at(2.05, up)
+        c.at(2.1, lambda t: TranscriptReady(t, 1, 1, "Permission is hereby granted."))
+    else:  # capped at 2.0, as the speech ends
+        c = Clock(TurnSettings(end_silence_s=0.25, max_turn_s=1.5)).at(0.5, SpeechStarted).until(2.0).at(2.0, SpeechEnded)
+        c.at(2.1, lambda t: TranscriptReady(t, 1, 1, "Permission is hereby granted."))
+    assert [a.turn for _, a in c.of(Respond)] == [1]
+    c.at(2.43, SpeechStarted).until(2.8)
+    assert c.of(CancelReply) == [(2.73, CancelReply(1))]
+
+
+def test_the_talk_key_pressed_soon_after_is_a_new_turn_not_going_on():
+    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, down).until(2.8)
+    assert c.of(CancelReply) == [(2.73, CancelReply(1))]
 
 
 def test_she_finishes_while_being_talked_over_and_that_speech_becomes_a_turn():

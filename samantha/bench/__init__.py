@@ -3,7 +3,9 @@
 - ``voice_to_voice_ms``: true end of speech to her first audible sample, with the configured
   engines (``live.voice_to_voice``), per turn broken down into its steps;
 - ``endpoint_delay_ms``: true end of speech to the end-of-turn decision (``endpoint.py``),
-  apart for each kind of speaker (espeak-ng, the neural voice, recorded people);
+  apart for each kind of speaker (espeak-ng, the neural voice, recorded people), with the
+  turns cut off at a pause and those that ended at one but the user went on (her reply
+  taken back; how long her voice was heard first);
 - ``barge_in_ms``: onset of speech over her to her last sound leaving for the device;
 - ``barge_in_speakers_ms``: the same with her echo in the microphone (speakers at 70 %
   coupling, the echo canceller on) and the user no louder than that echo, with the count of
@@ -114,7 +116,7 @@ def _ends(clips, settings: Settings, transcriber, judge, scripted: bool):
             for kind in sorted({clip.kind for clip in clips})}
     every = endpoint.EndpointResult()
     for result in ends.values():
-        for name in ("delays_s", "cut_off", "missed", "stt_s"):
+        for name in ("delays_s", "cut_off", "went_on", "missed", "stt_s"):
             getattr(every, name).extend(getattr(result, name))
         every.longest_pause_s = max(every.longest_pause_s, result.longest_pause_s)
     return ends, every
@@ -156,6 +158,8 @@ def _endpoint(ends) -> dict:
     return {"p50": p(ends.delays_s, 50), "p90": p(ends.delays_s, 90), "turns": len(ends.delays_s),
             "cut_off": len(ends.cut_off), "missed": len(ends.missed),
             "cut_off_at_pauses_ms": sorted(round(pause * 1000) for _, pause in ends.cut_off),
+            "went_on": len(ends.went_on),  # turns ended at a pause the user went on after: her reply taken back
+            "went_on_at_pauses_ms": sorted([round(pause * 1000), round(heard * 1000)] for _, pause, heard in ends.went_on),
             "longest_inner_pause_ms": round(ends.longest_pause_s * 1000), "stt_ms_p50": p(ends.stt_s, 50)}
 
 
@@ -248,6 +252,8 @@ def _words_line(x: dict) -> str:
 
 
 def _endpoint_line(e: dict, words: str) -> str:
+    went = ", ".join(f"{pause} (her voice {heard})" for pause, heard in e.get("went_on_at_pauses_ms", []))
     return (f"{e['turns']} turns on time; cut off at pauses of {e['cut_off_at_pauses_ms'] or 'none'} ms "
             f"(inner pauses up to {e['longest_inner_pause_ms']} ms), {e['missed']} missed; "
+            f"went on after pauses of {went or 'none'} ms; "
             f"speech-to-text {e['stt_ms_p50']} ms a pause; {words}")

@@ -63,6 +63,7 @@ class Conversation:
         self.memory = memory
         self._turns = 0  # the user's turns so far
         self._reply_id: int | None = None  # her last recorded reply, while it is the newest message
+        self._user_id: int | None = None  # the user's last recorded words (what a withdrawal takes back from)
         self.persona = persona or load_persona()
         self.name = self.persona.name
         self._system: Message | None = None
@@ -238,6 +239,20 @@ class Conversation:
         if heard.strip():
             self.history.append(Message("assistant", heard.strip(), interrupted=True))
 
+    def withdraw(self, user_text: str) -> None:
+        """The user went on with the turn ``user_text`` (its end was a pause): their words and anything
+        of her reply are taken back from the history and memory; the turn comes again, whole. Nothing
+        if those words are not the last the user said (a prepared reply never confirmed recorded nothing)."""
+        last = max((i for i, m in enumerate(self.history) if m.role == "user"), default=None)
+        if last is None or self.history[last].content != user_text:
+            return
+        del self.history[last:]
+        self._turns -= 1
+        self._reply_id = None
+        if self.memory and self._user_id is not None:
+            self.memory.withdraw(self._user_id)
+        self._user_id = None
+
     def add_reply(self, text: str) -> None:
         """A reply that did not come from the model (a check-in, an apology)."""
         self._add(Message("assistant", text))
@@ -274,6 +289,7 @@ class Conversation:
         if self.memory:
             row = self.memory.add_message(message.role, message.content)
             self._reply_id = row if message.role == "assistant" else None  # what an interruption amends
+            self._user_id = row if message.role == "user" else self._user_id
 
     def prompt(self, pending: Message | None = None) -> list[Message]:
         """The persona, the newest turns that fit, and what is remembered about the last words,

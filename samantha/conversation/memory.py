@@ -194,6 +194,12 @@ class Memory:
         else:
             self._write("DELETE FROM messages WHERE id = ?", (message,))
 
+    def withdraw(self, message: int) -> None:
+        """The user went on with the turn that began at ``message`` (its end was a pause): it and all
+        after it (her reply) are taken back, to be recorded again as one turn. Not "forget that": the
+        words come back at once, so there is nothing to scrub."""
+        self._write("DELETE FROM messages WHERE conversation = ? AND id >= ?", (self.conversation, message))
+
     def unsay(self) -> str | None:
         """Drop the user's last message of this conversation and her answer ("forget that");
         returns what the user had said."""

@@ -79,6 +79,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """Her reply to ``turn`` acts on the words at once (a command, a skill, the letter, the first meeting): it
+    cannot be taken back, so the user going on after it is an ordinary interruption, not the same turn."""
+
+    t: float
+    turn: int
+
+
+@dataclass(frozen=True)
 class Dictating:
     """A letter was opened (``on``) or closed: while one is, a long quiet is the user thinking what to say next,
     not gone, so she waits ``[turns] dictating_sleep_after_s`` before sleeping, and does not check in."""
@@ -114,6 +123,7 @@ class ResumePlayback:
 @dataclass(frozen=True)
 class CancelReply:
     turn: int  # stop the LLM, drop queued speech, and ignore anything late from this turn
+    withdraw: bool = False  # the user went on with this turn: take back its exchange too (their words, her reply)
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,7 @@ class FallAsleep:
 
 
 Event = (SpeechStarted | SpeechEnded | SpeechPausing | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted
-         | ReplyFinished | TalkKey | MicrophoneLost | Tick | Dictating)
+         | ReplyFinished | TalkKey | MicrophoneLost | Tick | Dictating | Binding)
 
 
 # --- the loop's commands, beyond the turn-taker's actions (loop.py) ---

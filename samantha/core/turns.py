@@ -12,6 +12,15 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   speech (within one output block after it). If the VAD does not confirm it, or it stops
   before ``min_interrupt_s``, it was a click, a cough or an "mm-hmm" and she resumes; if it
   goes on, the reply is cancelled and the speech becomes the user's new turn.
+- *Going on*: a turn ended by its silence may have been a pause ("Permission is hereby granted,"
+  [0.43 s] "free of charge..." sounds finished to both Whisper and the voice). Speech over her
+  reply that starts within ``go_on_s`` of the end of the user's words, once it lasts
+  ``min_interrupt_s``, is the same turn going on: her reply is cancelled and withdrawn (the
+  exchange is taken back), and a new turn id (so late work of the old one is dropped) starts
+  at the old turn's first speech, so its transcript covers all of it. Waiting longer for every
+  turn instead would cost every answer that wait. Not after a turn the talk key, the cap or a
+  lost microphone ended (nothing was mistaken there), nor after a reply that acted at once
+  (``Binding``: a command cannot be taken back), nor for the key pressed over her.
 - *Silence*: after her question, one gentle check-in; after a long quiet, sleep until she is
   called by name or the push-to-talk key is pressed. While a letter is open (``Dictating``,
   sent by the shell) the quiet is the user thinking what to write: no check-in, and sleep only
@@ -31,6 +40,7 @@ from samantha.config import TurnSettings
 from samantha.core.finished import sounds_finished
 from samantha.core.messages import (
     Action,
+    Binding,
     CancelReply,
     CheckIn,
     Dictating,
@@ -77,6 +87,8 @@ class TurnTaker:
         self.turn = 0  # the current user turn; her reply to it carries the same id
         self._talking = False  # the user is speaking right now (by the VAD)
         self._speech_since = 0.0  # onset of the current turn, or of a possible interruption
+        self._began = 0.0  # onset of the current turn (its first speech)
+        self._said_until: float | None = None  # the end of the answered turn's words, while it may go on
         self._quiet_since = now  # when the current silence began (meaningful when not talking)
         self._pause = 0  # pauses so far in this turn
         self._heard: str | None = None  # transcript of the latest pause, once ready
@@ -116,6 +128,10 @@ class TurnTaker:
             case Dictating():
                 self.dictating = event.on
                 return []
+            case Binding():
+                if event.turn == self.turn:
+                    self._said_until = None  # her reply acts at once: what follows is a new turn
+                return []
         raise TypeError(f"not an event: {event!r}")
 
     def awaiting(self) -> str | None:
@@ -131,6 +147,7 @@ class TurnTaker:
         if self.state not in (State.LISTENING, State.SLEEPING) or self._talking or self._holding:
             return None
         self.state = State.THINKING
+        self._said_until = None
         return self.turn
 
     def next_pause(self) -> Transcribe | None:
@@ -245,7 +262,7 @@ class TurnTaker:
         if e.turn != self.turn or self.state not in (State.THINKING, State.SPEAKING):
             return []  # the end of a cancelled reply
         self._paused_reply = False  # a finished reply needs no pause
-        self._asked = e.asked
+        self._asked, self._said_until = e.asked, None
         talking = self._talking or self._holding
         self.state = State.USER_SPEAKING if talking else State.LISTENING
         if talking:  # she finished while being talked over: that speech is a new turn
@@ -272,7 +289,7 @@ class TurnTaker:
                 return [FallAsleep()]
             if (self._asked and not self._checked_in and not self.dictating
                     and _waited(self._quiet_since, e.t, self.s.check_in_after_s)):
-                self._checked_in = True
+                self._checked_in, self._said_until = True, None
                 self.state = State.THINKING
                 return [CheckIn(self.turn)]
         return []
@@ -285,17 +302,25 @@ class TurnTaker:
     def _new_turn(self, t: float) -> list[Action]:
         self.turn += 1
         self._speech_since, self._pause, self._heard, self._forced = t, 0, None, False
+        self._began, self._said_until = t, None
         self._checked_in = False
         if self.state is not State.SLEEPING:  # asleep, speech is only checked for her name
             self.state = State.USER_SPEAKING
         return []
 
     def _interrupt(self) -> list[Action]:
-        cancelled = self.turn
+        cancelled, went_on = self.turn, self._goes_on()
         self._paused_reply = False
         self.state = State.LISTENING  # so the new turn starts as any other
-        self._new_turn(self._speech_since)
-        return [CancelReply(cancelled)]
+        self._new_turn(self._began if went_on else self._speech_since)  # going on: all of it, pauses afresh
+        return [CancelReply(cancelled, withdraw=went_on)]
+
+    def _goes_on(self) -> bool:
+        """Is the speech over her the answered turn going on (it started soon after the user's words
+        ended), rather than a new turn? Never for the talk key: pressing it is a new turn."""
+        until = self._said_until
+        return (self.s.go_on_s > 0 and until is not None and not self._holding
+                and self._speech_since - until <= self.s.go_on_s + 1e-6)
 
     def _maybe_end_turn(self, t: float) -> list[Action]:
         if self._heard is None or self._talking or self._holding:
@@ -320,6 +345,7 @@ class TurnTaker:
             self.state = State.LISTENING
             return []
         self.state = State.THINKING
+        self._said_until = None if self._forced else self._quiet_since  # a silence ended it: it may go on
         self._speech_since = float("inf") if self._talking else self._speech_since  # a capped monologue
         return [Respond(self.turn, self._heard)]  # that goes on is not an interruption
 
@@ -327,5 +353,6 @@ class TurnTaker:
         name = self.s.wake_name.lower()
         if name and name in text.lower():
             self.state = State.THINKING
+            self._said_until = self._quiet_since
             return [Respond(self.turn, text.strip())]
         return []  # overheard, not addressed to her: stay asleep

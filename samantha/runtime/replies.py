@@ -1,6 +1,7 @@
 """Her replies, each on its own thread: the model's words streamed to the screen and, clause
 by clause, to her voice; a reply prepared during a pause and held back until the turn is
-over; what was heard of a reply that was cut off.
+over; what was heard of a reply that was cut off; a reply withdrawn because the user went on
+with their turn (nothing of that exchange is kept: it comes again, whole).
 
 The session (``session.py``) decides when (it carries out the loop's ``Respond``,
 ``Prepare``, ``DropPrepared``, ``CancelReply`` and ``CheckIn``); this module does the
@@ -46,6 +47,9 @@ class Replies:
         self._first_chunk: tuple[int, Queued | None] = (-1, None)  # (generation, its first audio)
         self._heard: dict[int, str] = {}  # turn -> what was heard of its reply when cut off
         self._cut = threading.Lock()  # makes "silence the reply" and "note what was heard" one step
+        self._words: dict[int, str] = {}  # turn -> the user's words its reply answers
+        self._withdrawn: set[int] = set()  # turns whose exchange is taken back when their reply winds up
+        self._done = -1  # the turn whose reply wound up last (past withdrawing on its own thread)
         self.replying: threading.Thread | None = None
         self.held: tuple[int, str, Hold, TurnTimes] | None = None  # (turn, words, ...) of a prepared reply
 
@@ -57,10 +61,16 @@ class Replies:
         self.display.assistant(words + "\n")
         self.start(turn, None, TurnTimes(turn), own=words)
 
-    def cancel(self, turn: int) -> str:
-        """Talked over: silence first, then stop the thinking; returns what was heard."""
+    def cancel(self, turn: int, withdraw: bool = False) -> str:
+        """Talked over: silence first, then stop the thinking; returns what was heard. ``withdraw``:
+        the user went on with their turn, so the exchange is taken back, once the reply has wound up
+        (its thread may still record it), or now if it already has."""
         with self._cut:
             heard = self._heard[turn] = self.voice.stop()
+            if withdraw and self._done == turn:
+                self.conversation.withdraw(self._words.get(turn, ""))
+            elif withdraw:
+                self._withdrawn.add(turn)
         self.conversation.cancel()
         return heard
 
@@ -124,6 +134,8 @@ class Replies:
             self.voice.pause()  # prepared: its audio waits in the speaker until the turn is over
         generation = self.voice.generation
         self._voicing = (generation, turn)
+        if text is not None:  # the newest reply's words, and those of any still to be withdrawn
+            self._words = {t: w for t, w in self._words.items() if t in self._withdrawn} | {turn: text}
         times.reply_start = time.monotonic()
         previous = self.replying
         replying = threading.Thread(target=self._speak_reply, args=(times, generation, text, previous, hold, own),
@@ -190,10 +202,15 @@ class Replies:
         times.interrupted = self.voice.generation != generation
         if text is not None:
             self.display.latency(times)
-        if times.interrupted:  # keep only what was heard
-            with self._cut:
+        with self._cut:
+            self._done = turn
+            if turn in self._withdrawn:  # the user went on: nothing of this exchange is kept
+                self._withdrawn.discard(turn)
+                self.conversation.withdraw(self._words.get(turn, ""))
+                self._heard.pop(turn, None)
+            elif times.interrupted:  # keep only what was heard
                 self.conversation.interrupted(self._heard.pop(turn, ""))
-        else:
+        if not times.interrupted:
             asked = "".join(said).rstrip().endswith("?")
             self._report(ReplyFinished(self._clock(), turn, asked=asked))
         self.prefill()

@@ -32,6 +32,7 @@ from samantha.core.latency import TurnTimes
 from samantha.core.loop import VoiceLoop
 from samantha.core.messages import (
     Announce,
+    Binding,
     CancelReply,
     CheckIn,
     Command,
@@ -265,6 +266,8 @@ class Session:
                 self._speech_end, self._noticed = self.released_at, None
             case Respond():
                 self.display.user(command.text)
+                if not self.conversation.can_prepare(command.text):  # a command acts at once: no taking it back
+                    self._handle(Binding(self.now, command.turn))
                 times = TurnTimes(command.turn, self._speech_end, time.monotonic(), self._transcribed, self._noticed)
                 if not self.replies.release_held(command.turn, command.text, times):
                     self.replies.start(command.turn, command.text, times)
@@ -284,8 +287,9 @@ class Session:
                 if self.devices.echo is not None:
                     self.devices.echo.false_alarm(command.at)
             case CancelReply():
-                heard = self.replies.cancel(command.turn)
-                self.display.note(f"(interrupted; she had said: \"{heard}\")")
+                heard = self.replies.cancel(command.turn, command.withdraw)
+                self.display.note("(you went on; she listens)" if command.withdraw
+                                  else f"(interrupted; she had said: \"{heard}\")")
             case FallAsleep():
                 wake = f"say \"{self.machine.s.wake_name}\"" if self.machine.hands_free else "press the talk key"
                 self.display.note(f"(resting; {wake} to wake me)")
