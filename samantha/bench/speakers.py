@@ -57,14 +57,14 @@ class Listener(Recorder):
 
     def __init__(self):
         super().__init__()
-        self.cut: list[float] = []  # monotonic times of "(interrupted; ...)"
+        self.cut: list[float] = []  # monotonic times of "(interrupted; ...)" or "(you went on; ...)": she stopped
         self.turns: list[float] = []  # ...of every turn the loop took as the user's
 
     def user(self, text) -> None:
         self.turns.append(time.monotonic())
 
     def note(self, text) -> None:
-        if str(text).startswith("(interrupted"):
+        if str(text).startswith(("(interrupted", "(you went on")):
             self.cut.append(time.monotonic())
 
     def since(self, t: float) -> int:
