@@ -83,17 +83,20 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     from samantha.bench import corpus
 
     loop = live.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds)
-    echo = None
-    if options.through:
-        from samantha.bench import speakers
-
-        progress(f"speakers: her voice looped back into {options.through} at {speakers.COUPLING * 100:.0f} %, talked over "
-                 f"at her echo's level: {options.rounds} rounds")
-        echo = speakers.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds,
-                                options.through, synthesizer)
+    echo = _speakers_case(settings, options, by_name, synthesizer, progress) if options.through else None
     progress(f"listening to the microphone for {options.idle_s:.0f} s")
     idle = live.idle_cpu_pct(settings, options.idle_s)
     return _results(settings, options, v2v, every, ends, words, loop, idle, echo)
+
+
+def _speakers_case(settings: Settings, options: Options, by_name: dict, synthesizer, progress):
+    """Barge-in with her echo in the microphone (``bench/speakers.py``): only through a device."""
+    from samantha.bench import corpus, speakers
+
+    progress(f"speakers: her voice looped back into {options.through} at {speakers.COUPLING * 100:.0f} %, talked over "
+             f"at her echo's level: {options.rounds} rounds")
+    return speakers.measure(settings, by_name[corpus.ASK], by_name[corpus.INTERRUPT], options.rounds, options.through,
+                            synthesizer)
 
 
 def _clips(options: Options, synthesizer) -> list:

@@ -112,7 +112,7 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
             time.sleep(GAP_S)
             model.tokens, asked = LONG, time.monotonic()
             source.say(utterance.audio)
-            _wait(lambda asked=asked: speaker.sounding_until > asked)  # her long answer is playing
+            wait_until(lambda asked=asked: speaker.sounding_until > asked)  # her long answer is playing
             time.sleep(0.5)  # well into her answer
             model.tokens, stt.text = SHORT, " ".join(w for w, _ in interruption.segments)
             talk = source.say(interruption.audio)
@@ -124,7 +124,7 @@ def measure(settings: Settings, utterance: Clip, interruption: Clip, rounds: int
             session.press(True)  # push to talk: hold, speak, let go
             source.say(utterance.audio).done.wait(WAIT_S)
             session.press(False)
-            _wait(lambda: session.decided_at >= session.released_at)
+            wait_until(lambda: session.decided_at >= session.released_at)
             result.ptt_end_s.append(session.decided_at - session.released_at)
             result.ttfa_short_s.append(ttfa(recorder.next()))
             time.sleep(GAP_S)
@@ -146,7 +146,7 @@ def idle_cpu_pct(settings: Settings, seconds: float) -> float:
         microphone.close()
 
 
-def _wait(condition) -> None:
+def wait_until(condition) -> None:
     deadline = time.monotonic() + WAIT_S
     while not condition():
         if time.monotonic() > deadline:

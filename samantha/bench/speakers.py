@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from samantha.bench.corpus import Clip
-from samantha.bench.live import LONG, SHORT, WAIT_S, Recorder, running
+from samantha.bench.live import LONG, SHORT, WAIT_S, Recorder, running, wait_until
 from samantha.bench.paced import PacedChatModel, PacedSynthesizer, PacedTranscriber
 from samantha.config import Settings
 from samantha.errors import SamanthaError
@@ -174,7 +174,7 @@ def _round(session, speaker, say, shown: Listener, model, stt, ask: Clip, interr
     model.tokens, stt.text = LONG, _words(ask)
     asked = time.monotonic()
     say(ask.audio)
-    _until(lambda: speaker.sounding_until > asked)  # her long reply is playing
+    wait_until(lambda: speaker.sounding_until > asked)  # her long reply is playing
     listening = time.monotonic()
     time.sleep(INTO_REPLY_S)
     result.replies += 1
@@ -201,7 +201,7 @@ def _round(session, speaker, say, shown: Listener, model, stt, ask: Clip, interr
 def _answered(speaker, shown: Listener, since: float, result: SpeakersResult) -> None:
     """The interruption became the user's turn; her answer to it plays out, and ``AFTER_S``
     more: whatever is taken for the user from then on is her echo."""
-    _until(lambda: any(t >= since for t in shown.turns))
+    wait_until(lambda: any(t >= since for t in shown.turns))
     replied = time.monotonic()
     result.replies += 1
     _quiet(speaker, since=replied)
@@ -212,16 +212,8 @@ def _answered(speaker, shown: Listener, since: float, result: SpeakersResult) ->
 def _quiet(speaker, since: float | None = None) -> None:
     """Until she has spoken (after ``since``, when given) and been quiet for half a second."""
     if since is not None:
-        _until(lambda: speaker.sounding_until > since)
-    _until(lambda: time.monotonic() - speaker.sounding_until > 0.5)
-
-
-def _until(condition) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SamanthaError("The benchmark's voice loop stopped answering; run it again with --debug.")
-        time.sleep(0.01)
+        wait_until(lambda: speaker.sounding_until > since)
+    wait_until(lambda: time.monotonic() - speaker.sounding_until > 0.5)
 
 
 def _her_level(synth) -> float:
