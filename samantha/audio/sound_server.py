@@ -45,6 +45,7 @@ class Placement:
     sink_about: str = ""
     sink_texts: tuple[str, ...] = ()  # what tells headset from speakers: active port, form factor, description
     default_source: str = ""  # where a new microphone stream would land (PULSE_SOURCE, else the server's default)
+    hers: tuple[str, ...] = ()  # what the server's events call her streams and devices: "sink-input #12", "sink #1"...
 
     @property
     def hears_herself(self) -> bool:
@@ -76,6 +77,7 @@ def _blocks(listing: str) -> list[dict[str, str]]:
     return found
 
 
+_SUBJECT = re.compile(rb"on ((?:sink-input|source-output|sink|source) #\d+)")
 NOT_HERS = ("samantha.stream", "test-speech")  # a stream property: what `bench --through` plays is not her voice
 
 
@@ -86,15 +88,18 @@ def placement(pid: int | None = None) -> Placement:
     sinks = {b["index"]: b for b in _blocks(_pactl("list", "sinks"))}
     ours = lambda kind: [b for b in _blocks(_pactl("list", kind)) if b.get("application.process.id") == ours_pid
                          and b.get(NOT_HERS[0]) != NOT_HERS[1]]
-    source = next((sources.get(b.get("Source", "")) for b in ours("source-outputs")), None)
-    sink = next((sinks.get(b.get("Sink", "")) for b in ours("sink-inputs")), None)
+    outputs, inputs = ours("source-outputs"), ours("sink-inputs")
+    source = next((sources.get(b.get("Source", "")) for b in outputs), None)
+    sink = next((sinks.get(b.get("Sink", "")) for b in inputs), None)
     monitors = source.get("Monitor of Sink") if source else None
+    hers = (*(f"source-output #{b['index']}" for b in outputs), *(f"sink-input #{b['index']}" for b in inputs),
+            *((f"source #{source['index']}",) if source else ()), *((f"sink #{sink['index']}",) if sink else ()))
     return Placement(
         source["Name"] if source else None, source.get("Description", "") if source else "",
         None if monitors in (None, "n/a") else monitors,
         sink["Name"] if sink else None, sink.get("Description", "") if sink else "",
         tuple(sink.get(k, "") for k in ("Active Port", "device.form_factor", "Description")) if sink else (),
-        os.environ.get("PULSE_SOURCE") or _pactl("get-default-source").strip(),
+        os.environ.get("PULSE_SOURCE") or _pactl("get-default-source").strip(), hers,
     )
 
 
@@ -112,7 +117,8 @@ def sink_texts(name: str | None = None) -> list[str]:
 
 class ServerWatch:
     """Calls ``on_move(placement)`` (from its own thread) whenever her streams' places change,
-    and ``on_move(Stirring)`` at once when a burst of the server's events begins."""
+    and ``on_move(Stirring)`` at once when a burst of the server's events about her own streams or
+    devices begins (not another program's: a sound played elsewhere must not make the gate wary)."""
 
     def __init__(self, on_move: Callable[[Placement | Stirring], None]):
         self.on_move = on_move
@@ -165,7 +171,8 @@ class ServerWatch:
                 *lines, rest = (rest + chunk).split(b"\n")
                 if not since and any(relevant.search(line) for line in lines):
                     since = time.monotonic()
-                    self.on_move(Stirring(since))
+                    if any(m and m[1].decode() in self.now.hers for m in map(_SUBJECT.search, lines)):
+                        self.on_move(Stirring(since))  # her own stream or device: before looking what
             if since and (not ready or time.monotonic() - since > 0.5):  # quiet again, or busy for long
                 since = 0.0
                 self._report(placement())

@@ -38,6 +38,8 @@ SILENT = 1e-4  # she is not playing (RMS)
 SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
 LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over her
+CLEAR = 0.25  # the canceller's output this close to her own level (-12 dB) is the user: none of her residue's
+# flares came near it on the real devices (up to 0.18), the user's first syllables over her did (0.28-0.74)
 CANCELLED = 0.03  # with the echo canceller in front: its residue is never assumed below this (-30 dB)
 WARY_S = 0.6  # after the sound server stirs: its report of what changed comes ~0.16 s later, and a new
 # device's gate starts from the prior anyway
@@ -89,7 +91,7 @@ class EchoGate:
 
     def hear(self, frame: np.ndarray, at: float, heard: np.ndarray | None = None) -> np.ndarray:
         """What the VAD is to hear of ``frame``: silence where it is only her echo, else the
-        frame; but with the canceller in front, on a frame itself clearly over her residue,
+        frame; but with the canceller in front, on a frame itself near her own level (``CLEAR``),
         ``heard``, the same 32 ms as the microphone heard them, her echo still in. Why: while she
         talks, the canceller's suppressor takes the user's first syllables down by 6-30 dB (it
         cannot yet tell them from her), and Silero took 200-700 ms to call what it leaves speech;
@@ -99,7 +101,8 @@ class EchoGate:
         afresh, and a pause for nobody is a ``false_alarm`` the gate learns from."""
         if not self.admit(frame, at):
             return np.zeros_like(frame)
-        return heard if heard is not None and self._opened[0] == at else frame
+        clear = self._opened[0] == at and self._opened[1] >= CLEAR
+        return heard if heard is not None and clear else frame
 
     def admit(self, frame: np.ndarray, at: float) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
