@@ -201,7 +201,7 @@ class Session:
         audio = frame.audio
         echo = self.devices.echo
         if echo is not None and not self.detector.speaking:  # silence where it is only her own voice
-            audio = echo.hear(audio, frame.at, heard if self.devices.canceller is not None else None)
+            audio = echo.hear(audio, frame.at, heard)
         if change := self.detector.feed(audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
                 self._speech_end = self._transcribed = self._noticed = None

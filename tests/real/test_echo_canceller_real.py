@@ -114,7 +114,9 @@ def test_she_never_interrupts_herself_and_a_user_at_her_echos_level_interrupts_h
             out.wait_for("you ›", 30)
             out.wait_for("samantha ›", 60)
             seen = out.collect(90, until="· listening") + out.collect(3.0)
-            row["self"] += sum("you ›" in line or "interrupted" in line for line in seen)
+            herself = [line for line in seen if "you ›" in line or "interrupted" in line or "went on" in line]
+            row["self"] += len(herself)
+            row.setdefault("lines", []).extend(herself)
             row["removed"] = _removed(seen, row["removed"])
         play_into(pulse, "mic", short).wait(timeout=30)
         out.wait_for("you ›", 30)
