@@ -104,8 +104,7 @@ def test_a_due_timer_in_keyboard_chat_posts_one_notification_with_her_words(bus,
     skills = conversation.skills
     notes: list[str] = []
     reminders = ChatReminders(conversation, out=io.StringIO(), notifier=Notifier(True, notes.append))
-    skills.book.add("timer", "", datetime.now(skills.zone) + timedelta(seconds=0.2), length=timedelta(minutes=10))
-    time.sleep(0.3)
+    due_timer(skills, minutes=10)
     try:
         assert reminders.check() == "Your 10-minute timer is done."
         assert shown(server, 1) == [("Samantha", "Timer", "Your 10-minute timer is done.")]
@@ -144,8 +143,7 @@ def test_with_no_session_bus_nothing_is_posted_or_raised_and_she_still_says_it(a
     notes: list[str] = []
     notifier = Notifier(True, notes.append)
     reminders = ChatReminders(conversation, out=io.StringIO(), notifier=notifier)
-    skills.book.add("timer", "", datetime.now(skills.zone) + timedelta(seconds=0.2), length=timedelta(minutes=5))
-    time.sleep(0.3)
+    due_timer(skills, minutes=5)
     try:
         started = time.monotonic()
         assert reminders.check() == "Your 5-minute timer is done."
@@ -180,3 +178,9 @@ def test_in_the_voice_loop_what_she_announces_is_posted_once_not_again_with_the_
     finally:
         reminding.close()
         memory.close()
+
+
+def due_timer(skills, minutes: int) -> None:
+    """A ``minutes`` timer, set to be done 0.2 s from now, and waited out."""
+    skills.book.add("timer", "", datetime.now(skills.zone) + timedelta(seconds=0.2), length=timedelta(minutes=minutes))
+    time.sleep(0.3)

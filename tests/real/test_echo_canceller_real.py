@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 import pytest
-from pulse import as_device_wav, load_recording, pactl, play_into, recording
+from pulse import as_device_wav, load_recording, loopback, play_into, recording
 from test_voice_loop import samantha_voice
 
 pytestmark = pytest.mark.audio
@@ -62,13 +62,7 @@ def _print_table() -> None:
 
 def looped(env, coupling: float) -> None:
     """Her speaker into the virtual microphone, at ``coupling`` (linear)."""
-    pactl(env, "load-module", "module-loopback", "source=speaker.monitor", "sink=mic", "latency_msec=60")
-    deadline = time.monotonic() + 10
-    while not (loops := [line.split("\t")[0] for line in pactl(env, "list", "short", "sink-inputs").splitlines()
-                         if "module-loopback" in line]):
-        assert time.monotonic() < deadline, "the loopback did not start"
-        time.sleep(0.1)
-    pactl(env, "set-sink-input-volume", loops[0], f"{coupling}")
+    loopback(env, "speaker.monitor", "mic", coupling)
 
 
 def at_her_echo(audio: np.ndarray, coupling: float) -> np.ndarray:
