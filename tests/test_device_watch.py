@@ -65,16 +65,3 @@ def test_a_chosen_output_kind_is_kept_whatever_the_device(watched, monkeypatch):
     watch.placed(Placement(None, "", None, "pci-sink", "Speakers", ("analog-output-speaker",), ""))
     assert watch.kind == "headset" and watch.echo is None
 
-
-def test_the_microphones_own_audio_goes_to_the_gate_only_once_the_canceller_has_learned_her_echo(monkeypatch):
-    pytest.importorskip("livekit.rtc")
-    import numpy as np
-
-    from samantha.core.frames import FRAME, Frame
-
-    monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)
-    watch = DeviceWatch("speakers", Speaker(), print, print, lambda: None, aec="on")
-    frame = Frame(np.zeros(FRAME, np.float32), 0.0, 100.0)
-    assert watch.canceller is not None and watch.clean(frame)[1] is None  # still learning the path: not yet
-    watch.canceller._heard.extend([62.0] * 60)  # ~60 dB of her echo removed, as measured on the devices
-    assert watch.clean(Frame(np.zeros(FRAME, np.float32), FRAME / 16000, 100.032))[1] is not None

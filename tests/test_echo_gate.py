@@ -143,18 +143,6 @@ def test_where_the_sound_server_has_her_streams_is_read_from_pactl():
     assert not Placement("usb-mic", "", None, "speaker").hears_herself
 
 
-def test_what_the_vad_hears_over_her_echo_only_the_frames_over_it_as_the_microphone_heard_them():
-    played = PlayedLevels(seconds=10)
-    for i in range(300):  # 3 s of her speech, heard at 0.1
-        played.add(100.0 + i * 0.01, 0.1)
-    gate = EchoGate(played, least=0.03)
-    residue, user, raw = (np.full(FRAME, level, np.float32) for level in (0.001, 0.05, 0.2))
-    assert not any(gate.hear(residue, 100.0 + k * FRAME_S, raw).any() for k in range(1, 40))  # her residue: silence
-    assert gate.hear(user, 101.5, raw) is raw  # clearly the user: the microphone's own frame
-    assert gate.hear(residue, 101.5 + FRAME_S, raw) is residue  # held through a quieter moment: the frame
-    assert gate.hear(user, 101.6) is user  # no canceller in front: the frame itself
-
-
 def test_while_the_sound_server_moves_a_stream_only_a_voice_louder_than_hers_is_heard_over_her():
     played = PlayedLevels(seconds=10)
     for i in range(400):  # 4 s of her speech, heard at 0.1

@@ -12,8 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 from samantha.audio import echo_canceller, output_kind
 from samantha.audio.echo_canceller import EchoCanceller
 from samantha.audio.kept_stream import RETRY_S, Keeper, Kept
@@ -22,7 +20,6 @@ from samantha.audio.speaker import Speaker
 from samantha.core.echo_gate import CANCELLED, EchoGate
 from samantha.core.frames import Frame
 
-CONVERGED_DB = 30.0  # the canceller removes this much of her echo: it has learned the path (measured: 60-70 dB)
 NEWS = {  # (kind, back): what she says out loud, if she can
     ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
     ("microphone", True): "I can hear you again.",
@@ -102,16 +99,11 @@ class DeviceWatch:
         self.kind, self.why = output_kind.detect(self.setting, getattr(self.speaker, "name", ""), server_says)
         self._fresh_gate()
 
-    def clean(self, frame: Frame) -> tuple[Frame, np.ndarray | None]:
-        """``frame`` without her echo, when the canceller is on, else as it is; and, once the
-        canceller removes most of her echo (``CONVERGED_DB``), the same audio as the microphone
-        heard it, for the gate to let the VAD hear where the user clearly is (``EchoGate.hear``).
-        Not before: while it is still learning the path, her echo is loud in what it leaves."""
+    def clean(self, frame: Frame) -> Frame:
+        """``frame`` without her echo, when the canceller is on; else as it is."""
         if self.canceller is None:
-            return frame, None
-        cleaned = self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
-        removed = self.canceller.removed_db
-        return cleaned, self.canceller.heard if removed is not None and removed >= CONVERGED_DB else None
+            return frame
+        return self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
 
     def _fresh_gate(self) -> None:
         wanted = self.kind == "speakers" and (self.aec == "on" or (self.aec == "auto" and echo_canceller.available()))

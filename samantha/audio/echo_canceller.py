@@ -95,8 +95,6 @@ class EchoCanceller:
         self._near_in = np.zeros(0, np.float32)
         self._near_t = 0.0  # stream time of its first sample
         self._near_out = np.zeros(PRIMED, np.float32)
-        self._raw_tail = np.zeros(PRIMED, np.float32)  # the microphone's last PRIMED samples, as heard
-        self.heard = np.zeros(FRAME, np.float32)  # the 32 ms ``clean`` last returned, her echo still in
         self._zero: tuple[int, float] | None = None  # (stream, monotonic time of stream time 0)
         self._near_clock, self._far_clock = Stamps(SETTLE_S / FRAME * RATE), Stamps(SETTLE_S / BLOCK_S)
         self._recent: deque[float] = deque([0.0] * 50, maxlen=50)  # energy of the last 0.5 s of far end fed
@@ -111,12 +109,8 @@ class EchoCanceller:
     # --- the microphone's side: on the voice loop's thread ---
     def clean(self, frame: Frame, latency: float = 0.0) -> Frame:
         """``frame`` without her echo (``latency``: the microphone's input latency, s). The
-        result is ``PRIMED`` samples (8 ms) behind the input, every frame alike; ``heard`` is the
-        same 32 ms as the microphone heard them (for the VAD where the user talks over her:
-        ``EchoGate.hear``)."""
+        result is ``PRIMED`` samples (8 ms) behind the input, every frame alike."""
         self._take_played()
-        raw = np.concatenate([self._raw_tail, frame.audio.astype(np.float32)])
-        self.heard, self._raw_tail = raw[:FRAME], raw[len(raw) - PRIMED:]
         zero = self._capture_zero(frame, latency)
         if abs(frame.t - (self._near_t + len(self._near_in) / RATE)) > 1e-3:
             self._near_t = frame.t - len(self._near_in) / RATE  # frames were dropped: carry on from here

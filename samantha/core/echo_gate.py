@@ -38,8 +38,6 @@ SILENT = 1e-4  # she is not playing (RMS)
 SPEAKING = 0.01  # she is clearly playing: a frame to learn the coupling from
 HOLD_S = 0.3  # once the user is heard over her, keep listening through their quieter syllables
 LEARN_AFTER_OPEN_S = 1.0  # nor from the quieter end of what the user said over her
-CLEAR = 0.25  # the canceller's output this close to her own level (-12 dB) is the user: none of her residue's
-# flares came near it on the real devices (up to 0.18), the user's first syllables over her did (0.28-0.74)
 CANCELLED = 0.03  # with the echo canceller in front: its residue is never assumed below this (-30 dB)
 WARY_S = 0.6  # after the sound server stirs: its report of what changed comes ~0.16 s later, and a new
 # device's gate starts from the prior anyway
@@ -89,32 +87,17 @@ class EchoGate:
         louder than her own voice to be heard over her, as with a new device)."""
         self._wary_until = at + WARY_S
 
-    def hear(self, frame: np.ndarray, at: float, heard: np.ndarray | None = None) -> np.ndarray:
-        """What the VAD is to hear of ``frame``: silence where it is only her echo, else the
-        frame; but with the canceller in front, on a frame itself near her own level (``CLEAR``),
-        ``heard``, the same 32 ms as the microphone heard them, her echo still in. Why: while she
-        talks, the canceller's suppressor takes the user's first syllables down by 6-30 dB (it
-        cannot yet tell them from her), and Silero took 200-700 ms to call what it leaves speech;
-        on the microphone's own audio, the user and her echo at the same level, 40-250 ms
-        (simulated room, her real voice, three human onsets at four places each: p50 110 ms
-        against 214). Her echo in it cannot carry a turn on its own: the next frame is judged
-        afresh, and a pause for nobody is a ``false_alarm`` the gate learns from."""
-        if not self.admit(frame, at):
-            return np.zeros_like(frame)
-        clear = self._opened[0] == at and self._opened[1] >= CLEAR
-        return heard if heard is not None and clear else frame
-
     def admit(self, frame: np.ndarray, at: float) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
         her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
         if her < SILENT:
             return True
+        if at < self._open_until:  # the user is talking over her
+            return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
         coupling = max(self.coupling, PRIOR_COUPLING) if at < self._wary_until else self.coupling
         if mic > MARGIN * coupling * her:  # clearly more than her echo: the user
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
-            return True
-        if at < self._open_until:  # the user is talking over her, more quietly for a moment
             return True
         learning = at - self._opened[0] > LEARN_AFTER_OPEN_S and at >= self._wary_until  # not the user's, not a new path
         if her >= SPEAKING and self.played.playing(at) and learning:  # her echo

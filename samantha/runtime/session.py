@@ -195,13 +195,13 @@ class Session:
         they agree unless the microphone dropped frames (only after a 10 s stall of this loop)."""
         if not self.loop.listening(frame):
             return
-        frame, heard = self.devices.clean(frame)  # without her echo, for the VAD, the gate and the transcriber
+        frame = self.devices.clean(frame)  # without her echo, for the VAD, the gate and the transcriber
         self._frame_wall = time.monotonic()
         self._handle(frame)
         audio = frame.audio
         echo = self.devices.echo
-        if echo is not None and not self.detector.speaking:  # silence where it is only her own voice
-            audio = echo.hear(audio, frame.at, heard)
+        if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
+            audio = np.zeros_like(audio)  # only her own voice, coming back from the speakers
         if change := self.detector.feed(audio):
             if change.kind == "start":  # this speech's end and transcript are yet to come
                 self._speech_end = self._transcribed = self._noticed = None
