@@ -34,12 +34,15 @@ from typing import Any
 
 import numpy as np
 
+from samantha.audio.resampler import Resampler
 from samantha.core.frames import FRAME, RATE, AudioChunk, Frame
 from samantha.errors import SamanthaError
 
 BLOCK = RATE // 100  # the canceller's 10 ms
 BLOCK_S = BLOCK / RATE
-LEAD_S = 0.02  # her sound is fed this long before the microphone audio captured as it is heard
+LEAD_S = 0.04  # her sound is fed this long before the microphone audio captured as it is heard (the
+# stamps' margin of error: 20 ms, plus the 21 ms soxr's stream used to hold back and the microphone's
+# stamps never counted)
 JUMP_S = 0.3  # a stamp this far from the sample count: a new stream, or an underrun's gap
 SHIFT_S = 0.002  # a timeline moves when its stamps are this far off...
 SETTLE_S = 0.5  # ...and, when they are later than it, were so all along for this long
@@ -247,40 +250,3 @@ class Stamps:
 
 def _pcm(audio: np.ndarray) -> np.ndarray:
     return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
-
-
-class Resampler:
-    """The device's rate to 16 kHz, streaming, each sample out as soon as its input is in
-    (soxr's streams hold output back by up to 30 ms, and the canceller needs her voice before
-    its echo): a windowed-sinc low-pass at 7.2 kHz, then linear interpolation. Its delay is
-    fixed, 31 input samples (0.65 ms at 48 kHz)."""
-
-    TAPS = 63
-
-    def __init__(self, rate: int):
-        self.rate, self._step = rate, rate / RATE
-        n = np.arange(self.TAPS) - (self.TAPS - 1) / 2
-        cut = min(0.45 * RATE, 0.45 * rate) / rate  # cycles per input sample
-        taps = 2 * cut * np.sinc(2 * cut * n) * np.hamming(self.TAPS)
-        self._taps = (taps / taps.sum()).astype(np.float32)
-        self._history = np.zeros(self.TAPS - 1, np.float32)
-        self._low = np.zeros(0, np.float32)  # low-passed input not yet passed by the output
-        self._pos = 0.0  # where the next output sample falls in ``_low``
-
-    def __call__(self, audio: np.ndarray) -> np.ndarray:
-        if self.rate == RATE:
-            return audio
-        both = np.concatenate([self._history, audio])
-        self._history = both[len(both) - (self.TAPS - 1):]
-        silent = not both.any()  # she is quiet (most of the time): no need to filter zeros
-        filtered = np.zeros(len(audio), np.float32) if silent else np.convolve(both, self._taps, mode="valid")
-        low = np.concatenate([self._low, filtered.astype(np.float32)])
-        count = int(np.ceil((len(low) - 1 - self._pos) / self._step)) if len(low) - 1 > self._pos else 0
-        at = self._pos + self._step * np.arange(count)
-        i = at.astype(np.int64)
-        frac = (at - i).astype(np.float32)
-        out = low[i] * (1 - frac) + low[i + 1] * frac
-        self._pos += self._step * count
-        drop = int(self._pos)
-        self._low, self._pos = low[drop:], self._pos - drop
-        return out

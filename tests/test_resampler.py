@@ -1,0 +1,44 @@
+"""The resampler the microphone and the canceller's far end share: nothing held back, faithful."""
+
+import numpy as np
+import pytest
+
+from samantha.audio.resampler import Resampler
+from samantha.core.frames import RATE
+
+
+def db(x: np.ndarray) -> float:
+    return 10 * np.log10(np.mean(np.square(x)) + 1e-20)
+
+
+def residue_db(out: np.ndarray, first: int, hz: float) -> float:
+    """How far below ``out`` (from output sample ``first`` on) what is not a ``hz`` tone is."""
+    n = np.arange(first, first + len(out)) / RATE
+    basis = np.stack([np.sin(2 * np.pi * hz * n), np.cos(2 * np.pi * hz * n)], 1)
+    fit, *_ = np.linalg.lstsq(basis, out, rcond=None)
+    return db(out - basis @ fit) - db(out)
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_audio_is_resampled_at_once_and_faithfully(rate):
+    t = np.arange(rate) / rate
+    tone = np.sin(2 * np.pi * 1000 * t).astype(np.float32)
+    resampler = Resampler(rate)
+    block = rate // 100
+    blocks = [resampler(tone[i:i + block]) for i in range(0, rate, block)]
+    assert all(abs(len(b) - 160) <= 1 for b in blocks)  # every 10 ms block out as it comes (soxr's stream holds some back)
+    assert abs(sum(len(b) for b in blocks) - RATE) <= 1
+    out = np.concatenate(blocks)[400:]
+    assert residue_db(out, 400, 1000) < -40
+
+
+def test_what_a_microphone_cannot_carry_at_16_khz_is_filtered_not_folded_back():
+    rate = 48000
+    whistle = np.sin(2 * np.pi * 11000 * np.arange(rate) / rate).astype(np.float32)  # above 8 kHz: would fold to 5 kHz
+    out = Resampler(rate)(whistle)[200:]
+    assert db(out) - db(whistle) < -30
+
+
+def test_the_frames_own_rate_passes_through():
+    audio = np.random.default_rng(0).standard_normal(512).astype(np.float32)
+    assert np.array_equal(Resampler(RATE)(audio), audio)
