@@ -16,9 +16,10 @@ def db(x: np.ndarray) -> float:
 
 
 def room(canceller, her: np.ndarray, user: np.ndarray | None = None, path_s: float = 0.08,
-         coupling: float = 0.7, late_every: int = 0) -> np.ndarray:
+         coupling: float = 0.7, late_every: int = 0, resting: list | None = None) -> np.ndarray:
     """What the canceller makes of the microphone; ``late_every``: every so many speaker
-    callbacks and microphone frames, one comes 60 ms late (a busy machine)."""
+    callbacks and microphone frames, one comes 60 ms late (a busy machine); ``resting`` gets
+    whether the canceller rested, frame by frame."""
     import soxr
 
     rng, t0, in_lat, out_lat = np.random.default_rng(1), 100.0, 0.03, 0.02
@@ -39,6 +40,8 @@ def room(canceller, her: np.ndarray, user: np.ndarray | None = None, path_s: flo
             canceller.played(AudioChunk(her48[block * 480:(block + 1) * 480], 48000), t0 + block * 0.01 + late(block))
             block += 1
         out.append(canceller.clean(Frame(mic[k * FRAME:(k + 1) * FRAME], k * FRAME / RATE, arrived), in_lat).audio)
+        if resting is not None:
+            resting.append(canceller.resting)
     return np.concatenate(out)
 
 
@@ -81,3 +84,30 @@ def test_a_late_stamp_moves_no_timeline_but_an_earlier_one_or_a_lasting_shift_do
     assert stamps.shift(-0.01) == -0.01  # a callback is never early: the timeline was late
     assert [stamps.shift(0.02) for _ in range(10)][-1] == pytest.approx(0.02)  # a longer buffer since
 
+
+
+def test_in_a_quiet_room_it_rests_and_her_first_words_after_are_still_removed(her):
+    from samantha.audio.echo_canceller import EchoCanceller
+
+    canceller = EchoCanceller.load()
+    quiet = np.zeros(2 * RATE, np.float32)
+    speech = np.concatenate([her[: 4 * RATE], quiet, her[4 * RATE: 7 * RATE]])
+    rested: list[bool] = []
+    out = room(canceller, speech, resting=rested)
+    assert any(rested[int(4.5 * RATE / FRAME):int(6 * RATE / FRAME)])  # in the quiet
+    assert not canceller.resting  # her echo was still coming at the end
+    again = 6 * RATE + int(0.08 * RATE)  # her echo is back
+    first = slice(again, again + RATE // 2)
+    echo = 0.7 * speech[: len(out)]
+    assert db(echo[first]) - db(out[first]) > 20  # her first words after the quiet (measured: ~60 dB)
+
+
+def test_it_rests_only_when_the_room_and_she_are_quiet():
+    from samantha.audio.echo_canceller import EchoCanceller
+
+    canceller = EchoCanceller.load()
+    room(canceller, np.zeros(RATE, np.float32))
+    assert canceller.resting
+    noise = np.random.default_rng(2).standard_normal(RATE).astype(np.float32) * 0.01
+    room(canceller, np.zeros(RATE, np.float32), user=noise)  # a sound in the room
+    assert not canceller.resting

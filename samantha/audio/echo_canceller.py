@@ -17,13 +17,16 @@ a new canceller (``reset``), as the path it learned is gone.
 Decisions: 16 kHz on both sides (the frames' own rate; her voice is resampled from the
 device's rate; 48 kHz costs three times as much and the VAD and Whisper only see 16 kHz);
 echo cancellation and the high-pass filter only, no noise suppression or gain control (they
-would change the user's voice, which the VAD's thresholds and Whisper are tuned on). It runs
-all the time, silence included: resting it while she is quiet and waking it when she speaks
-again left her first words uncancelled on the real devices (and her echo interrupted her),
-so it costs ~0.7 ms of one core per 32 ms frame, also in a quiet room. The speaker's callback
-only appends a copy of each block to a deque (``played``); all the work runs on the voice
-loop's thread (``clean``). Its timelines follow the devices' stamps, not their every jitter
-(``Stamps``): a late callback on a busy machine is no gap in the sound.
+would change the user's voice, which the VAD's thresholds and Whisper are tuned on). It
+rests only in a quiet room: after 320 ms of a microphone quieter than any voice while none
+of her sound was fed or is waiting, frames pass through untouched (and her silence is
+dropped, not fed) until any sound comes, the user's or hers, which it meets awake. (Resting
+whenever she was quiet, and waking when she spoke again, left her first words uncancelled on
+the real devices; a room with sound in it keeps it awake, at ~0.4 ms of one core per 32 ms
+frame.) The speaker's callback only appends a copy of each block to a deque (``played``);
+all the work runs on the voice loop's thread (``clean``). Its timelines follow the devices'
+stamps, not their every jitter (``Stamps``): a late callback on a busy machine is no gap in
+the sound.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ LEAD_S = 0.04  # her sound is fed this long before the microphone audio captured
 JUMP_S = 0.3  # a stamp this far from the sample count: a new stream, or an underrun's gap
 SHIFT_S = 0.002  # a timeline moves when its stamps are this far off...
 SETTLE_S = 0.5  # ...and, when they are later than it, were so all along for this long
-SOUND = 1e-3  # RMS: she is making sound (her voice, not the zeros of an idle speaker)
+SOUND = 1e-3  # RMS: she is making sound (her voice, not the zeros of an idle speaker); also a quiet room's
+REST_AFTER = 10  # quiet frames (320 ms) after which the canceller rests, in a quiet room (``_rests``)
 HEARD_BLOCKS = 500  # ~5 s of her echo to tell how much is removed
 PRIMED = FRAME % BLOCK * 4  # 128: output kept back so a 32 ms frame can always be returned whole
 
@@ -102,6 +106,7 @@ class EchoCanceller:
         self._near_clock, self._far_clock = Stamps(SETTLE_S / FRAME * RATE), Stamps(SETTLE_S / BLOCK_S)
         self._recent: deque[float] = deque([0.0] * 50, maxlen=50)  # energy of the last 0.5 s of far end fed
         self._blocks = 0  # microphone blocks processed since the last reset
+        self._quiet = 0  # quiet microphone frames in a row, with her silent (``_rests``)
         self._heard.clear()
 
     # --- the speaker's side: from its audio callback, so only a copy into a deque ---
@@ -118,14 +123,23 @@ class EchoCanceller:
         if abs(frame.t - (self._near_t + len(self._near_in) / RATE)) > 1e-3:
             self._near_t = frame.t - len(self._near_in) / RATE  # frames were dropped: carry on from here
         near = np.concatenate([self._near_in, frame.audio.astype(np.float32)])
+        resting = self._rests(frame.audio)
         done = []
         for i in range(0, len(near) - BLOCK + 1, BLOCK):
-            done.append(self._process(near[i:i + BLOCK], zero + self._near_t))
+            block, captured = near[i:i + BLOCK], zero + self._near_t
+            if resting:
+                self._pass(captured)
+            done.append(block if resting else self._process(block, captured))
             self._near_t += BLOCK_S
         self._near_in = near[len(done) * BLOCK:]
         out = np.concatenate([self._near_out, *done])
         self._near_out = out[FRAME:]
         return replace(frame, audio=out[:FRAME])
+
+    @property
+    def resting(self) -> bool:
+        """Is it resting (a quiet room, her silent)?"""
+        return self._quiet > REST_AFTER
 
     @property
     def removed_db(self) -> float | None:
@@ -191,6 +205,25 @@ class EchoCanceller:
             block[lo - i:hi - i] = self._far[lo:hi]
         self._far = self._far[min(max(i + BLOCK, 0), len(self._far)):]
         return block
+
+    def _rests(self, near: np.ndarray) -> bool:
+        """May this frame skip the library? Only in a quiet room, once ``REST_AFTER`` quiet frames
+        in a row have come while none of her sound was fed or is waiting: there is no echo to
+        cancel, and the output is the input (as far behind it as ever). Any sound wakes it, the
+        user's first or her own before it is heard, so her echo never finds it resting."""
+        quiet = float(np.dot(near, near)) < SOUND**2 * len(near) and max(self._recent) < SOUND**2
+        if quiet and len(self._far) and float(np.max(np.abs(self._far))) >= SOUND:
+            quiet = False  # her next words are on their way
+        self._quiet = self._quiet + 1 if quiet else 0
+        return self.resting
+
+    def _pass(self, captured: float) -> None:
+        """Resting: her silence up to ``LEAD_S`` after ``captured`` is dropped, not fed."""
+        due = captured + LEAD_S
+        if self._far_next <= due + 1e-6:
+            steps = int((due + 1e-6 - self._far_next) / BLOCK_S) + 1
+            self._far_block(self._far_next + (steps - 1) * BLOCK_S)
+            self._far_next += steps * BLOCK_S
 
     def _process(self, near: np.ndarray, captured: float) -> np.ndarray:
         """10 ms of microphone captured at ``captured``, after her voice heard up to ``LEAD_S``

@@ -12,7 +12,8 @@
   times she interrupted herself (``speakers.py``; with ``--through`` on PulseAudio/PipeWire);
 - ``overhead_ms``: time to first audio less the engines' own time (engines of known cost);
 - ``ttfa_ratio``: time to first audio of a 200-token reply over that of a 10-token one;
-- ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking;
+- ``idle_cpu_pct``: the whole process, listening to the microphone with nobody talking (and
+  again with speakers and the echo canceller on, when it is installed: both within the goal);
 - ``ptt_end_of_turn_ms``: the talk key let go to the end-of-turn decision.
 
 Voice to voice and the last four run the real voice loop in real time on the configured
@@ -86,7 +87,22 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     echo = _speakers_case(settings, options, by_name, synthesizer, progress) if options.through else None
     progress(f"listening to the microphone for {options.idle_s:.0f} s")
     idle = live.idle_cpu_pct(settings, options.idle_s)
-    return _results(settings, options, v2v, every, ends, words, loop, idle, echo)
+    idle_aec = _idle_with_canceller(settings, options, progress)
+    return _results(settings, options, v2v, every, ends, words, loop, (idle, idle_aec), echo)
+
+
+def _idle_with_canceller(settings: Settings, options: Options, progress) -> float | None:
+    """Idle CPU again with speakers and the echo canceller on (None when it is not installed)."""
+    import dataclasses
+
+    from samantha.audio import echo_canceller
+    from samantha.bench import live
+
+    if not echo_canceller.available():
+        return None
+    progress(f"listening for {options.idle_s:.0f} s more, with speakers and the echo canceller")
+    audio = dataclasses.replace(settings.audio, output_kind="speakers", aec="on")
+    return live.idle_cpu_pct(dataclasses.replace(settings, audio=audio), options.idle_s)
 
 
 def _speakers_case(settings: Settings, options: Options, by_name: dict, synthesizer, progress):
@@ -125,7 +141,8 @@ def _ends(clips, settings: Settings, transcriber, judge, scripted: bool):
     return ends, every
 
 
-def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: float, echo=None) -> dict:
+def _results(settings: Settings, options: Options, v2v, every, ends, words, loop, idle: tuple[float, float | None],
+             echo=None) -> dict:
     short, long_ = float(np.median(loop.ttfa_short_s)), float(np.median(loop.ttfa_long_s))
     return {
         "models": {"which": options.models, "stt": settings.models.stt, "llm": settings.models.llm
@@ -142,7 +159,8 @@ def _results(settings: Settings, options: Options, v2v, every, ends, words, loop
                         "engines_ms": p(loop.engines_s, 50)},
         "ttfa_ratio": {"value": round(long_ / short, 3), "ttfa_200_ms": round(long_ * 1000, 1),
                        "ttfa_10_ms": round(short * 1000, 1)},
-        "idle_cpu_pct": {"value": round(idle, 2), "seconds": options.idle_s},
+        "idle_cpu_pct": {"value": round(idle[0], 2), "seconds": options.idle_s,
+                         "speakers_aec": None if idle[1] is None else round(idle[1], 2)},
         "ptt_end_of_turn_ms": {"p50": p(loop.ptt_end_s, 50), "p90": p(loop.ptt_end_s, 90), "n": len(loop.ptt_end_s)},
     }
 
@@ -192,7 +210,8 @@ def met(results: dict) -> dict[str, bool | None]:
         "barge_in_speakers_ms": _speakers_met(results.get("barge_in_speakers_ms", _speakers(None))),
         "overhead_ms": results["overhead_ms"]["p50"] <= GOALS["overhead_ms"],
         "ttfa_ratio": results["ttfa_ratio"]["value"] <= GOALS["ttfa_ratio"],
-        "idle_cpu_pct": results["idle_cpu_pct"]["value"] <= GOALS["idle_cpu_pct"],
+        "idle_cpu_pct": max(results["idle_cpu_pct"]["value"], results["idle_cpu_pct"].get("speakers_aec") or 0)
+        <= GOALS["idle_cpu_pct"],
         "ptt_end_of_turn_ms": results["ptt_end_of_turn_ms"]["p50"] <= GOALS["ptt_end_of_turn_ms"],
     }
 
@@ -235,7 +254,8 @@ def report(results: dict) -> str:
         ("barge_in_speakers_ms", f"p50 {sp['p50']}  p90 {sp['p90']}", _speakers_line(sp)),
         ("overhead_ms", f"p50 {o['p50']}  p90 {o['p90']}", f"on top of the engines' own {o['engines_ms']} ms (p50), measured"),
         ("ttfa_ratio", f"{t['value']}", f"200-token reply {t['ttfa_200_ms']} ms / 10-token reply {t['ttfa_10_ms']} ms"),
-        ("idle_cpu_pct", f"{i['value']}", f"of one core, {i['seconds']:.0f} s of listening"),
+        ("idle_cpu_pct", f"{i['value']}", f"of one core, {i['seconds']:.0f} s of listening"
+         + ("" if i.get("speakers_aec") is None else f"; with speakers and the echo canceller: {i['speakers_aec']}")),
         ("ptt_end_of_turn_ms", f"p50 {k['p50']}  p90 {k['p90']}", f"{k['n']} push-to-talk turns"),
     ]
     lines = [f"models: {m['which']} (speech-to-text {m['stt']}, LLM {m['llm']}, voice {m['voice']})"]
