@@ -17,6 +17,23 @@ def test_first_clause_goes_out_early_then_whole_sentences():
     ]
 
 
+def test_a_first_clause_of_two_words_is_enough_but_one_word_waits():
+    assert stream("The weather, it is a beautiful day, I think. Yes.") == [
+        "The weather,", "it is a beautiful day, I think.", "Yes."]
+    assert stream("Well, that is lovely.")[0] == "Well, that is lovely."
+
+
+def test_first_words_the_reply_guard_released_at_a_phrase_boundary_go_out_as_they_are():
+    from samantha.core.reply_guard import ReplyGuard
+
+    guard, chunker, pieces = ReplyGuard("You are Samantha."), Chunker(released=True), []
+    for ch in "I was in the market for a dragon, and I had no idea.":
+        for clause in guard.feed(ch):
+            pieces += chunker.feed(clause)
+    assert pieces[0] == "I was in the market"
+    assert stream("I was in the market for a dragon,")[0] == "I was in the market"  # the model's own words
+
+
 def test_first_chunk_is_released_before_the_sentence_ends():
     chunker = Chunker()
     released = []

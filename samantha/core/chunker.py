@@ -1,13 +1,21 @@
 """Split streamed LLM text into pieces worth sending to the voice.
 
-The first piece goes out as soon as it is speakable, at the first clause break after a few
-words ("Oh, I love that idea,"), so the voice starts while the model is still writing. A
+The first piece goes out as soon as it is speakable, at the first clause break after two
+words or more ("The weather," "Oh, I love that idea,"), so the voice starts while the model
+is still writing: each word the first piece waits for is ~15 ms of the model's writing and
+~15 ms of the voice's (a lone "Oh," or "Well," sounds clipped on its own, so it waits). A
 first sentence with no clause break ("Sounds like you are talking to a friend.") is cut at
 its first phrase boundary instead, before a joining word after four words or more ("Sounds
 like you are talking | to a friend."), or after eight words: the voice cannot begin before
 its first piece is written and synthesized, and a long one costs 200-400 ms. After that,
 whole sentences, which sound more natural than clause fragments. A boundary only counts
 once the character after it has arrived, so "3.5" and "Dr. Smith" are not cut.
+
+Her replies reach it through the reply guard (``reply_guard.py``), which releases her first
+words at the same phrase boundary but keeps the joining word back while it judges it; so, told
+the text is ``released`` so, a first piece of four words or more that ends where a release
+ends is cut there, or it would wait for the next clause ("I was in the market | for a
+dragon,": 3 words, ~90 ms, sooner).
 """
 
 from __future__ import annotations
@@ -25,8 +33,9 @@ _NOT_AN_END = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx)|\b[
 class Chunker:
     """Feed text deltas, get speakable chunks; ``flush()`` at the end of the reply."""
 
-    def __init__(self, first_clause_words: int = 3, max_chars: int = 220):
-        self.first_clause_words = first_clause_words
+    def __init__(self, first_clause_words: int = 2, max_chars: int = 220, released: bool = False):
+        """``released``: the text comes as the reply guard releases it, whole clauses and phrases."""
+        self.first_clause_words, self.released = first_clause_words, released
         self.max_chars = max_chars
         self._buffer = ""
         self._emitted = 0
@@ -57,6 +66,9 @@ class Chunker:
                     return match.end()
         if self._emitted == 0 and (cut := phrase_break(self._buffer)) is not None:
             return cut
+        if self._emitted == 0 and self.released and self._buffer[-1:].isspace() \
+                and len(self._buffer.split()) >= PHRASE_MIN_WORDS:
+            return len(self._buffer)  # the reply guard cut it at a phrase boundary, holding the next word back
         if len(self._buffer) > self.max_chars and " " in self._buffer.strip():
             return self._buffer.rstrip().rfind(" ")  # runaway text without punctuation
         return None

@@ -172,7 +172,7 @@ class Replies:
         """The model's words to the screen and, clause by clause, to her voice; after the first
         clause the model waits until its audio is made (the two share the CPU). A prepared
         reply (``hold``) then waits for the turn to be over: False if it never was."""
-        chunker, unshown = Chunker(), []
+        chunker, unshown = Chunker(released=True), []
         for delta in self.conversation.respond(text, hold):
             times.first_token = times.first_token or self.conversation.first_token or time.monotonic()
             said.append(delta)

@@ -138,7 +138,7 @@ def reply_aloud(conversation: Conversation, voice: VoiceOut | None, text: str, o
                 first: Callable[[], None] | None = None) -> None:
     """Stream one reply to ``out``, handing each speakable piece to the voice as soon as it is complete.
     ``first`` runs once, just before her first words are written (keyboard chat puts her name there)."""
-    chunker, begun = Chunker(), first is None
+    chunker, begun = Chunker(released=True), first is None
     for delta in conversation.respond(text):
         if not begun:
             begun = True
