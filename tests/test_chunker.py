@@ -31,6 +31,11 @@ def test_first_words_the_reply_guard_released_at_a_phrase_boundary_go_out_as_the
         for clause in guard.feed(ch):
             pieces += chunker.feed(clause)
     assert pieces[0] == "I was in the market"
+    guard, chunker, pieces = ReplyGuard("You are Samantha."), Chunker(released=True), []
+    for ch in "I went to see Dr. Smith about my back today. Then home.":
+        for clause in guard.feed(ch):
+            pieces += chunker.feed(clause)
+    assert pieces[0] == "I went to see Dr. Smith about my back today."  # "Dr. " is no boundary
     assert stream("I was in the market for a dragon,")[0] == "I was in the market"  # the model's own words
 
 

@@ -32,6 +32,15 @@ def test_audio_is_resampled_at_once_and_faithfully(rate):
     assert residue_db(out, 400, 1000) < -40
 
 
+@pytest.mark.parametrize(("rate", "block"), [(44100, 1411), (48000, 1024), (44100, 441)])
+def test_a_long_stream_in_any_block_size_keeps_its_length_to_the_sample(rate, block):
+    resampler, total = Resampler(rate), 0
+    chunk = np.sin(np.arange(block) / 7).astype(np.float32)
+    for _ in range(3000):
+        total += len(resampler(chunk))
+    assert abs(total - 3000 * block * RATE / rate) <= 1  # neither fast nor slow: the clock of the device
+
+
 def test_what_a_microphone_cannot_carry_at_16_khz_is_filtered_not_folded_back():
     rate = 48000
     whistle = np.sin(2 * np.pi * 11000 * np.arange(rate) / rate).astype(np.float32)  # above 8 kHz: would fold to 5 kHz

@@ -139,7 +139,7 @@ class EchoCanceller:
     @property
     def resting(self) -> bool:
         """Is it resting (a quiet room, her silent)?"""
-        return self._quiet > REST_AFTER
+        return self._quiet >= REST_AFTER
 
     @property
     def removed_db(self) -> float | None:
@@ -220,6 +220,8 @@ class EchoCanceller:
     def _pass(self, captured: float) -> None:
         """Resting: her silence up to ``LEAD_S`` after ``captured`` is dropped, not fed."""
         due = captured + LEAD_S
+        if self._far_next < due - 0.2:  # resting from the start: its timeline starts here
+            self._far_next = due - BLOCK_S
         if self._far_next <= due + 1e-6:
             steps = int((due + 1e-6 - self._far_next) / BLOCK_S) + 1
             self._far_block(self._far_next + (steps - 1) * BLOCK_S)

@@ -26,6 +26,22 @@ from samantha.core.frames import FRAME, RATE, Frame
 from samantha.errors import SamanthaError
 
 
+def whole_frames_rate(index: int | None, channels: int) -> int:
+    """The device's own rate, or 48 kHz where that is not a multiple of 16 kHz and the device
+    takes 48 kHz too (most do; PulseAudio's default device says 44.1 kHz): then each callback
+    is one whole 32 ms frame. At 44.1 kHz it is 511.96 samples, so the last frame's tail waits
+    for the next callback, up to a frame (16 ms on average)."""
+    rate = devices.default_rate(index, "input")
+    if rate % RATE == 0:
+        return rate
+    sd = devices.sounddevice()
+    try:
+        sd.check_input_settings(device=index, samplerate=48000, channels=channels, dtype="float32")
+    except (sd.PortAudioError, ValueError):
+        return rate
+    return 48000
+
+
 class Microphone(KeptStream):
     def __init__(self, device: str = "", max_backlog_s: float = 10.0):
         """Touches no device: ``open`` opens the stream (and ``reopen`` again, after a loss)."""
@@ -47,8 +63,8 @@ class Microphone(KeptStream):
         sd = devices.sounddevice()
         index = devices.find(device, "input")
         self.name = devices.name(index, "input")
-        self.device_rate = devices.default_rate(index, "input")
         self.channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
+        self.device_rate = whole_frames_rate(index, self.channels)
         self._resampler = Resampler(self.device_rate)
         self._pending = np.zeros(0, np.float32)
         self._generation += 1

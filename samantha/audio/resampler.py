@@ -43,6 +43,6 @@ class Resampler:
         frac = (at - i).astype(np.float32)
         out = low[i] * (1 - frac) + low[i + 1] * frac
         self._pos += self._step * count
-        drop = int(self._pos)
+        drop = min(int(self._pos), len(low))  # the next output may fall past what is in: keep counting from there
         self._low, self._pos = low[drop:], self._pos - drop
         return out

@@ -67,7 +67,7 @@ class Chunker:
         if self._emitted == 0 and (cut := phrase_break(self._buffer)) is not None:
             return cut
         if self._emitted == 0 and self.released and self._buffer[-1:].isspace() \
-                and len(self._buffer.split()) >= PHRASE_MIN_WORDS:
+                and len(self._buffer.split()) >= PHRASE_MIN_WORDS and not _NOT_AN_END.search(self._buffer.rstrip()):
             return len(self._buffer)  # the reply guard cut it at a phrase boundary, holding the next word back
         if len(self._buffer) > self.max_chars and " " in self._buffer.strip():
             return self._buffer.rstrip().rfind(" ")  # runaway text without punctuation
