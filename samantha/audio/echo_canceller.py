@@ -126,10 +126,9 @@ class EchoCanceller:
         resting = self._rests(frame.audio)
         done = []
         for i in range(0, len(near) - BLOCK + 1, BLOCK):
-            block, captured = near[i:i + BLOCK], zero + self._near_t
-            if resting:
-                self._pass(captured)
-            done.append(block if resting else self._process(block, captured))
+            block = near[i:i + BLOCK]
+            self._catch_up(zero + self._near_t, feed=not resting)
+            done.append(block if resting else self._cancel(block))
             self._near_t += BLOCK_S
         self._near_in = near[len(done) * BLOCK:]
         out = np.concatenate([self._near_out, *done])
@@ -217,26 +216,17 @@ class EchoCanceller:
         self._quiet = self._quiet + 1 if quiet else 0
         return self.resting
 
-    def _pass(self, captured: float) -> None:
-        """Resting: her silence up to ``LEAD_S`` after ``captured`` is dropped, not fed."""
-        due = captured + LEAD_S
-        if self._far_next < due - 0.2:  # resting from the start: its timeline starts here
-            self._far_next = due - BLOCK_S
-        if self._far_next <= due + 1e-6:
-            steps = int((due + 1e-6 - self._far_next) / BLOCK_S) + 1
-            self._far_block(self._far_next + (steps - 1) * BLOCK_S)
-            self._far_next += steps * BLOCK_S
-
-    def _process(self, near: np.ndarray, captured: float) -> np.ndarray:
-        """10 ms of microphone captured at ``captured``, after her voice heard up to ``LEAD_S``
-        later."""
+    def _catch_up(self, captured: float, feed: bool) -> None:
+        """Her voice heard up to ``LEAD_S`` after ``captured`` (the 10 ms of microphone about to be
+        processed) fed to the library first; resting (``feed`` False), her silence is dropped."""
         due = captured + LEAD_S
         if self._far_next < due - 0.2:  # at the start (or after a stall of this thread): from here on
             self._far_next = due - BLOCK_S
         while self._far_next <= due + 1e-6:
-            self._feed(self._far_block(self._far_next))
+            block = self._far_block(self._far_next)
+            if feed:
+                self._feed(block)
             self._far_next += BLOCK_S
-        return self._cancel(near)
 
     def _feed(self, far: np.ndarray) -> None:
         self._recent.append(float(np.dot(far, far)) / BLOCK)

@@ -12,10 +12,10 @@ whole sentences, which sound more natural than clause fragments. A boundary only
 once the character after it has arrived, so "3.5" and "Dr. Smith" are not cut.
 
 Her replies reach it through the reply guard (``reply_guard.py``), which releases her first
-words at the same phrase boundary but keeps the joining word back while it judges it; so, told
-the text is ``released`` so, a first piece of four words or more that ends where a release
-ends is cut there, or it would wait for the next clause ("I was in the market | for a
-dragon,": 3 words, ~90 ms, sooner).
+words at the same phrase boundary but keeps the joining word back while it judges it. So a
+chunker told its text is ``released`` by the guard cuts a first piece of four words or more
+where a release ends; otherwise it would wait for the next clause ("I was in the market |
+for a dragon,": 3 words, ~90 ms, sooner).
 """
 
 from __future__ import annotations
