@@ -78,12 +78,22 @@ def test_a_user_as_loud_as_her_echo_is_kept(her, testdata):
     assert abs(db(kept) - db(user[start:start + len(voice)])) < 4  # the user, about as loud (measured: -2 dB)
 
 
-def test_a_late_stamp_moves_no_timeline_but_an_earlier_one_or_a_lasting_shift_does():
-    stamps = Stamps(10)
+def test_a_late_stamp_moves_no_timeline_but_an_earlier_one_does_while_it_settles():
+    stamps = Stamps(10, 20)
     assert stamps.shift(0.08) == 0.0  # one late callback
     assert stamps.shift(-0.01) == -0.01  # a callback is never early: the timeline was late
-    assert [stamps.shift(0.02) for _ in range(10)][-1] == pytest.approx(0.02)  # a longer buffer since
+    assert stamps.shift(-0.003) == -0.003
 
+
+def test_once_settled_a_timeline_stays_put_through_the_stamps_wandering():
+    stamps = Stamps(10, 20)
+    for _ in range(10):
+        stamps.shift(0.0)  # settled
+    wander = [0.016, -0.016, 0.004, 0.025] * 20  # PulseAudio's microphone stamps, around the truth
+    assert [stamps.shift(late) for late in wander] == [0.0] * len(wander)
+    assert [stamps.shift(0.02) for _ in range(30)] == [0.0] * 30  # later for a while: a busy machine
+    assert stamps.shift(-0.04) == -0.04  # but this far early: the timeline was late
+    assert [stamps.shift(0.04) for _ in range(20)][-1] == pytest.approx(0.04)  # or the clocks drifted apart
 
 
 def test_in_a_quiet_room_it_rests_and_her_first_words_after_are_still_removed(her):

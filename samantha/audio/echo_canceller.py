@@ -24,9 +24,9 @@ dropped, not fed) until any sound comes, the user's or hers, which it meets awak
 whenever she was quiet, and waking when she spoke again, left her first words uncancelled on
 the real devices; a room with sound in it keeps it awake, at ~0.4 ms of one core per 32 ms
 frame.) The speaker's callback only appends a copy of each block to a deque (``played``);
-all the work runs on the voice loop's thread (``clean``). Its timelines follow the devices'
-stamps, not their every jitter (``Stamps``): a late callback on a busy machine is no gap in
-the sound.
+all the work runs on the voice loop's thread (``clean``). Its timelines run by the devices'
+sample counts, set by their stamps and then held still (``Stamps``): a late callback on a
+busy machine is no gap in the sound, and the stamps' wandering is no jump in her echo's path.
 """
 
 from __future__ import annotations
@@ -44,11 +44,12 @@ from samantha.errors import SamanthaError
 BLOCK = RATE // 100  # the canceller's 10 ms
 BLOCK_S = BLOCK / RATE
 LEAD_S = 0.04  # her sound is fed this long before the microphone audio captured as it is heard (the
-# stamps' margin of error: 20 ms, plus the 21 ms soxr's stream used to hold back and the microphone's
-# stamps never counted)
+# timelines' margin of error, ``TOLERANCE_S``, and 10 ms to spare)
 JUMP_S = 0.3  # a stamp this far from the sample count: a new stream, or an underrun's gap
-SHIFT_S = 0.002  # a timeline moves when its stamps are this far off...
+SHIFT_S = 0.002  # a timeline settling moves when its stamps are this far off...
 SETTLE_S = 0.5  # ...and, when they are later than it, were so all along for this long
+TOLERANCE_S = 0.03  # settled, a timeline moves only when its stamps are this far off...
+LASTING_S = 5.0  # ...and, when they are later than it, were so all along for this long
 SOUND = 1e-3  # RMS: she is making sound (her voice, not the zeros of an idle speaker); also a quiet room's
 REST_AFTER = 10  # quiet frames (320 ms) after which the canceller rests, in a quiet room (``_rests``)
 HEARD_BLOCKS = 500  # ~5 s of her echo to tell how much is removed
@@ -103,7 +104,8 @@ class EchoCanceller:
         self._near_t = 0.0  # stream time of its first sample
         self._near_out = np.zeros(PRIMED, np.float32)
         self._zero: tuple[int, float] | None = None  # (stream, monotonic time of stream time 0)
-        self._near_clock, self._far_clock = Stamps(SETTLE_S / FRAME * RATE), Stamps(SETTLE_S / BLOCK_S)
+        self._near_clock = Stamps(SETTLE_S / FRAME * RATE, LASTING_S / FRAME * RATE)
+        self._far_clock = Stamps(SETTLE_S / BLOCK_S, LASTING_S / BLOCK_S)
         self._recent: deque[float] = deque([0.0] * 50, maxlen=50)  # energy of the last 0.5 s of far end fed
         self._blocks = 0  # microphone blocks processed since the last reset
         self._quiet = 0  # quiet microphone frames in a row, with her silent (``_rests``)
@@ -251,23 +253,37 @@ class EchoCanceller:
 
 class Stamps:
     """A stream's samples run on without gaps; the stamps of its callbacks do not: a callback
-    can be late (a busy machine), never early. So a timeline kept by the sample count moves at
-    once to a stamp earlier than it, and to later ones only when every stamp of the last
-    ``SETTLE_S`` was that late (a new stream with a longer buffer), never for one late callback."""
+    can be late (a busy machine), never early. So a timeline kept by the sample count settles,
+    over its first ``settle`` stamps, on the earliest of them (to ``SHIFT_S``); after that it
+    stays put unless a stamp is more than ``TOLERANCE_S`` earlier than it, or every stamp for
+    ``lasting`` stamps is that much later (two devices' clocks drifting apart, a longer buffer).
 
-    def __init__(self, window: float):
-        self._late: deque[float] = deque(maxlen=int(window))
+    Why so still: every move of either timeline is, for the canceller, a jump in her echo's
+    path, and it takes it a few seconds of her echo half-cancelled to learn it again (measured
+    on the real devices: a 16 ms move left her next reply uncancelled for 4 s, and she took
+    it for the user). The microphone's stamps on PulseAudio wander by ±16 ms, more on a busy
+    machine, with nothing moved; ``LEAD_S`` covers the error left."""
+
+    def __init__(self, settle: float, lasting: float):
+        self._late: deque[float] = deque(maxlen=int(settle))
+        self._settle, self._lasting = int(settle), int(lasting)
+        self._seen = 0  # stamps since the timeline started
 
     def clear(self) -> None:
-        self._late.clear()
+        self._late = deque(maxlen=self._settle)
+        self._seen = 0
 
     def shift(self, late: float) -> float:
         """How far to move the timeline, given this stamp's distance after it."""
-        if late < -SHIFT_S:
+        self._seen += 1
+        if self._seen == self._settle + 1:  # settled: from now on only what lasts
+            self._late = deque(maxlen=self._lasting)
+        band = SHIFT_S if self._seen <= self._settle else TOLERANCE_S
+        if late < -band:
             self._late.clear()
             return late
         self._late.append(late)
-        if len(self._late) == self._late.maxlen and (least := min(self._late)) > SHIFT_S:
+        if len(self._late) == self._late.maxlen and (least := min(self._late)) > band:
             self._late.clear()
             return least
         return 0.0
