@@ -265,26 +265,24 @@ class Stamps:
     machine, with nothing moved; ``LEAD_S`` covers the error left."""
 
     def __init__(self, settle: float, lasting: float):
-        self._late: deque[float] = deque(maxlen=int(settle))
         self._settle, self._lasting = int(settle), int(lasting)
-        self._seen = 0  # stamps since the timeline started
+        self.clear()
 
     def clear(self) -> None:
-        self._late = deque(maxlen=self._settle)
-        self._seen = 0
+        self._seen = 0  # stamps since the timeline started
+        self._run, self._least = 0, float("inf")  # stamps in a row later than the band, and the least of them
 
     def shift(self, late: float) -> float:
         """How far to move the timeline, given this stamp's distance after it."""
         self._seen += 1
-        if self._seen == self._settle + 1:  # settled: from now on only what lasts
-            self._late = deque(maxlen=self._lasting)
-        band = SHIFT_S if self._seen <= self._settle else TOLERANCE_S
+        settling = self._seen <= self._settle
+        band = SHIFT_S if settling else TOLERANCE_S
         if late < -band:
-            self._late.clear()
+            self._run, self._least = 0, float("inf")
             return late
-        self._late.append(late)
-        if len(self._late) == self._late.maxlen and (least := min(self._late)) > band:
-            self._late.clear()
+        self._run, self._least = (self._run + 1, min(self._least, late)) if late > band else (0, float("inf"))
+        if self._run >= (self._settle if settling else self._lasting):
+            least, self._run, self._least = self._least, 0, float("inf")
             return least
         return 0.0
 
