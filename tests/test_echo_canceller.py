@@ -78,11 +78,21 @@ def test_a_user_as_loud_as_her_echo_is_kept(her, testdata):
     assert abs(db(kept) - db(user[start:start + len(voice)])) < 4  # the user, about as loud (measured: -2 dB)
 
 
-def test_a_late_stamp_moves_no_timeline_but_an_earlier_one_does_while_it_settles():
+def test_while_it_settles_a_timeline_follows_the_earliest_stamps_and_a_lasting_lateness():
     stamps = Stamps(10, 20)
     assert stamps.shift(0.08) == 0.0  # one late callback
     assert stamps.shift(-0.01) == -0.01  # a callback is never early: the timeline was late
-    assert stamps.shift(-0.003) == -0.003
+    assert stamps.shift(-0.003) == -0.003  # to within 2 ms, while it settles (settled: only past 30 ms)
+    late = Stamps(10, 20)
+    assert [late.shift(0.005) for _ in range(10)][-1] == pytest.approx(0.005)  # its first stamps all 5 ms late
+
+
+def test_a_run_of_late_stamps_while_it_settles_does_not_count_once_it_has_settled():
+    stamps = Stamps(10, 20)
+    stamps.shift(0.0)
+    assert [stamps.shift(0.01) for _ in range(9)] == [0.0] * 9  # settling: late, but one stamp was not
+    assert [stamps.shift(0.04) for _ in range(19)] == [0.0] * 19  # settled: 20 in a row are needed
+    assert stamps.shift(0.04) == pytest.approx(0.04)  # by the least of them, not the settling's 10 ms
 
 
 def test_once_settled_a_timeline_stays_put_through_the_stamps_wandering():

@@ -43,8 +43,9 @@ from samantha.errors import SamanthaError
 
 BLOCK = RATE // 100  # the canceller's 10 ms
 BLOCK_S = BLOCK / RATE
-LEAD_S = 0.04  # her sound is fed this long before the microphone audio captured as it is heard (the
-# timelines' margin of error, ``TOLERANCE_S``, and 10 ms to spare)
+LEAD_S = 0.04  # her sound is fed this long before the microphone audio captured as it is heard: the
+# timelines' error, up to ``TOLERANCE_S`` each way once settled (measured on PulseAudio: the canceller
+# found her echo 12 ms later than this hint, so the error there ran the safe way)
 JUMP_S = 0.3  # a stamp this far from the sample count: a new stream, or an underrun's gap
 SHIFT_S = 0.002  # a timeline settling moves when its stamps are this far off...
 SETTLE_S = 0.5  # ...and, when they are later than it, were so all along for this long
@@ -149,9 +150,8 @@ class EchoCanceller:
         return float(np.median(self._heard)) if len(self._heard) >= 50 else None
 
     def _capture_zero(self, frame: Frame, latency: float) -> float:
-        """The monotonic time the microphone's stream time 0 was captured. The samples run on
-        without gaps; their stamps do not: a callback can be late (a busy machine), never
-        early, so the earliest stamps are followed, and the late ones hardly at all."""
+        """The monotonic time the microphone's stream time 0 was captured: by the sample
+        count, from the earliest stamps of its first half second, then held still (``Stamps``)."""
         seen = frame.at - latency - frame.t - FRAME / RATE
         if self._zero is None or self._zero[0] != frame.stream or abs(seen - self._zero[1]) > JUMP_S:
             self._zero = (frame.stream, seen)
@@ -166,9 +166,9 @@ class EchoCanceller:
             self._append(chunk, heard_at)
 
     def _append(self, chunk: AudioChunk, heard_at: float) -> None:
-        """Her block onto the far end's timeline, which runs by the sample count and follows the
-        earliest stamps (a late callback is no gap in her sound), or the stamps at once when they
-        jump (a new stream, a gap after an underrun)."""
+        """Her block onto the far end's timeline, which runs by the sample count, set by the
+        earliest stamps and then held still (``Stamps``: a late callback is no gap in her sound),
+        or by the stamps at once when they jump (a new stream, a gap after an underrun)."""
         late = heard_at - self._in_next
         if self._resampler is None or self._resampler.rate != chunk.sample_rate or abs(late) > JUMP_S:
             self._regap(heard_at, chunk.sample_rate)
@@ -262,7 +262,9 @@ class Stamps:
     path, and it takes it a few seconds of her echo half-cancelled to learn it again (measured
     on the real devices: a 16 ms move left her next reply uncancelled for 4 s, and she took
     it for the user). The microphone's stamps on PulseAudio wander by ±16 ms, more on a busy
-    machine, with nothing moved; ``LEAD_S`` covers the error left."""
+    machine, with nothing moved; ``LEAD_S`` covers the error left. The price: a timeline that
+    drifts (two devices' clocks) is corrected only once it is ``TOLERANCE_S`` off, and, when the
+    stamps are late, once that has lasted for ``lasting`` stamps."""
 
     def __init__(self, settle: float, lasting: float):
         self._settle, self._lasting = int(settle), int(lasting)
@@ -276,6 +278,8 @@ class Stamps:
         """How far to move the timeline, given this stamp's distance after it."""
         self._seen += 1
         settling = self._seen <= self._settle
+        if self._seen == self._settle + 1:  # settled: a run of late stamps counts afresh, against the wider band
+            self._run, self._least = 0, float("inf")
         band = SHIFT_S if settling else TOLERANCE_S
         if late < -band:
             self._run, self._least = 0, float("inf")
