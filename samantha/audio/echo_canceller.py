@@ -268,27 +268,33 @@ class Stamps:
 
     def __init__(self, settle: float, lasting: float):
         self._settle, self._lasting = int(settle), int(lasting)
+        self._run, self._least = 0, float("inf")
         self.clear()
 
     def clear(self) -> None:
         self._seen = 0  # stamps since the timeline started
-        self._run, self._least = 0, float("inf")  # stamps in a row later than the band, and the least of them
+        self._new_run()
 
     def shift(self, late: float) -> float:
         """How far to move the timeline, given this stamp's distance after it."""
         self._seen += 1
         settling = self._seen <= self._settle
         if self._seen == self._settle + 1:  # settled: a run of late stamps counts afresh, against the wider band
-            self._run, self._least = 0, float("inf")
+            self._new_run()
         band = SHIFT_S if settling else TOLERANCE_S
-        if late < -band:
-            self._run, self._least = 0, float("inf")
-            return late
-        self._run, self._least = (self._run + 1, min(self._least, late)) if late > band else (0, float("inf"))
-        if self._run >= (self._settle if settling else self._lasting):
-            least, self._run, self._least = self._least, 0, float("inf")
-            return least
-        return 0.0
+        if late <= band:
+            self._new_run()
+            return late if late < -band else 0.0
+        self._run, self._least = self._run + 1, min(self._least, late)
+        if self._run < (self._settle if settling else self._lasting):
+            return 0.0
+        least = self._least
+        self._new_run()
+        return least
+
+    def _new_run(self) -> None:
+        """Stamps in a row later than the band, and the least of them: none yet."""
+        self._run, self._least = 0, float("inf")
 
 
 def _pcm(audio: np.ndarray) -> np.ndarray:
