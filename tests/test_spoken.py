@@ -36,6 +36,8 @@ COMMANDS = [
     ("New paragraph.", NewParagraph()),
     ("next paragraph", NewParagraph()),
     ("Paragraph.", NewParagraph()),
+    ("New pair graph.", NewParagraph()),  # as Whisper has heard it, in the real voice-dictation test
+    ("You pair a graph.", NewParagraph()),
     ("Scratch that.", Scratch("that")),
     ("Scratch that last sentence.", Scratch("sentence")),
     ("Delete the last sentence.", Scratch("sentence")),
@@ -163,6 +165,9 @@ def test_new_paragraph_said_within_dictation_breaks_it_there():
     assert parts("It was lovely. Next paragraph. We went home, paragraph break. Then bed.") == [
         "It was lovely.", NewParagraph(), "We went home", NewParagraph(), "Then bed."]
     assert parts("I started a new paragraph, then stopped.") == ["I started a new paragraph, then stopped."]
+    assert parts("It keeps me warm. New pair graph. I hope to visit.") == ["It keeps me warm.", NewParagraph(),
+                                                                           "I hope to visit."]  # as Whisper heard it
+    assert parts("We drew a new graph. The pair of graphs was nice.") == ["We drew a new graph. The pair of graphs was nice."]
     assert parts("It sold a new line, new line.") == ["It sold a new line, new line."]  # only "new paragraph" at a comma
 
 

@@ -222,8 +222,10 @@ def _recall(body: str) -> RecallLetter | None:
     return RecallLetter(to, whole=True, when=when)
 
 
+PARAGRAPH = r"(?:paragraph|para ?graph|pair (?:a )?graph)"  # as Whisper may hear it ("New pair graph.")
 _PLAIN: tuple[tuple[str, Command], ...] = (
-    (r"(?:(?:a |start a )?new|next|another|start a new) paragraph|paragraph(?: break)?|new line", NewParagraph()),
+    (rf"(?:(?:a |start a )?(?:new|knew)|next|another|start a new) {PARAGRAPH}|you pair (?:a )?graph"
+     rf"|{PARAGRAPH}(?: break)?|new line", NewParagraph()),
     (r"undo(?: that| it| the last (?:change|thing|bit))?|go back|put it back(?: (?:how|the way) it was)?|change it back",
      Undo()),
     (r"how does (?:it|that|this|the letter|the note|the card) (?:sound|read|look)(?: so far| now)?|what do you think"
@@ -359,7 +361,7 @@ def parts(text: str, her_name: str = "Samantha") -> list[Command | str]:
     return out
 
 
-_BREAK = r"(?:new|next) paragraph|paragraph break"
+_BREAK = rf"(?:new|next) {PARAGRAPH}|paragraph break"
 
 
 def _breaks(sentence: str) -> list[Command | str]:

@@ -8,7 +8,6 @@ import time
 
 import pytest
 from pulse import as_device_wav, load_recording, play_into, recording
-from real_models import WHISPER_BASE
 from test_voice_loop import samantha_voice
 from test_voice_loop_real import wait_for_sound
 from words import wer
@@ -52,13 +51,11 @@ def answered(out, pulse, joe, tmp_path, text: str, name: str) -> str:
     return reply.lower()
 
 
-def test_a_letter_dictated_by_voice_is_read_back_and_kept_as_dictated(pulse, met_before, real_models, real_flags,
-                                                                      joe, whisper_base, tmp_path):
+def test_a_letter_dictated_by_voice_is_read_back_and_kept_as_dictated(pulse, met_before, real_flags, joe,
+                                                                      whisper_base, tmp_path):
     (tmp_path / "config.toml").write_text("[llm]\nmax_reply_tokens = 40\ntemperature = 0.0\nseed = 7\n")
     reading = tmp_path / "reading.f32"
-    ear = real_flags.index("--stt-model") + 1  # Whisper base, the ear of a user's laptop: tiny.en sometimes
-    flags = [*real_flags[:ear], str(real_models[WHISPER_BASE]), *real_flags[ear + 1:]]  # hears "New paragraph."
-    with samantha_voice(pulse, "--verbose", *flags) as out:  # as "You pair a graph."
+    with samantha_voice(pulse, "--verbose", *real_flags) as out:
         out.wait_for("listening", 90)
         time.sleep(2.0)  # the new input stream's first second or so is dead time
         assert "amy" in answered(out, pulse, joe, tmp_path, "Let's write a letter to Amy.", "open")
