@@ -177,7 +177,7 @@ def test_going_on_after_a_short_pause_withdraws_her_reply_and_one_turn_covers_it
     c.at(2.5, lambda t: ReplyStarted(t, 1))  # her first audio: she starts paused, not over the user
     assert c.of(PausePlayback) == [(2.5, PausePlayback())]
     c.until(2.8)
-    assert c.of(CancelReply) == [(2.73, CancelReply(1, withdraw=True))]
+    assert c.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))]  # after go_on_min_s, not min_interrupt_s
     assert c.machine.state is State.USER_SPEAKING and c.machine.turn == 2
     c.at(2.9, lambda t: TranscriptReady(t, 1, 1, "Permission is hereby granted."))  # late work of turn 1: dropped
     c.at(4.0, SpeechEnded)
@@ -191,7 +191,7 @@ def test_going_on_is_also_over_her_voice_and_over_a_blip_in_between():
     c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.5, SpeechStarted).at(2.6, SpeechEnded)  # "um"
     assert c.of(ResumePlayback) == [(2.6, ResumePlayback())] and c.of(CancelReply) == []
     c.at(2.9, SpeechStarted).until(3.3)  # 0.9 s after the words ended: still going on
-    assert c.of(CancelReply) == [(3.2, CancelReply(1, withdraw=True))] and c.machine._began == 0.5
+    assert c.of(CancelReply) == [(3.05, CancelReply(1, withdraw=True))] and c.machine._began == 0.5
 
 
 def test_speech_after_a_longer_pause_is_an_ordinary_interruption():
@@ -209,9 +209,24 @@ def test_go_on_s_zero_keeps_every_speech_over_her_a_new_turn():
 
 
 def test_a_blip_after_a_short_pause_is_not_going_on_and_she_resumes():
-    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.6, SpeechEnded).until(3.5)
-    assert c.of(PausePlayback) == [(2.43, PausePlayback())] and c.of(ResumePlayback) == [(2.6, ResumePlayback())]
+    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.55, SpeechEnded).until(3.5)
+    assert c.of(PausePlayback) == [(2.43, PausePlayback())] and c.of(ResumePlayback) == [(2.55, ResumePlayback())]
     assert c.of(CancelReply) == [] and c.machine.state is State.SPEAKING and c.machine.turn == 1
+
+
+def test_one_syllable_added_soon_after_goes_on_though_as_a_new_turn_it_would_be_a_blip():
+    """"...forced aligner, I hardly know [0.5 s] 'er": 0.2 s of speech, under min_interrupt_s."""
+    c = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.63, SpeechEnded)
+    assert c.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))] and c.machine._began == 0.5
+    late = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(3.5, SpeechStarted).at(3.7, SpeechEnded).until(4)
+    assert late.of(CancelReply) == [] and late.of(ResumePlayback) == [(3.7, ResumePlayback())]  # not going on: a blip
+
+
+def test_go_on_min_s_is_a_setting_and_never_longer_than_min_interrupt_s():
+    c = granted(TurnSettings(end_silence_s=0.25, go_on_min_s=0.25)).at(2.43, SpeechStarted).until(2.8)
+    assert c.of(CancelReply) == [(2.68, CancelReply(1, withdraw=True))]
+    c = granted(TurnSettings(end_silence_s=0.25, go_on_min_s=0.25, min_interrupt_s=0.1)).at(2.43, SpeechStarted)
+    assert c.until(2.8).of(CancelReply) == [(2.53, CancelReply(1, withdraw=True))]
 
 
 def test_a_reply_that_acted_at_once_is_never_taken_back():

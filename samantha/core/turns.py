@@ -15,7 +15,8 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
 - *Going on*: a turn ended by its silence may have been a pause ("Permission is hereby granted,"
   [0.43 s] "free of charge..." sounds finished to both Whisper and the voice). Speech over her
   reply that starts within ``go_on_s`` of the end of the user's words, once it lasts
-  ``min_interrupt_s``, is the same turn going on: her reply is cancelled and withdrawn (the
+  ``go_on_min_s`` (shorter than ``min_interrupt_s``: an added word can be one syllable, and a
+  backchannel is not said to one's own words), is the same turn going on: her reply is cancelled and withdrawn (the
   exchange is taken back), and a new turn id (so late work of the old one is dropped) starts
   at the old turn's first speech, so its transcript covers all of it. Waiting longer for every
   turn instead would cost every answer that wait. Not after a turn the talk key, the cap or a
@@ -273,7 +274,7 @@ class TurnTaker:
     # --- time ---
     def _on_Tick(self, e: Tick) -> list[Action]:
         if self.state in (State.THINKING, State.SPEAKING):
-            if (self._talking or self._holding) and _waited(self._speech_since, e.t, self.s.min_interrupt_s):
+            if (self._talking or self._holding) and _waited(self._speech_since, e.t, self._interrupts_after()):
                 return self._interrupt()
             return []
         if self.state is State.USER_SPEAKING:
@@ -314,6 +315,11 @@ class TurnTaker:
         self.state = State.LISTENING  # so the new turn starts as any other
         self._new_turn(self._began if went_on else self._speech_since)  # going on: all of it, pauses afresh
         return [CancelReply(cancelled, withdraw=went_on)]
+
+    def _interrupts_after(self) -> float:
+        """How long speech over her lasts before it interrupts her: less if it goes on the turn."""
+        least = self.s.min_interrupt_s
+        return min(least, self.s.go_on_min_s) if self._goes_on() else least
 
     def _goes_on(self) -> bool:
         """Is the speech over her the answered turn going on (it started soon after the user's words
