@@ -103,7 +103,8 @@ class TurnSettings:
                                    "the VAD dates an end ~40 ms late, so 0.2 is ~250 ms after the last sound", 0)
     trailing_silence_s: float = setting(1.0, "silence that ends a turn that trails off ('and...', 'um', a comma)", 0, maximum=10)
     unsure_silence_s: float = setting(0.7, "silence that ends a turn whose words sound finished but whose voice does not "
-                                      "(the end-of-turn model below complete_threshold)", 0)
+                                      "(the end-of-turn model below complete_threshold), or whose voice does but "
+                                      "whose words have no end mark", 0)
     complete_threshold: float = setting(0.5, "the end-of-turn model's probability from which the voice sounds finished", 0,
                                         maximum=1)
     prepare: bool = setting(True, "start her reply during a pause that may end your turn, held back until it does "

@@ -39,6 +39,10 @@ def test_finished_words_carry_the_voices_verdict():
     assert judge.heard == [16000]  # it heard the same audio as Whisper
 
 
+def test_words_without_an_end_mark_carry_the_voices_verdict_too():
+    assert hear(AUDIO, Words("Montreal forced what's called a liner"), Judge(0.9)).complete == 0.9
+
+
 @pytest.mark.parametrize("text", ["I think that", "Well,", ""])
 def test_words_that_trail_off_or_nothing_heard_need_no_verdict(text):
     assert hear(AUDIO, Words(text), Judge(0.99)) == Heard(text, None)

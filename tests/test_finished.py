@@ -2,7 +2,7 @@
 
 import pytest
 
-from samantha.core.finished import sounds_finished
+from samantha.core.finished import sounds_finished, trails_off
 
 
 @pytest.mark.parametrize("text, finished", [
@@ -14,3 +14,13 @@ from samantha.core.finished import sounds_finished
 ])
 def test_sounds_finished(text, finished):
     assert sounds_finished(text) is finished
+
+
+@pytest.mark.parametrize("text, trailing", [
+    ("I think that", True), ("Well,", True), ("So...", True), ("", True), ("Well.", True), ("um", True),
+    ("Montreal forced what's called a liner", False), ("Let me think about it", False), ("See you tomorrow.", False),
+])
+def test_trails_off_and_words_without_an_end_mark_that_do_not(text, trailing):
+    """Between finished and trailing off: no end mark, no trailing word; the voice decides."""
+    assert trails_off(text) is trailing
+    assert not (trailing and sounds_finished(text))

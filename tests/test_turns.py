@@ -85,6 +85,13 @@ def test_the_voice_cannot_end_a_turn_whose_words_trail_off():
     assert c.of(Respond) == [(3.0, Respond(1, "I think that"))]
 
 
+@pytest.mark.parametrize("complete, ends_at", [(0.9, 2.7), (0.2, 3.0), (None, 3.0)])
+def test_words_without_an_end_mark_wait_the_middling_silence_only_if_the_voice_sounds_finished(complete, ends_at):
+    """Whisper leaves the full stop out of "montreal forced what's called a liner" one run in two."""
+    c = Clock().says(0.5, 2.0, "Montreal forced what's called a liner", complete=complete).until(4)
+    assert c.of(Respond) == [(ends_at, Respond(1, "Montreal forced what's called a liner"))]
+
+
 def test_a_pause_for_thought_the_voice_gives_away_is_not_a_cut_off():
     c = Clock().says(0.5, 2.0, "So the thing is.", complete=0.1).until(2.6)  # 0.6 s: still her turn to wait
     c.says(2.6, 4.0, "So the thing is, I never learned to swim.", complete=0.8).until(5)

@@ -7,7 +7,10 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   so far and, when the words sound finished, asks the end-of-turn model whether the voice
   does too. Both finished: the turn ends after a short silence; words finished but the voice
   not (a pause for thought that Whisper punctuated like a sentence): after a middling one;
-  words trailing off ("and...", "um", a comma): after a longer one. Any turn ends at a cap.
+  words trailing off ("and...", "um", a comma): after a longer one. Words with no end mark
+  that do not trail off ("...what's called a liner": Whisper often leaves the full stop out)
+  end after the middling one if the voice sounds finished, else the longer one. Any turn ends
+  at a cap.
 - *Barge-in*: speech while Samantha talks pauses her at once, on the first frame that may be
   speech (within one output block after it). If the VAD does not confirm it, or it stops
   before ``min_interrupt_s``, it was a click, a cough or an "mm-hmm" and she resumes; if it
@@ -38,7 +41,7 @@ from __future__ import annotations
 from enum import Enum
 
 from samantha.config import TurnSettings
-from samantha.core.finished import sounds_finished
+from samantha.core.finished import sounds_finished, trails_off
 from samantha.core.messages import (
     Action,
     Binding,
@@ -340,11 +343,10 @@ class TurnTaker:
     def _silence_needed(self) -> float:
         """How long a silence ends the turn heard so far: the words and the voice both decide."""
         assert self._heard is not None
-        if not sounds_finished(self._heard):
-            return self.s.trailing_silence_s
-        if self._complete is None or self._complete >= self.s.complete_threshold:
-            return self.s.end_silence_s
-        return self.s.unsure_silence_s
+        voice = None if self._complete is None else self._complete >= self.s.complete_threshold
+        if not sounds_finished(self._heard):  # unmarked words the voice finished: the middling one
+            return self.s.unsure_silence_s if voice and not trails_off(self._heard) else self.s.trailing_silence_s
+        return self.s.end_silence_s if voice in (None, True) else self.s.unsure_silence_s
 
     def _end_turn(self) -> list[Action]:
         if not self._heard:  # the cap hit a turn with nothing intelligible in it

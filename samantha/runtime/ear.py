@@ -2,8 +2,8 @@
 
 Shared by the session's transcription worker and the benchmark, so both hear the same way.
 The end-of-turn model runs beside Whisper, on its own thread (one core's worth for ~50 ms,
-measured 40-50 ms sooner than one after the other on two cores); its verdict is kept only
-when the words sound finished, since for a turn that trails off ("and...") the words decide.
+measured 40-50 ms sooner than one after the other on two cores); its verdict is kept unless
+the words trail off, since for a turn that trails off ("and...") the words decide.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from samantha.core.finished import sounds_finished
+from samantha.core.finished import trails_off
 from samantha.engines.base import Transcriber, TurnJudge
 
 
@@ -40,5 +40,5 @@ def hear(audio: np.ndarray, transcriber: Transcriber, judge: TurnJudge | None) -
     text = transcript.text if transcript.heard else ""
     if judging is not None:
         judging.join()
-    complete = verdict[0] if verdict and sounds_finished(text) else None
+    complete = verdict[0] if verdict and not trails_off(text) else None
     return Heard(text, complete)
