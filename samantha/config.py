@@ -114,7 +114,8 @@ class TurnSettings:
                              "later speech interrupts her as a new turn; 0 = always a new turn", 0, maximum=5)
     go_on_min_s: float = setting(0.15, "speech that goes on your turn interrupts her after this (or min_interrupt_s if "
                                  "shorter): a word added to your sentence ('...aligner, I hardly know [0.5 s] 'er') can "
-                                 "be a fifth of a second, and nobody says 'mm-hmm' to their own words", 0, maximum=5)
+                                 "be a fifth of a second, and nobody says 'mm-hmm' to their own words (with a headset: with "
+                                 "speakers it may be her echo)", 0, maximum=5)
     max_turn_s: float = setting(45.0, "a turn this long ends at once, whatever it sounds like", 1, maximum=600)
     min_interrupt_s: float = setting(0.3, "speech over Samantha shorter than this (a cough, 'mm-hmm') does not interrupt", 0,
                                      maximum=5)

@@ -342,6 +342,17 @@ class Speakers(Device):
         return now
 
 
+def test_the_turn_taker_knows_whether_her_echo_may_come_back(transcriber, chat_model, synthesizer):
+    from samantha.config import AudioSettings
+
+    for kind, echo in (("speakers", True), ("headset", False)):
+        settings = dataclasses.replace(Settings(), audio=AudioSettings(output_kind=kind, aec="off"))
+        session, _, _ = make(transcriber, chat_model, synthesizer, Speakers(), settings=settings)
+        session.step(Frame(np.zeros(FRAME, np.float32), 0.0))
+        assert session.machine.speakers is echo  # with speakers, no quicker "going on" (core/turns.py)
+        session.close()
+
+
 def test_with_speakers_a_voice_no_louder_than_her_echo_starts_nothing_but_the_talk_key_always_works(
         transcriber, chat_model, synthesizer, utterance, heard_text):
     from samantha.config import AudioSettings

@@ -5,7 +5,7 @@ import pytest
 from samantha.config import TurnSettings
 from samantha.core.messages import (
     Binding, CancelReply, CheckIn, Dictating, FallAsleep, PausePlayback, ReplyFinished, ReplyStarted, Respond, ResumePlayback, SpeechEnded,
-    SpeechLikely, SpeechStarted, SpeechUnlikely, TalkKey, Tick, Transcribe, TranscriptReady,
+    SpeechLikely, SpeechStarted, SpeechUnlikely, Speakers, TalkKey, Tick, Transcribe, TranscriptReady,
 )
 from samantha.core.turns import State, TurnTaker
 
@@ -227,6 +227,15 @@ def test_one_syllable_added_soon_after_goes_on_though_as_a_new_turn_it_would_be_
     assert c.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))] and c.machine._began == 0.5
     late = granted().at(2.35, lambda t: ReplyStarted(t, 1)).at(3.5, SpeechStarted).at(3.7, SpeechEnded).until(4)
     assert late.of(CancelReply) == [] and late.of(ResumePlayback) == [(3.7, ResumePlayback())]  # not going on: a blip
+
+
+def test_with_speakers_going_on_needs_as_long_as_any_interruption_since_it_may_be_her_echo():
+    c = granted().at(2.0, lambda t: Speakers(t, True)).at(2.35, lambda t: ReplyStarted(t, 1))
+    c.at(2.43, SpeechStarted).at(2.63, SpeechEnded).until(3.0)  # a flare of her echo past the gate
+    assert c.of(CancelReply) == [] and c.of(ResumePlayback) == [(2.63, ResumePlayback())]
+    headset = granted().at(2.0, lambda t: Speakers(t, True)).at(2.2, lambda t: Speakers(t, False))
+    headset.at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.63, SpeechEnded)
+    assert headset.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))]  # a headset again: no echo
 
 
 def test_go_on_min_s_is_a_setting_and_never_longer_than_min_interrupt_s():

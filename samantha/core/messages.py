@@ -96,6 +96,17 @@ class Dictating:
     on: bool
 
 
+@dataclass(frozen=True)
+class Speakers:
+    """Her voice now comes back through the microphone (``on``: speakers, the echo gate at work)
+    or not (a headset). With speakers a short sound at the start of her reply may be her own
+    echo that got past the gate, so it is not taken for the user going on sooner than any other
+    interruption (``[turns] go_on_min_s`` applies only without)."""
+
+    t: float
+    on: bool
+
+
 # --- actions: what the session should do now ---
 @dataclass(frozen=True)
 class Transcribe:
@@ -137,7 +148,7 @@ class FallAsleep:
 
 
 Event = (SpeechStarted | SpeechEnded | SpeechPausing | SpeechLikely | SpeechUnlikely | TranscriptReady | ReplyStarted
-         | ReplyFinished | TalkKey | MicrophoneLost | Tick | Dictating | Binding)
+         | ReplyFinished | TalkKey | MicrophoneLost | Tick | Dictating | Speakers | Binding)
 
 
 # --- the loop's commands, beyond the turn-taker's actions (loop.py) ---

@@ -19,7 +19,8 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   [0.43 s] "free of charge..." sounds finished to both Whisper and the voice). Speech over her
   reply that starts within ``go_on_s`` of the end of the user's words, once it lasts
   ``go_on_min_s`` (shorter than ``min_interrupt_s``: an added word can be one syllable, and a
-  backchannel is not said to one's own words), is the same turn going on: her reply is cancelled and withdrawn (the
+  backchannel is not said to one's own words; not with ``Speakers``, where it may be her echo),
+  is the same turn going on: her reply is cancelled and withdrawn (the
   exchange is taken back), and a new turn id (so late work of the old one is dropped) starts
   at the old turn's first speech, so its transcript covers all of it. Waiting longer for every
   turn instead would cost every answer that wait. Not after a turn the talk key, the cap or a
@@ -56,6 +57,7 @@ from samantha.core.messages import (
     ReplyStarted,
     Respond,
     ResumePlayback,
+    Speakers,
     SpeechEnded,
     SpeechLikely,
     SpeechPausing,
@@ -102,6 +104,7 @@ class TurnTaker:
         self._asked = False  # her last reply ended with a question
         self._checked_in = False  # the one check-in since the user last spoke is used up
         self.dictating = False  # a letter is open: a long quiet is the user thinking
+        self.speakers = False  # her voice may come back through the microphone (``Speakers``)
 
     def handle(self, event: Event) -> list[Action]:
         if not self.hands_free and isinstance(event, _VOICE):
@@ -131,6 +134,9 @@ class TurnTaker:
                 return self._on_Tick(event)
             case Dictating():
                 self.dictating = event.on
+                return []
+            case Speakers():
+                self.speakers = event.on
                 return []
             case Binding():
                 if event.turn == self.turn:
@@ -320,9 +326,10 @@ class TurnTaker:
         return [CancelReply(cancelled, withdraw=went_on)]
 
     def _interrupts_after(self) -> float:
-        """How long speech over her lasts before it interrupts her: less if it goes on the turn."""
+        """How long speech over her lasts before it interrupts her: less if it goes on the turn,
+        unless it may be her own echo (speakers: the gate lets a flare through now and then)."""
         least = self.s.min_interrupt_s
-        return min(least, self.s.go_on_min_s) if self._goes_on() else least
+        return min(least, self.s.go_on_min_s) if self._goes_on() and not self.speakers else least
 
     def _goes_on(self) -> bool:
         """Is the speech over her the answered turn going on (it started soon after the user's words

@@ -47,6 +47,7 @@ from samantha.core.messages import (
     Prepare,
     Respond,
     ResumePlayback,
+    Speakers,
     TalkKey,
     Tick,
     Told,
@@ -104,6 +105,7 @@ class Session:
                                    notifier=notifier)
         self.notes = NoteTaker(conversation).start()  # earlier conversations, read while she is idle
         self._dictating = False  # a letter is open, as the turn-taker was last told
+        self._speakers = False  # her echo may come back, as the turn-taker was last told
 
     def run(self, microphone: Source, stop: threading.Event) -> None:
         """Until ``stop``: frames and reports handled the moment they arrive (a key press need not
@@ -128,7 +130,7 @@ class Session:
                     item = None
                 if item is not None:
                     self._take(item)
-                self._tell_letter()
+                self._tell()
                 self._handle(Tick(self.clock()))
                 self.devices.check(quiet=self.machine.state in (State.LISTENING, State.SLEEPING))
                 for news in self.notes.news():
@@ -149,15 +151,19 @@ class Session:
                 self._take(self.inbox.get_nowait())
             except queue.Empty:
                 break
-        self._tell_letter()
+        self._tell()
         self._handle(Tick(self.now))
 
-    def _tell_letter(self) -> None:
-        """A reply opened or closed a letter (on its own thread): the turn-taker is told, so that while one is
-        open a long quiet does not put her to sleep (``Dictating``)."""
+    def _tell(self) -> None:
+        """What changed at the edges that the turn-taker weighs: a reply opened or closed a letter
+        (on its own thread), so that while one is open a long quiet does not put her to sleep
+        (``Dictating``); her output became speakers or a headset (``Speakers``)."""
         if (dictating := self.conversation.dictating) != self._dictating:
             self._dictating = dictating
             self._handle(Dictating(self.now, dictating))
+        if (speakers := self.devices.echo is not None) != self._speakers:
+            self._speakers = speakers
+            self._handle(Speakers(self.now, speakers))
 
     @property
     def now(self) -> float:
