@@ -47,8 +47,9 @@ def test_a_soft_sound_before_the_first_word_is_not_a_pause_in_the_speech():
     rng = np.random.default_rng(0)
     tone = lambda seconds, level: (level * np.sin(np.arange(int(seconds * corpus.RATE)) * 0.2)).astype(np.float32)
     quiet = lambda seconds: rng.normal(0, 1e-4, int(seconds * corpus.RATE)).astype(np.float32)
-    breath = tone(0.04, 0.003)  # louder than trim()'s floor, quieter than a pause's
-    audio = np.concatenate([breath, quiet(0.5), tone(1.0, 0.3), quiet(0.3), tone(0.5, 0.3)])
+    breath = tone(0.04, 0.015)  # louder than trim()'s floor, quieter than a pause's
+    audio = corpus.trim(np.concatenate([quiet(0.1), breath, quiet(0.5), tone(1.0, 0.3), quiet(0.3), tone(0.5, 0.3)]))
+    assert len(audio) == pytest.approx(2.34 * corpus.RATE, abs=0.02 * corpus.RATE)  # the breath is kept
     segments, pauses = corpus._phrases(audio, ("", "words"), 1)
     assert pauses == (pytest.approx(0.3, abs=0.02),) and segments[0][1] == pytest.approx(1.54, abs=0.02)
 

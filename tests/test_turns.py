@@ -230,12 +230,14 @@ def test_one_syllable_added_soon_after_goes_on_though_as_a_new_turn_it_would_be_
 
 
 def test_with_speakers_going_on_needs_as_long_as_any_interruption_since_it_may_be_her_echo():
-    c = granted().at(2.0, lambda t: Speakers(t, True)).at(2.35, lambda t: ReplyStarted(t, 1))
+    c = granted().at(2.1, lambda t: Speakers(t, True)).at(2.35, lambda t: ReplyStarted(t, 1))
     c.at(2.43, SpeechStarted).at(2.63, SpeechEnded).until(3.0)  # a flare of her echo past the gate
     assert c.of(CancelReply) == [] and c.of(ResumePlayback) == [(2.63, ResumePlayback())]
-    headset = granted().at(2.0, lambda t: Speakers(t, True)).at(2.2, lambda t: Speakers(t, False))
+    headset = granted().at(2.1, lambda t: Speakers(t, True)).at(2.2, lambda t: Speakers(t, False))
     headset.at(2.35, lambda t: ReplyStarted(t, 1)).at(2.43, SpeechStarted).at(2.63, SpeechEnded)
     assert headset.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))]  # a headset again: no echo
+    silent = granted().at(2.1, lambda t: Speakers(t, True)).at(2.43, SpeechStarted).until(2.8)  # nothing played yet
+    assert silent.of(CancelReply) == [(2.58, CancelReply(1, withdraw=True))]
 
 
 def test_go_on_min_s_is_a_setting_and_never_longer_than_min_interrupt_s():

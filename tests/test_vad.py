@@ -119,7 +119,18 @@ class Counting(SileroVad):
         self._session = type("Session", (), {"run": staticmethod(run)})()
 
 
-def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_from_a_clean_state(jfk):
+def test_a_cleared_memory_is_that_of_having_heard_silence_not_blank():
+    """From blank, Silero is slow to hear a quiet first word (tests/real/test_people_real.py)."""
+    vad, blank = SileroVad(), SileroVad()
+    blank._h, blank._c = np.zeros((1, 1, 128), np.float32), np.zeros((1, 1, 128), np.float32)
+    silence = np.zeros(FRAME, np.float32)
+    for _ in range(3):
+        blank(silence)
+    vad.reset()
+    assert np.abs(vad._h).max() > 0 and np.allclose(vad._h, blank._h) and np.allclose(vad._c, blank._c)
+
+
+def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_as_after_a_pause(jfk):
     vad = Counting(silence_rms=0.001)
     quiet = np.random.default_rng(0).normal(0, 1e-4, FRAME * 50).astype(np.float32)  # a quiet room
     assert [vad(quiet[i * FRAME : (i + 1) * FRAME]) for i in range(50)] == [0.0] * 50

