@@ -350,6 +350,7 @@ def test_the_turn_taker_knows_whether_her_echo_may_come_back(transcriber, chat_m
         session, _, _ = make(transcriber, chat_model, synthesizer, Speakers(), settings=settings)
         session.step(Frame(np.zeros(FRAME, np.float32), 0.0))
         assert session.machine.speakers is echo  # with speakers, no quicker "going on" (core/turns.py)
+        assert session.detector.vad.blank_after_silence is echo  # nor a keener ear after silence (audio/vad.py)
         session.close()
 
 

@@ -128,6 +128,9 @@ def test_a_cleared_memory_is_that_of_having_heard_silence_not_blank():
         blank(silence)
     vad.reset()
     assert np.abs(vad._h).max() > 0 and np.allclose(vad._h, blank._h) and np.allclose(vad._c, blank._c)
+    vad.blank_after_silence = True  # speakers: a first sound after silence may be her echo's flare
+    vad.reset()
+    assert not np.any(vad._h) and not np.any(vad._c)
 
 
 def test_quiet_frames_skip_the_model_and_speech_after_them_is_judged_as_after_a_pause(jfk):

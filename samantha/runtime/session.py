@@ -157,12 +157,13 @@ class Session:
     def _tell(self) -> None:
         """What changed at the edges that the turn-taker weighs: a reply opened or closed a letter
         (on its own thread), so that while one is open a long quiet does not put her to sleep
-        (``Dictating``); her output became speakers or a headset (``Speakers``)."""
+        (``Dictating``); her output became speakers or a headset (``Speakers``; the VAD is told too)."""
         if (dictating := self.conversation.dictating) != self._dictating:
             self._dictating = dictating
             self._handle(Dictating(self.now, dictating))
         if (speakers := self.devices.echo is not None) != self._speakers:
             self._speakers = speakers
+            self.detector.vad.blank_after_silence = speakers  # her echo's flares after a silence: audio/vad.py
             self._handle(Speakers(self.now, speakers))
 
     @property
