@@ -149,9 +149,9 @@ class AudioSettings:
     output_kind: str = setting("auto", "'headset', or 'speakers': her voice reaches the microphone and is listened "
                                "past; 'auto' tells from the device's name (else headset)",
                                choices=("auto", "headset", "speakers"))
-    aec: str = setting("off", "with speakers, take her echo out of what the microphone hears before the echo gate: "
-                       "'on', 'off' (the gate alone; the default until the canceller never lets her interrupt "
-                       "herself), 'auto' (on when the livekit package is installed)", choices=("auto", "on", "off"))
+    aec: str = setting("auto", "with speakers, take her echo out of what the microphone hears before the echo gate: "
+                       "'auto' (on when the livekit package is installed, as pip install brings it), 'on', or "
+                       "'off' (the gate alone: over her you must speak up)", choices=("auto", "on", "off"))
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,15 @@ def test_a_chosen_output_kind_is_kept_whatever_the_device(watched, monkeypatch):
     watch.placed(Placement(None, "", None, "pci-sink", "Speakers", ("analog-output-speaker",), ""))
     assert watch.kind == "headset" and watch.echo is None
 
+
+
+def test_with_speakers_her_echo_is_cancelled_unless_told_not_to(monkeypatch):
+    """``[audio] aec``'s default, ``auto``: the canceller in front of the gate whenever livekit is
+    there (``pip install`` brings it); ``off``: the gate alone."""
+    from samantha.audio.echo_canceller import EchoCanceller
+
+    monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)
+    default = DeviceWatch("speakers", Speaker(), print, print, lambda: None)
+    gate_alone = DeviceWatch("speakers", Speaker(), print, print, lambda: None, aec="off")
+    assert isinstance(default.canceller, EchoCanceller) and default.echo is not None and default.echo.least > 0
+    assert gate_alone.canceller is None and gate_alone.echo is not None and gate_alone.echo.least == 0

@@ -28,7 +28,7 @@ NEWS = {  # (kind, back): what she says out loud, if she can
 
 class DeviceWatch:
     def __init__(self, setting: str, speaker, note: Callable[[str], None], say: Callable[[str], None],
-                 deaf: Callable[[], None], aec: str = "off"):
+                 deaf: Callable[[], None], aec: str = "auto"):
         """``setting`` is ``[audio] output_kind``, ``aec`` is ``[audio] aec``; ``note`` prints,
         ``say`` speaks, ``deaf`` tells the session the microphone just went."""
         self.setting, self.speaker, self.note, self.say, self.deaf = setting, speaker, note, say, deaf

@@ -1,7 +1,8 @@
 """Speakers, for real: her real voice looped back from the virtual speaker into the virtual
 microphone, as laptop speakers leak into the laptop's microphone. She must never take her own
 echo for the user, a louder voice must still stop her, and with a headset setting the very
-same echo does cut her off (so the echo in this test is real)."""
+same echo does cut her off (so the echo in this test is real). The echo gate alone
+(``--aec off``): the canceller in front of it is tests/real/test_echo_canceller_real.py."""
 
 import time
 
@@ -32,7 +33,7 @@ def test_with_speakers_she_never_answers_or_interrupts_herself_but_a_louder_voic
     louder = as_device_wav(phrase * 4, tmp_path / "louder.wav")  # 12 dB up, clipped where it must be
     (tmp_path / "config.toml").write_text(  # quick to take anything for the user; replies long enough to hear
         "[turns]\nmin_interrupt_s = 0.1\n[llm]\nmax_reply_tokens = 60\ntemperature = 0.0\nseed = 7\n")
-    with samantha_voice(echoing, "--output-kind", kind, *real_flags) as out:
+    with samantha_voice(echoing, "--output-kind", kind, "--aec", "off", *real_flags) as out:
         assert f"as {kind} (as set)" in out.wait_for("speaking on", 90)
         out.wait_for("· listening", 30)
         time.sleep(2.0)
