@@ -66,14 +66,35 @@ def test_a_chosen_output_kind_is_kept_whatever_the_device(watched, monkeypatch):
     assert watch.kind == "headset" and watch.echo is None
 
 
-
 def test_with_speakers_her_echo_is_cancelled_unless_told_not_to(monkeypatch):
     """``[audio] aec``'s default, ``auto``: the canceller in front of the gate whenever livekit is
     there (``pip install`` brings it); ``off``: the gate alone."""
+    pytest.importorskip("livekit.rtc")
     from samantha.audio.echo_canceller import EchoCanceller
+    from samantha.config import AudioSettings
 
     monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)
-    default = DeviceWatch("speakers", Speaker(), print, print, lambda: None)
+    aec = AudioSettings().aec  # as the session passes it
+    default = DeviceWatch("speakers", Speaker(), print, print, lambda: None, aec=aec)
     gate_alone = DeviceWatch("speakers", Speaker(), print, print, lambda: None, aec="off")
     assert isinstance(default.canceller, EchoCanceller) and default.echo is not None and default.echo.least > 0
     assert gate_alone.canceller is None and gate_alone.echo is not None and gate_alone.echo.least == 0
+
+
+def test_a_canceller_that_will_not_start_is_said_once_and_the_gate_works_alone_unless_it_was_asked_for(monkeypatch):
+    from samantha.audio.echo_canceller import EchoCanceller
+    from samantha.errors import SamanthaError
+
+    def broken(cls):
+        raise SamanthaError("The echo canceller (livekit) would not start: no such library.")
+
+    monkeypatch.setattr("samantha.audio.device_watch.ServerWatch.start", lambda report: None)
+    monkeypatch.setattr("samantha.audio.echo_canceller.available", lambda: True)
+    monkeypatch.setattr(EchoCanceller, "load", classmethod(broken))
+    notes: list[str] = []
+    watch = DeviceWatch("speakers", Speaker(), notes.append, print, lambda: None, aec="auto")
+    assert watch.canceller is None and watch.echo is not None and watch.echo.least == 0
+    watch._redetect(())  # another device: not tried, nor said, again
+    assert len(notes) == 1 and "would not start" in notes[0] and "echo gate alone" in notes[0]
+    with pytest.raises(SamanthaError, match="would not start"):
+        DeviceWatch("speakers", Speaker(), notes.append, print, lambda: None, aec="on")

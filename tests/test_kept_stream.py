@@ -163,7 +163,7 @@ def test_the_microphone_pulled_out_mid_conversation_is_reported_and_listening_re
 
 
 @pytest.mark.audio
-def test_the_speaker_pulled_out_moves_her_to_the_laptop_speakers_where_the_echo_gate_takes_over(
+def test_the_speaker_pulled_out_moves_her_to_the_laptop_speakers_where_her_echo_is_kept_out(
         cli_env, met_before, model_flags, phrase_wav, tmp_path, heard_text):
     from pulse import load_recording, pactl, play_into, pulse_server, recording
     from test_voice_loop import loud, samantha_voice

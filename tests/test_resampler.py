@@ -51,3 +51,18 @@ def test_what_a_microphone_cannot_carry_at_16_khz_is_filtered_not_folded_back():
 def test_the_frames_own_rate_passes_through():
     audio = np.random.default_rng(0).standard_normal(512).astype(np.float32)
     assert np.array_equal(Resampler(RATE)(audio), audio)
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_silence_takes_the_short_way_and_comes_out_exactly_as_the_long_way_would(rate, monkeypatch):
+    """An idle speaker's zeros skip the filter: block by block, the same samples out as the
+    whole stream in one call (which filters its silence), and sound after them from the same state."""
+    rng = np.random.default_rng(1)
+    sound = [rng.standard_normal(rate // 100).astype(np.float32) * 0.1 for _ in range(3)]
+    blocks = sound + [np.zeros(rate // 100, np.float32)] * 40 + sound
+    resampler, short = Resampler(rate), []
+    monkeypatch.setattr(resampler, "_silence", lambda n: short.append(n) or Resampler._silence(resampler, n))
+    by_block = np.concatenate([resampler(b) for b in blocks])
+    whole = Resampler(rate)(np.concatenate(blocks))
+    assert len(short) > 30  # most of the silence went the short way
+    assert len(by_block) == len(whole) and np.allclose(by_block, whole, atol=1e-6)

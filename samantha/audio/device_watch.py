@@ -19,6 +19,7 @@ from samantha.audio.sound_server import Placement, ServerWatch, Stirring
 from samantha.audio.speaker import Speaker
 from samantha.core.echo_gate import CANCELLED, EchoGate
 from samantha.core.frames import Frame
+from samantha.errors import SamanthaError
 
 NEWS = {  # (kind, back): what she says out loud, if she can
     ("microphone", False): "I can't hear you any more. Your microphone seems to be gone; I'll keep trying.",
@@ -107,16 +108,26 @@ class DeviceWatch:
 
     def _fresh_gate(self) -> None:
         wanted = self.kind == "speakers" and (self.aec == "on" or (self.aec == "auto" and echo_canceller.available()))
-        if not wanted:
-            self.canceller = None
-        elif self.canceller is None:
-            self.canceller = EchoCanceller.load()
-        else:
-            self.canceller.reset()  # another path from her voice to the microphone: learned anew
+        self.canceller = self._fresh_canceller() if wanted else None
         least = CANCELLED if self.canceller is not None else 0.0  # the gate judges what the canceller leaves
         self.echo = EchoGate(self.speaker.levels, least) if self.kind == "speakers" else None
         if hasattr(self.speaker, "tap"):
             self.speaker.tap = self.canceller.played if self.canceller is not None else None
+
+    def _fresh_canceller(self) -> EchoCanceller | None:
+        """A canceller for a new path from her voice to the microphone. One that will not start
+        is an error with ``aec = on``; with ``auto`` it is said once, and the gate works alone."""
+        try:
+            if self.canceller is None:
+                return EchoCanceller.load()
+            self.canceller.reset()
+            return self.canceller
+        except SamanthaError as exc:
+            if self.aec == "on":
+                raise
+            self.aec = "off"
+            self.note(f"({exc} For now the echo gate alone keeps her voice out: over her, speak up.)")
+            return None
 
     def _input_ready(self) -> bool:
         """Would a new microphone stream hear something other than her own speaker? (Always

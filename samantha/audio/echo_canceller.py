@@ -87,10 +87,14 @@ class EchoCanceller:
         """A new device: a new canceller, the far end's timeline and the measurements afresh."""
         try:
             from livekit import rtc
+
+            self._apm = rtc.AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
         except ImportError as exc:
             raise SamanthaError("The echo canceller needs the livekit package: pip install livekit "
                                 "(or --aec off: the echo gate alone).") from exc
-        self._apm = rtc.AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
+        except (OSError, RuntimeError) as exc:  # installed, but its native library would not run here
+            raise SamanthaError(f"The echo canceller (livekit) would not start: {exc}. Reinstall it "
+                                "(pip install --force-reinstall livekit), or use --aec off: the echo gate alone.") from exc
         self._far_frame = rtc.AudioFrame.create(RATE, 1, BLOCK)
         self._near_frame = rtc.AudioFrame.create(RATE, 1, BLOCK)
         self._fresh()

@@ -32,17 +32,31 @@ class Resampler:
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         if self.rate == RATE:
             return audio
+        if not audio.any() and not self._history.any() and not self._low.any():
+            return self._silence(len(audio))  # an idle speaker's zeros (most of the time)
         both = np.concatenate([self._history, audio])
         self._history = both[len(both) - (self.TAPS - 1):]
-        silent = not both.any()  # an idle speaker's zeros (most of the time): nothing to filter
-        filtered = np.zeros(len(audio), np.float32) if silent else np.convolve(both, self._taps, mode="valid")
-        low = np.concatenate([self._low, filtered.astype(np.float32)])
-        count = int(np.ceil((len(low) - 1 - self._pos) / self._step)) if len(low) - 1 > self._pos else 0
+        low = np.concatenate([self._low, np.convolve(both, self._taps, mode="valid").astype(np.float32)])
+        count = self._count(len(low))
         at = self._pos + self._step * np.arange(count)
         i = at.astype(np.int64)
         frac = (at - i).astype(np.float32)
         out = low[i] * (1 - frac) + low[i + 1] * frac
+        self._advance(count, low)
+        return out
+
+    def _silence(self, n: int) -> np.ndarray:
+        """Zeros in with only zeros held: zeros out, as many as ``__call__`` would give, with
+        none of its work (the canceller's far end runs on an idle speaker's silence)."""
+        count = self._count(len(self._low) + n)
+        self._advance(count, np.zeros(len(self._low) + n, np.float32))
+        return np.zeros(count, np.float32)
+
+    def _count(self, low: int) -> int:
+        """Output samples that fall within ``low`` low-passed input samples."""
+        return int(np.ceil((low - 1 - self._pos) / self._step)) if low - 1 > self._pos else 0
+
+    def _advance(self, count: int, low: np.ndarray) -> None:
         self._pos += self._step * count
         drop = min(int(self._pos), len(low))  # the next output may fall past what is in: keep counting from there
         self._low, self._pos = low[drop:], self._pos - drop
-        return out

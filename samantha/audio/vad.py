@@ -133,6 +133,12 @@ class SpeechDetector:
         began = (self._frames - needed) * FRAME / SAMPLE_RATE
         return VadEvent("start" if self.speaking else "end", began)
 
+    def with_speakers(self, on: bool) -> None:
+        """Her voice can come back through the microphone (speakers) or not (a headset): with
+        speakers a first sound after a silence may be her echo's flare, so the model's memory
+        after a silence is kept blank (``SileroVad.blank_after_silence``)."""
+        self.vad.blank_after_silence = on
+
     def lost(self) -> None:
         """The audio stopped (its device went away): whatever was under way is over (the turn-
         taker hears of it as ``MicrophoneLost``), and the model starts afresh."""

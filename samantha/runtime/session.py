@@ -163,7 +163,7 @@ class Session:
             self._handle(Dictating(self.now, dictating))
         if (speakers := self.devices.echo is not None) != self._speakers:
             self._speakers = speakers
-            self.detector.vad.blank_after_silence = speakers  # her echo's flares after a silence: audio/vad.py
+            self.detector.with_speakers(speakers)
             self._handle(Speakers(self.now, speakers))
 
     @property
