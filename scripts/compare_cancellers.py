@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from samantha import config  # noqa: E402  (sets HF_HUB_OFFLINE before engines load)
+from samantha.engines.piper import voiced_rms  # noqa: E402
 from samantha.errors import SamanthaError  # noqa: E402
 
 RATE, BLOCK = 16000, 160
@@ -33,10 +34,6 @@ Step = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (her 10 ms, the microph
 
 def _pcm(audio: np.ndarray) -> np.ndarray:
     return (np.clip(audio, -1, 1) * 32767).astype(np.int16)
-
-
-def _voiced_rms(audio: np.ndarray, floor: float) -> float:
-    return float(np.sqrt(np.mean(audio[np.abs(audio) > floor] ** 2)))
 
 
 def her_voice(settings) -> np.ndarray:
@@ -51,7 +48,7 @@ def her_voice(settings) -> np.ndarray:
     chunks = list(load_synthesizer(settings).synthesize(text))
     her = soxr.resample(np.concatenate([c.audio for c in chunks]), chunks[0].sample_rate, RATE)
     her = her[: 14 * RATE].astype(np.float32)
-    return her * (10 ** (-20 / 20) / _voiced_rms(her, 0.01))
+    return her * (10 ** (-20 / 20) / voiced_rms(her, RATE))
 
 
 def room(her: np.ndarray, person: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,11 +58,11 @@ def room(her: np.ndarray, person: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     reverb[0] = 1.0
     reverb[1:] = rng.standard_normal(1599) * 0.3 * np.exp(-np.arange(1, 1600) / 300)
     echo = np.convolve(her, reverb)[: len(her)]
-    echo *= _voiced_rms(her, 0.01) * 0.7 / _voiced_rms(echo, 0.002)
+    echo *= voiced_rms(her, RATE) * 0.7 / voiced_rms(echo, RATE)
     echo = np.concatenate([np.zeros(int(0.08 * RATE)), echo])[: len(her)]
     over = np.zeros(len(her), np.float32)
     said = person[int(5.3 * RATE): int(8.3 * RATE)]
-    over[10 * RATE: 13 * RATE] = said * (_voiced_rms(echo, 0.002) / _voiced_rms(said, 0.01))
+    over[10 * RATE: 13 * RATE] = said * (voiced_rms(echo, RATE) / voiced_rms(said, RATE))
     near = echo + over + rng.standard_normal(len(her)) * 1e-4
     return near.astype(np.float32), over
 

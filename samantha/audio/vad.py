@@ -36,6 +36,8 @@ from samantha.core.messages import SpeechEnded, SpeechLikely, SpeechPausing, Spe
 
 CONTEXT = 64  # samples of the previous frame the model sees with each new one
 QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared
+_ZEROS = np.zeros((1, 1, 128), np.float32)
+BLANK: tuple[np.ndarray, np.ndarray] = (_ZEROS, _ZEROS)  # the model's memory when it has heard nothing (never written to)
 HEARD_SILENCE = 3  # frames of silence the cleared memory has heard (one is enough; three is sure)
 
 
@@ -63,16 +65,14 @@ class SileroVad:
 
     def _heard_silence(self) -> tuple[np.ndarray, np.ndarray]:
         """The model's memory after a few frames of silence from a blank one."""
-        h = c = np.zeros((1, 1, 128), np.float32)
+        h, c = BLANK
         for _ in range(HEARD_SILENCE):
             _, h, c = self._session.run(None, {"input": np.zeros((1, CONTEXT + FRAME), np.float32), "h": h, "c": c})
         return np.asarray(h), np.asarray(c)
 
     def reset(self) -> None:
         """Forget what was heard, as if after a pause (see the module's docstring)."""
-        blank = (np.zeros((1, 1, 128), np.float32), np.zeros((1, 1, 128), np.float32))
-        memory: tuple[np.ndarray, np.ndarray] = blank if self.blank_after_silence else self._silent
-        self._h, self._c = memory
+        self._h, self._c = BLANK if self.blank_after_silence else self._silent
         self._context = np.zeros(CONTEXT, np.float32)
         self._quiet = QUIET_RESET  # silent frames in a row (as if many: the state is fresh)
 
