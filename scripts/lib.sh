@@ -34,8 +34,28 @@ ensure_venv() {
     echo "Installing Samantha into .venv (the first time compiles llama.cpp: ~11 minutes on 2 cores)..." >&2
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e "$spec"
+    llama_without_amx
     touch "$stamp"
   fi
+}
+
+# llama_without_amx: on a CPU with AMX (Xeon Sapphire Rapids and later), llama.cpp built for the
+# machine (-march=native) runs its AMX kernels, which die with "Illegal instruction" (a tile
+# instruction before the tiles are configured: an open llama.cpp bug). There it is built once
+# without them (~11 minutes) into the user cache, as pip's own cache keys a built wheel by its
+# source alone and would hand back the one with AMX. Everything else it does is unchanged.
+llama_without_amx() {
+  grep -qw amx_tile /proc/cpuinfo 2>/dev/null || return 0
+  .venv/bin/python -c 'import sys, llama_cpp; sys.exit(b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info())' \
+    && return 0
+  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels"
+  version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
+  if ! compgen -G "$wheels/llama_cpp_python-$version-*.whl" >/dev/null; then
+    echo "This CPU has AMX, whose llama.cpp kernels crash: building llama.cpp without them (~11 minutes, once)..." >&2
+    CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" CXXFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" \
+      .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir -w "$wheels" "llama-cpp-python==$version"
+  fi
+  .venv/bin/python -m pip install -q --no-deps --force-reinstall "$wheels"/llama_cpp_python-"$version"-*.whl
 }
 
 # espeak-ng speaks the test utterances of `samantha bench` (piper needs none: it ships its own).
