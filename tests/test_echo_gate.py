@@ -157,3 +157,33 @@ def test_while_the_sound_server_moves_a_stream_only_a_voice_louder_than_hers_is_
     assert gate.coupling < 0.05  # nor learned as her residue
     assert gate.admit(np.full(FRAME, 0.25, np.float32), 102.5)  # clearly louder than her: the user
     assert gate.admit(echo, 103.5)  # the wary moment over: the bar is the residue's again
+
+
+def test_behind_the_canceller_one_false_alarm_may_be_the_user_and_only_a_second_raises_the_floor():
+    played = PlayedLevels(seconds=10)
+    for i in range(1000):  # 10 s of her speech
+        played.add(100.0 + i * 0.01, 0.1)
+    gate = EchoGate(played, least=0.03)
+    for k in range(1, 40):  # the canceller's residue learned: the bar is the least (2 x 0.03 x her 0.1)
+        gate.admit(np.full(FRAME, 0.001, np.float32), 100.0 + k * FRAME_S)
+    first_syllable = np.full(FRAME, 0.01, np.float32)  # the user at a tenth of her level: over the bar (0.006)
+    assert gate.admit(first_syllable, 101.0)
+    gate.false_alarm(101.3)  # cut short: she paused, and the VAD said no
+    assert gate.admit(first_syllable, 102.0)  # their next words are still heard
+    gate.false_alarm(102.3)  # again, within ALARMS_APART_S: her echo, fooling it
+    assert gate.coupling == pytest.approx(0.1)  # the level that fooled it
+    assert not gate.admit(first_syllable, 103.0)
+
+
+def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_echo():
+    played = PlayedLevels(seconds=10)
+    for i in range(400):  # 4 s of her speech, at 0.1
+        played.add(100.0 + i * 0.01, 0.1)
+    gate = EchoGate(played, least=0.03)
+    for k in range(1, 40):  # the canceller's residue learned: the bar is 2 x 0.03 x 0.1 = 0.006
+        gate.admit(np.full(FRAME, 0.001, np.float32), 100.0 + k * FRAME_S)
+    assert gate.admit(np.full(FRAME, 0.03, np.float32), 102.0) and not gate.sure  # 5 x the bar: maybe the user
+    assert gate.admit(np.full(FRAME, 0.06, np.float32), 102.1) and gate.sure  # over half her level, while held open
+    assert gate.admit(np.full(FRAME, 0.06, np.float32), 110.0) and not gate.sure  # she is silent: nothing to be sure of
+    alone = EchoGate(played)  # the gate alone: her echo is in every frame, and Silero judges the whole of it
+    assert alone.admit(np.full(FRAME, 0.5, np.float32), 103.0) and not alone.sure

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from samantha.audio.vad import FRAME, SileroVad, SpeechDetector
+from samantha.audio.vad import FRAME, SURE_FRAMES, SileroVad, SpeechDetector
 from samantha.config import VadSettings
 
 
@@ -99,6 +99,23 @@ def test_the_first_quiet_frame_of_speech_is_announced_and_a_pause_that_lasts_is_
     probs = [0.9, 0.9, 0.2, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]  # a dip between words, then a real pause
     assert run_script(probs, kinds=ALL, start_frames=2, end_frames=3) == [
         ("maybe", 0.0), ("start", 0.0), ("pausing", 0.064), ("pausing", 0.16), ("end", 0.16)]
+
+
+def run_sure(probabilities, sure_at):
+    """As ``run_script``, the echo gate sure of the frames numbered in ``sure_at``."""
+    detector = SpeechDetector(VadSettings(start_frames=2, end_frames=3), vad=Scripted(probabilities))
+    frame = np.zeros(FRAME, np.float32)
+    return [(i, e.kind) for i in range(len(probabilities)) if (e := detector.feed(frame, sure=i in sure_at))]
+
+
+def test_a_frame_the_echo_gate_is_sure_of_says_maybe_and_silero_decides_within_the_window():
+    # the user's first words, mangled by the canceller over her: Silero scores them low until she pauses
+    heard = [0.1, 0.1, 0.1, 0.1, 0.6, 0.3, 0.9, 0.9]  # and wavers as her echo fades: no "no" meanwhile
+    assert run_sure(heard, sure_at={1, 2, 3}) == [(1, "maybe"), (7, "start")]
+    nobody = [0.1] * (SURE_FRAMES + 5)  # a loud sound, not speech: she carries on after the window
+    assert run_sure(nobody, sure_at={2}) == [(2, "maybe"), (2 + SURE_FRAMES, "no")]
+    said = [0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]  # while the user speaks, or once they stopped, nothing changes
+    assert run_sure(said, sure_at={2, 3, 4}) == [(0, "maybe"), (1, "start"), (3, "pausing"), (5, "end")]
 
 
 def test_with_one_start_frame_speech_starts_without_a_maybe():

@@ -38,6 +38,8 @@ CONTEXT = 64  # samples of the previous frame the model sees with each new one
 QUIET_RESET = 10  # silent frames (320 ms) after which the model's memory is cleared
 _ZEROS = np.zeros((1, 1, 128), np.float32)
 BLANK: tuple[np.ndarray, np.ndarray] = (_ZEROS, _ZEROS)  # the model's memory when it has heard nothing (never written to)
+SURE_FRAMES = 20  # 640 ms: her pause reaches the microphone and the canceller lets go of the user (measured:
+# Silero called them speech ~0.4 s after she paused); longer than a false alarm (0.4 s), so it never is one
 HEARD_SILENCE = 3  # frames of silence the cleared memory has heard (one is enough; three is sure)
 
 
@@ -116,8 +118,32 @@ class SpeechDetector:
         self.probability = 0.0
         self._frames = 0  # frames seen
         self._run = 0  # consecutive frames on the other side of the threshold
+        self._sure = 0  # frames left for Silero to take up a "maybe" the echo gate was sure of
 
-    def feed(self, frame: np.ndarray) -> VadEvent | None:
+    def feed(self, frame: np.ndarray, sure: bool = False) -> VadEvent | None:
+        """``sure``: the echo gate is sure this frame is not her echo (``EchoGate.sure``)."""
+        return self._surely(sure, self._feed(frame))
+
+    def _surely(self, sure: bool, event: VadEvent | None) -> VadEvent | None:
+        """With speakers, over her, the canceller leaves the user's first words so mangled that
+        Silero may not call them speech until she stops (measured on the real devices: 0.3 s of
+        the user at her level, loud after the canceller, scored 0.05-0.18). A frame the echo gate
+        is sure of says "maybe" (she pauses: her echo goes, and the user is heard whole); unless
+        Silero starts speech within ``SURE_FRAMES``, "no" (she carries on). Its own "maybe" and
+        "no" meanwhile are not passed on: as her echo fades it wavers around its threshold."""
+        now = (self._frames - 1) * FRAME / SAMPLE_RATE
+        if self.speaking or (event is not None and event.kind not in ("maybe", "no")):
+            self._sure = 0  # Silero's own judgement from here
+            return event
+        if self._sure:
+            self._sure -= 1
+            return VadEvent("no", now) if not self._sure and not self._run else None
+        if sure and not self._run:
+            self._sure = SURE_FRAMES
+            return VadEvent("maybe", now)
+        return event
+
+    def _feed(self, frame: np.ndarray) -> VadEvent | None:
         self.probability = self.vad(frame)
         self._frames += 1
         s = self.settings
@@ -142,5 +168,5 @@ class SpeechDetector:
     def lost(self) -> None:
         """The audio stopped (its device went away): whatever was under way is over (the turn-
         taker hears of it as ``MicrophoneLost``), and the model starts afresh."""
-        self.speaking, self._run = False, 0
+        self.speaking, self._run, self._sure = False, 0, 0
         self.vad.reset()

@@ -42,6 +42,9 @@ CANCELLED = 0.03  # with the echo canceller in front: its residue is never assum
 WARY_S = 0.6  # after the sound server stirs: its report of what changed comes ~0.16 s later, and a new
 # device's gate starts from the prior anyway
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
+SURE = 0.5  # behind the canceller, a frame this loud relative to what she plays is surely not her echo: its
+# flares at her phrase starts reached 0.29 at most over 180 replies at couplings 0.3-1. She pauses for it (vad.py)
+ALARMS_APART_S = 5.0  # behind the canceller, a false alarm raises the floor only if another came this soon before
 
 
 class Played(Protocol):
@@ -61,7 +64,11 @@ class EchoGate:
     too big for that (the speakers turned right up) shows as false alarms: she pauses for
     what she thinks is the user, and nobody is there. Each ``false_alarm()`` raises the
     coupling at once to the level that fooled it (so the bar, twice that, is well above it),
-    and that floor fades as her speech is learned again.
+    and that floor fades as her speech is learned again. Behind the canceller only the second
+    false alarm in ``ALARMS_APART_S`` does: one alone is as often the user's first syllable
+    over her, cut short by the canceller (measured on the real devices at 30 % coupling:
+    the floor raised to the user's own level held them back for a second, or for the rest
+    of her reply), and a lasting change in her echo's path keeps fooling it.
     """
 
     def __init__(self, played: Played, least: float = 0.0):
@@ -75,6 +82,8 @@ class EchoGate:
         self._measured = PRIOR_COUPLING
         self._floor = 0.0  # from false alarms
         self._wary_until = float("-inf")  # her echo's path may be changing (``wary``)
+        self._alarmed = float("-inf")  # when the last false alarm came
+        self.sure = False  # the last frame admitted was far louder than her echo (``admit``)
 
     @property
     def coupling(self) -> float:
@@ -88,14 +97,17 @@ class EchoGate:
         self._wary_until = at + WARY_S
 
     def admit(self, frame: np.ndarray, at: float) -> bool:
-        """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking."""
+        """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking; ``sure``
+        then says whether, behind the canceller, it is far louder than her echo could be (``SURE``)."""
+        self.sure = False
         her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
         if her < SILENT:
             return True
-        if at < self._open_until:  # the user is talking over her
-            return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
         coupling = max(self.coupling, PRIOR_COUPLING) if at < self._wary_until else self.coupling
+        self.sure = self.least > 0 and mic > max(SURE * her, MARGIN * coupling * her)
+        if at < self._open_until:  # the user is talking over her
+            return True
         if mic > MARGIN * coupling * her:  # clearly more than her echo: the user
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
@@ -112,5 +124,7 @@ class EchoGate:
         for it, and it came to nothing): from now on that level is her echo."""
         when, ratio = self._opened
         if 0 <= at - when <= 2 * HOLD_S + WINDOW_S:
-            self._floor = max(self._floor, ratio)
-            self._open_until = float("-inf")
+            lone = self.least > 0 and at - self._alarmed > ALARMS_APART_S  # behind the canceller: maybe the user
+            self._alarmed, self._open_until = at, float("-inf")
+            if not lone:
+                self._floor = max(self._floor, ratio)

@@ -206,10 +206,12 @@ class Session:
         self._frame_wall = time.monotonic()
         self._handle(frame)
         audio = frame.audio
-        echo = self.devices.echo
-        if echo is not None and not self.detector.speaking and not echo.admit(audio, frame.at):
-            audio = np.zeros_like(audio)  # only her own voice, coming back from the speakers
-        if change := self.detector.feed(audio):
+        echo, sure = self.devices.echo, False
+        if echo is not None and not self.detector.speaking:
+            if not echo.admit(audio, frame.at):
+                audio = np.zeros_like(audio)  # only her own voice, coming back from the speakers
+            sure = echo.sure  # far louder than her echo: she pauses for it, and the VAD decides
+        if change := self.detector.feed(audio, sure=sure):
             if change.kind == "start":  # this speech's end and transcript are yet to come
                 self._speech_end = self._transcribed = self._noticed = None
             elif change.kind == "end":  # the audio clock to the wall clock: it ended this long ago
