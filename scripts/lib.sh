@@ -34,9 +34,9 @@ ensure_venv() {
     echo "Installing Samantha into .venv (the first time compiles llama.cpp: ~11 minutes on 2 cores)..." >&2
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e "$spec"
-    llama_without_amx
     touch "$stamp"
   fi
+  llama_without_amx  # every time: a .venv made before it existed is mended too
 }
 
 # llama_without_amx: on a CPU with AMX (Xeon Sapphire Rapids and later), llama.cpp built for the
@@ -46,16 +46,30 @@ ensure_venv() {
 # source alone and would hand back the one with AMX. Everything else it does is unchanged.
 llama_without_amx() {
   grep -qw amx_tile /proc/cpuinfo 2>/dev/null || return 0
-  .venv/bin/python -c 'import sys, llama_cpp; sys.exit(b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info())' \
-    && return 0
-  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels"
+  has_amx || return 0
+  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels" off="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
   version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
   if ! compgen -G "$wheels/llama_cpp_python-$version-*.whl" >/dev/null; then
     echo "This CPU has AMX, whose llama.cpp kernels crash: building llama.cpp without them (~11 minutes, once)..." >&2
-    CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" CXXFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" \
+    CFLAGS="${CFLAGS:-} $off" CXXFLAGS="${CXXFLAGS:-} $off" \
       .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir -w "$wheels" "llama-cpp-python==$version"
   fi
   .venv/bin/python -m pip install -q --no-deps --force-reinstall "$wheels"/llama_cpp_python-"$version"-*.whl
+  if has_amx; then
+    rm -f "$wheels"/llama_cpp_python-"$version"-*.whl
+    echo "llama.cpp was built with AMX despite $off (a compiler that ignores them?), and would crash on this CPU." >&2
+    echo "Build llama-cpp-python yourself with CMAKE_ARGS=\"-DGGML_NATIVE=OFF -DGGML_AVX2=ON\", then run this again." >&2
+    exit 1
+  fi
+}
+
+# has_amx: does the installed llama.cpp run AMX kernels? (An import that fails is not a yes:
+# that is pip's or the user's to see, not a reason to rebuild.)
+has_amx() {
+  local rc=0
+  .venv/bin/python -c 'import sys, llama_cpp; sys.exit(3 if b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info() else 0)' \
+    2>/dev/null || rc=$?
+  [ "$rc" -eq 3 ]
 }
 
 # espeak-ng speaks the test utterances of `samantha bench` (piper needs none: it ships its own).

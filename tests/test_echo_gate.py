@@ -173,6 +173,13 @@ def test_behind_the_canceller_one_false_alarm_may_be_the_user_and_only_a_second_
     gate.false_alarm(102.3)  # again, within ALARMS_APART_S: her echo, fooling it
     assert gate.coupling == pytest.approx(0.1)  # the level that fooled it
     assert not gate.admit(first_syllable, 103.0)
+    forgiving = EchoGate(played, least=0.03)
+    for k in range(1, 40):
+        forgiving.admit(np.full(FRAME, 0.001, np.float32), 100.0 + k * FRAME_S)
+    for at in (102.0, 108.0):  # a false alarm now and then, each alone: each forgiven
+        forgiving.admit(first_syllable, at)
+        forgiving.false_alarm(at + 0.3)
+    assert forgiving.coupling == pytest.approx(0.03)
 
 
 def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_echo():
@@ -185,5 +192,8 @@ def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_e
     assert gate.admit(np.full(FRAME, 0.03, np.float32), 102.0) and not gate.sure  # 5 x the bar: maybe the user
     assert gate.admit(np.full(FRAME, 0.06, np.float32), 102.1) and gate.sure  # over half her level, while held open
     assert gate.admit(np.full(FRAME, 0.06, np.float32), 110.0) and not gate.sure  # she is silent: nothing to be sure of
+    played.add(110.0, 0.005)  # she is barely playing (a quiet tail): the room's noise is not "sure"
+    gate.admit(np.full(FRAME, 0.004, np.float32), 110.02)
+    assert not gate.sure
     alone = EchoGate(played)  # the gate alone: her echo is in every frame, and Silero judges the whole of it
     assert alone.admit(np.full(FRAME, 0.5, np.float32), 103.0) and not alone.sure

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from samantha.audio.vad import FRAME, SURE_FRAMES, SileroVad, SpeechDetector
+from samantha.audio.vad import FRAME, SURE_FRAMES, SURE_REST, SileroVad, SpeechDetector
 from samantha.config import VadSettings
 
 
@@ -112,10 +112,16 @@ def test_a_frame_the_echo_gate_is_sure_of_says_maybe_and_silero_decides_within_t
     # the user's first words, mangled by the canceller over her: Silero scores them low until she pauses
     heard = [0.1, 0.1, 0.1, 0.1, 0.6, 0.3, 0.9, 0.9]  # and wavers as her echo fades: no "no" meanwhile
     assert run_sure(heard, sure_at={1, 2, 3}) == [(1, "maybe"), (7, "start")]
-    nobody = [0.1] * (SURE_FRAMES + 5)  # a loud sound, not speech: she carries on after the window
-    assert run_sure(nobody, sure_at={2}) == [(2, "maybe"), (2 + SURE_FRAMES, "no")]
-    said = [0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]  # while the user speaks, or once they stopped, nothing changes
+    said = [0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]  # while the user speaks, nothing changes
     assert run_sure(said, sure_at={2, 3, 4}) == [(0, "maybe"), (1, "start"), (3, "pausing"), (5, "end")]
+    rising = [0.1] * SURE_FRAMES + [0.9, 0.9]  # at the window's end Silero is above its threshold: its own verdict
+    assert run_sure(rising, sure_at={0}) == [(0, "maybe"), (SURE_FRAMES + 1, "start")]
+
+
+def test_a_loud_sound_that_is_no_voice_pauses_her_once_then_not_again_for_a_while():
+    vacuum = [0.1] * (SURE_FRAMES + SURE_REST + 5)  # loud, and Silero never calls it speech
+    events = run_sure(vacuum, sure_at=set(range(len(vacuum))))
+    assert events == [(0, "maybe"), (SURE_FRAMES, "no"), (SURE_FRAMES + SURE_REST, "maybe")]
 
 
 def test_with_one_start_frame_speech_starts_without_a_maybe():

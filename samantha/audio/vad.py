@@ -40,6 +40,8 @@ _ZEROS = np.zeros((1, 1, 128), np.float32)
 BLANK: tuple[np.ndarray, np.ndarray] = (_ZEROS, _ZEROS)  # the model's memory when it has heard nothing (never written to)
 SURE_FRAMES = 20  # 640 ms: her pause reaches the microphone and the canceller lets go of the user (measured:
 # Silero called them speech ~0.4 s after she paused); longer than a false alarm (0.4 s), so it never is one
+SURE_REST = 160  # 5 s after a window that came to nothing, none opens again: a loud sound that is no voice
+# (a vacuum cleaner, music) would otherwise pause her again and again
 HEARD_SILENCE = 3  # frames of silence the cleared memory has heard (one is enough; three is sure)
 
 
@@ -119,6 +121,7 @@ class SpeechDetector:
         self._frames = 0  # frames seen
         self._run = 0  # consecutive frames on the other side of the threshold
         self._sure = 0  # frames left for Silero to take up a "maybe" the echo gate was sure of
+        self._rest = 0  # frames before a sure frame may open another window
 
     def feed(self, frame: np.ndarray, sure: bool = False) -> VadEvent | None:
         """``sure``: the echo gate is sure this frame is not her echo (``EchoGate.sure``)."""
@@ -128,17 +131,23 @@ class SpeechDetector:
         """With speakers, over her, the canceller leaves the user's first words so mangled that
         Silero may not call them speech until she stops (measured on the real devices: 0.3 s of
         the user at her level, loud after the canceller, scored 0.05-0.18). A frame the echo gate
-        is sure of says "maybe" (she pauses: her echo goes, and the user is heard whole); unless
-        Silero starts speech within ``SURE_FRAMES``, "no" (she carries on). Its own "maybe" and
-        "no" meanwhile are not passed on: as her echo fades it wavers around its threshold."""
+        is sure of says "maybe" (she pauses: her echo goes, and the user is heard whole). Silero's
+        own "maybe" and "no" within ``SURE_FRAMES`` are not passed on (as her echo fades it
+        wavers around its threshold); if by then it has not started speech, "no" (she carries
+        on), unless it is just then above its threshold: its own "start" or "no" decides. After a
+        window that came to nothing, none opens for ``SURE_REST``."""
         now = (self._frames - 1) * FRAME / SAMPLE_RATE
+        self._rest = max(0, self._rest - 1)
         if self.speaking or (event is not None and event.kind not in ("maybe", "no")):
             self._sure = 0  # Silero's own judgement from here
             return event
         if self._sure:
             self._sure -= 1
-            return VadEvent("no", now) if not self._sure and not self._run else None
-        if sure and not self._run:
+            if self._sure or self._run:
+                return None
+            self._rest = SURE_REST
+            return VadEvent("no", now)
+        if sure and not self._run and not self._rest:
             self._sure = SURE_FRAMES
             return VadEvent("maybe", now)
         return event
@@ -168,5 +177,5 @@ class SpeechDetector:
     def lost(self) -> None:
         """The audio stopped (its device went away): whatever was under way is over (the turn-
         taker hears of it as ``MicrophoneLost``), and the model starts afresh."""
-        self.speaking, self._run, self._sure = False, 0, 0
+        self.speaking, self._run, self._sure, self._rest = False, 0, 0, 0
         self.vad.reset()

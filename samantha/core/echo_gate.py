@@ -105,7 +105,7 @@ class EchoGate:
             return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
         coupling = max(self.coupling, PRIOR_COUPLING) if at < self._wary_until else self.coupling
-        self.sure = self.least > 0 and mic > max(SURE * her, MARGIN * coupling * her)
+        self.sure = self.least > 0 and her >= SPEAKING and mic > max(SURE * her, MARGIN * coupling * her)
         if at < self._open_until:  # the user is talking over her
             return True
         if mic > MARGIN * coupling * her:  # clearly more than her echo: the user
