@@ -105,10 +105,11 @@ class EchoGate:
             return True
         mic = float(np.sqrt(np.mean(np.square(frame)))) if len(frame) else 0.0
         coupling = max(self.coupling, PRIOR_COUPLING) if at < self._wary_until else self.coupling
-        self.sure = self.least > 0 and her >= SPEAKING and mic > max(SURE * her, MARGIN * coupling * her)
+        bar = MARGIN * coupling * her
+        self.sure = self.least > 0 and her >= SPEAKING and mic > max(SURE * her, bar)
         if at < self._open_until:  # the user is talking over her
             return True
-        if mic > MARGIN * coupling * her:  # clearly more than her echo: the user
+        if mic > bar:  # clearly more than her echo: the user
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
         learning = at - self._opened[0] > LEARN_AFTER_OPEN_S and at >= self._wary_until  # not the user's, not a new path
