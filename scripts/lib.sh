@@ -33,21 +33,28 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     echo "Installing Samantha into .venv (the first time compiles llama.cpp: ~11 minutes on 2 cores)..." >&2
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e "$spec"
+    if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then  # built without AMX from the start: see below
+      CFLAGS="${CFLAGS:-} $NO_AMX" CXXFLAGS="${CXXFLAGS:-} $NO_AMX" .venv/bin/python -m pip install -q -e "$spec"
+    else
+      .venv/bin/python -m pip install -q -e "$spec"
+    fi
     touch "$stamp"
   fi
   llama_without_amx  # every time: a .venv made before it existed is mended too
 }
 
+NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+
 # llama_without_amx: on a CPU with AMX (Xeon Sapphire Rapids and later), llama.cpp built for the
 # machine (-march=native) runs its AMX kernels, which die with "Illegal instruction" (a tile
-# instruction before the tiles are configured: an open llama.cpp bug). There it is built once
-# without them (~11 minutes) into the user cache, as pip's own cache keys a built wheel by its
-# source alone and would hand back the one with AMX. Everything else it does is unchanged.
+# instruction before the tiles are configured: an open llama.cpp bug). A first install there
+# compiles without them; but pip's cache keys a built wheel by its source alone, so a wheel it
+# built earlier with AMX (or a .venv made before this check) would still crash. Then it is built
+# once more without them (~11 minutes) into the user cache. Everything else it does is unchanged.
 llama_without_amx() {
   grep -qw amx_tile /proc/cpuinfo 2>/dev/null || return 0
   has_amx || return 0
-  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels" off="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels" off=$NO_AMX
   version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
   if ! compgen -G "$wheels/llama_cpp_python-$version-*.whl" >/dev/null; then
     echo "This CPU has AMX, whose llama.cpp kernels crash: building llama.cpp without them (~11 minutes, once)..." >&2

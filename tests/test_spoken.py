@@ -42,6 +42,7 @@ COMMANDS = [
     ("Scratch that last sentence.", Scratch("sentence")),
     ("Delete the last sentence.", Scratch("sentence")),
     ("No, scratch that.", Scratch("that")),
+    ("To scratch that.", Scratch("that")),  # a breath before it, as Whisper tiny.en heard it
     ("Remove the last paragraph.", Scratch("paragraph")),
     ("Delete the second paragraph.", Scratch("paragraph", 1)),
     ("Undo that.", Undo()),

@@ -274,7 +274,8 @@ def _nth(word: str | None) -> int:
 
 
 def _scratch(text: str) -> Scratch | None:
-    verbs = r"(?:scratch|strike|delete|remove|cut|take out|erase|lose|drop|forget|get rid of)"
+    # "to" as Whisper may hear a breath before the command ("To scratch that."); no letter says that alone.
+    verbs = r"(?:to )?(?:scratch|strike|delete|remove|cut|take out|erase|lose|drop|forget|get rid of)"
     m = _fits(rf"{verbs} (?:that|this|it)(?: (?:last )?(?P<u>sentence|paragraph|line|bit|part))?|(?:never ?mind|no,?) "
               rf"(?:scratch|strike|delete) that|{verbs} (?:the |that )?(?:last|previous) (?P<v>sentence|paragraph|line)"
               rf"|{verbs} the {ORDINAL} (?P<w>paragraph)", text)
