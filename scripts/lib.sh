@@ -33,17 +33,16 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     echo "Installing Samantha into .venv (the first time compiles llama.cpp: ~11 minutes on 2 cores)..." >&2
     .venv/bin/python -m pip install -q --upgrade pip
-    if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then  # built without AMX from the start: see below
-      CFLAGS="${CFLAGS:-} $NO_AMX" CXXFLAGS="${CXXFLAGS:-} $NO_AMX" .venv/bin/python -m pip install -q -e "$spec"
-    else
-      .venv/bin/python -m pip install -q -e "$spec"
-    fi
+    local off=""
+    amx_cpu && off=" $NO_AMX"  # built without AMX from the start: see llama_without_amx
+    CFLAGS="${CFLAGS:-}$off" CXXFLAGS="${CXXFLAGS:-}$off" .venv/bin/python -m pip install -q -e "$spec"
     touch "$stamp"
   fi
   llama_without_amx  # every time: a .venv made before it existed is mended too
 }
 
 NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+amx_cpu() { grep -qw amx_tile /proc/cpuinfo 2>/dev/null; }
 
 # llama_without_amx: on a CPU with AMX (Xeon Sapphire Rapids and later), llama.cpp built for the
 # machine (-march=native) runs its AMX kernels, which die with "Illegal instruction" (a tile
@@ -52,19 +51,19 @@ NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
 # built earlier with AMX (or a .venv made before this check) would still crash. Then it is built
 # once more without them (~11 minutes) into the user cache. Everything else it does is unchanged.
 llama_without_amx() {
-  grep -qw amx_tile /proc/cpuinfo 2>/dev/null || return 0
+  amx_cpu || return 0
   has_amx || return 0
-  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels" off=$NO_AMX
+  local version wheels="${XDG_CACHE_HOME:-$HOME/.cache}/samantha/wheels"
   version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
   if ! compgen -G "$wheels/llama_cpp_python-$version-*.whl" >/dev/null; then
     echo "This CPU has AMX, whose llama.cpp kernels crash: building llama.cpp without them (~11 minutes, once)..." >&2
-    CFLAGS="${CFLAGS:-} $off" CXXFLAGS="${CXXFLAGS:-} $off" \
+    CFLAGS="${CFLAGS:-} $NO_AMX" CXXFLAGS="${CXXFLAGS:-} $NO_AMX" \
       .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir -w "$wheels" "llama-cpp-python==$version"
   fi
   .venv/bin/python -m pip install -q --no-deps --force-reinstall "$wheels"/llama_cpp_python-"$version"-*.whl
   if has_amx; then
     rm -f "$wheels"/llama_cpp_python-"$version"-*.whl
-    echo "llama.cpp was built with AMX despite $off (a compiler that ignores them?), and would crash on this CPU." >&2
+    echo "llama.cpp was built with AMX despite $NO_AMX (a compiler that ignores them?), and would crash on this CPU." >&2
     echo "Build llama-cpp-python yourself with CMAKE_ARGS=\"-DGGML_NATIVE=OFF -DGGML_AVX2=ON\", then run this again." >&2
     exit 1
   fi
