@@ -94,6 +94,18 @@ def load_recording(path: Path) -> np.ndarray:
     return np.fromfile(path, dtype="<f4")
 
 
+def sounding(audio: np.ndarray, rate: int = 16000, pad_s: float = 0.3, floor: float = 0.003) -> np.ndarray:
+    """The stretches of a recording that hold sound, each kept with ``pad_s`` around it, joined.
+    Whisper writes words ("you you") into a long silence; a test listening to what she said
+    wants her words only, however long the wait around them was."""
+    hop = rate // 50
+    frames = audio[: audio.size // hop * hop].reshape(-1, hop)
+    loud = np.sqrt(np.mean(frames**2, axis=1)) > floor
+    pad = int(pad_s * 50)
+    kept = np.convolve(loud, np.ones(2 * pad + 1), mode="same") > 0
+    return frames[kept].reshape(-1)
+
+
 def as_device_wav(audio: np.ndarray, path: Path, rate: int = 48000, channels: int = 2) -> Path:
     """16 kHz mono float audio as a 16-bit wav in a headset's usual format (paplay misreads FLAC)."""
     import wave

@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from pulse import as_device_wav, load_recording, play_into, recording
+from pulse import as_device_wav, load_recording, play_into, recording, sounding
 from test_voice_loop import samantha_voice
 from words import wer
 
@@ -54,5 +54,5 @@ def test_a_whole_reply_is_heard_while_every_core_is_busy(pulse, met_before, real
     memory.close()
     role, reply, interrupted = said[1]
     assert role == "assistant" and not interrupted, said
-    back = whisper_base.transcribe(load_recording(reply_audio))
+    back = whisper_base.transcribe(sounding(load_recording(reply_audio)))
     assert wer(reply, back.text) <= 0.25, (reply, back.text)  # all of it was played, and audibly

@@ -7,7 +7,7 @@ file holds the dictated text in its paragraphs, without what was scratched."""
 import time
 
 import pytest
-from pulse import as_device_wav, load_recording, play_into, recording
+from pulse import as_device_wav, load_recording, play_into, recording, sounding
 from test_voice_loop import samantha_voice
 from test_voice_loop_real import wait_for_sound
 from words import wer
@@ -75,5 +75,5 @@ def test_a_letter_dictated_by_voice_is_read_back_and_kept_as_dictated(pulse, met
     assert wer(FIRST, paragraphs[0]) <= 0.15 and wer(SECOND, paragraphs[1]) <= 0.15, paragraphs
     assert "garden" not in entry.letter.draft.text().lower()
     assert entry.letter.status == "done" and entry.letter.to == "Amy"
-    back = whisper_base.transcribe(load_recording(reading)).text
+    back = whisper_base.transcribe(sounding(load_recording(reading))).text
     assert wer(f"{FIRST} {SECOND}", back) <= 0.25, back  # her reading is the letter

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from pulse import as_device_wav, load_recording, play_into, recording
+from pulse import as_device_wav, load_recording, play_into, recording, sounding
 from test_voice_loop import samantha_voice
 from test_voice_loop_real import wait_for_sound
 
@@ -53,7 +53,7 @@ def test_a_reminder_asked_for_out_loud_is_said_out_loud_on_time(pulse, met_befor
     print(f"\nheard and replied: {tries}; then after {delay:.1f} s: {said.strip()}")
     assert "Just a reminder to stretch." in said
     assert 5.0 <= delay <= 12.0, delay  # never early; late by the turn's end, her reply and the store's 1 s poll
-    back = whisper_base.transcribe(load_recording(due)).text
+    back = whisper_base.transcribe(sounding(load_recording(due))).text
     print(f"her voice, transcribed: {back!r}")
     assert re.search(r"\bstretch", back, re.I), back
 

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from pulse import as_device_wav, load_recording, play_into, recording
+from pulse import as_device_wav, load_recording, play_into, recording, sounding
 from test_voice_loop import samantha_voice
 from words import wer
 
@@ -70,7 +70,7 @@ def test_a_person_is_heard_answered_and_understood_then_talked_over(
     roles = [role for role, _, _ in said]
     assert roles[:5] == ["user", "assistant", "user", "assistant", "user"], said
     reply = said[1][1]
-    back = whisper_base.transcribe(load_recording(reply_audio))
+    back = whisper_base.transcribe(sounding(load_recording(reply_audio)))
     assert wer(reply, back.text) <= 0.25, (reply, back.text)  # her real voice says her real words
 
     _, kept, interrupted = said[3]
