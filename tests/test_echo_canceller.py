@@ -16,10 +16,11 @@ def db(x: np.ndarray) -> float:
 
 
 def room(canceller, her: np.ndarray, user: np.ndarray | None = None, path_s: float = 0.08,
-         coupling: float = 0.7, late_every: int = 0, resting: list | None = None) -> np.ndarray:
+         coupling: float = 0.7, late_every: int = 0, resting: list | None = None,
+         mine: list | None = None) -> np.ndarray:
     """What the canceller makes of the microphone; ``late_every``: every so many speaker
     callbacks and microphone frames, one comes 60 ms late (a busy machine); ``resting`` gets
-    whether the canceller rested, frame by frame."""
+    whether the canceller rested, frame by frame, and ``mine`` how much of its output is hers."""
     import soxr
 
     rng, t0, in_lat, out_lat = np.random.default_rng(1), 100.0, 0.03, 0.02
@@ -42,6 +43,8 @@ def room(canceller, her: np.ndarray, user: np.ndarray | None = None, path_s: flo
         out.append(canceller.clean(Frame(mic[k * FRAME:(k + 1) * FRAME], k * FRAME / RATE, arrived), in_lat).audio)
         if resting is not None:
             resting.append(canceller.resting)
+        if mine is not None:
+            mine.append(canceller.mine())
     return np.concatenate(out)
 
 
@@ -131,3 +134,24 @@ def test_it_rests_only_when_the_room_and_she_are_quiet():
     noise = np.random.default_rng(2).standard_normal(RATE).astype(np.float32) * 0.01
     room(canceller, np.zeros(RATE, np.float32), user=noise)  # a sound in the room
     assert not canceller.resting
+
+
+def test_it_tells_a_microphone_with_only_her_echo_from_one_with_a_user_over_it(her, testdata):
+    from samantha.audio.audio_files import load_audio
+    from samantha.audio.echo_canceller import EchoCanceller
+    from samantha.core.echo_gate import MINE
+
+    alone: list[float] = []
+    room(EchoCanceller.load(), her, mine=alone)
+    speaking = [k for k in range(20, len(alone)) if np.sqrt(np.mean(her[(k - 3) * FRAME:(k - 1) * FRAME] ** 2)) > 0.03]
+    assert len(speaking) > 100 and np.percentile([alone[k] for k in speaking], 5) > MINE  # her echo, nothing else
+    voice = load_audio(testdata / "jfk.flac")[: 4 * RATE]
+    user = np.zeros(len(her), np.float32)
+    start = 5 * RATE
+    echo = 0.7 * her[start - int(0.08 * RATE): start - int(0.08 * RATE) + len(voice)]
+    user[start:start + len(voice)] = voice * np.sqrt(np.mean(echo**2) / np.mean(voice**2))  # 0 dB
+    mine: list[float] = []
+    out = room(EchoCanceller.load(), her, user, mine=mine)
+    frames = range(start // FRAME, (start + len(voice)) // FRAME)
+    through = [k for k in frames if np.sqrt(np.mean(out[k * FRAME:(k + 1) * FRAME] ** 2)) > 0.006]  # over the gate's bar
+    assert len(through) > 30 and max(mine[k] for k in through) < MINE  # measured: 0.88 at most (a quiet syllable)

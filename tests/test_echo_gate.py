@@ -182,13 +182,20 @@ def test_behind_the_canceller_one_false_alarm_may_be_the_user_and_only_a_second_
     assert forgiving.coupling == pytest.approx(0.03)
 
 
-def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_echo():
+def behind_the_canceller() -> tuple[PlayedLevels, EchoGate]:
+    """4 s of her speech at 0.1, and a gate that has learned the canceller's residue: its bar
+    is 2 x 0.03 x 0.1 = 0.006."""
     played = PlayedLevels(seconds=10)
-    for i in range(400):  # 4 s of her speech, at 0.1
+    for i in range(400):
         played.add(100.0 + i * 0.01, 0.1)
     gate = EchoGate(played, least=0.03)
-    for k in range(1, 40):  # the canceller's residue learned: the bar is 2 x 0.03 x 0.1 = 0.006
+    for k in range(1, 40):
         gate.admit(np.full(FRAME, 0.001, np.float32), 100.0 + k * FRAME_S)
+    return played, gate
+
+
+def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_echo():
+    played, gate = behind_the_canceller()
     assert gate.admit(np.full(FRAME, 0.03, np.float32), 102.0) and not gate.sure  # 5 x the bar: maybe the user
     assert gate.admit(np.full(FRAME, 0.06, np.float32), 102.1) and gate.sure  # over half her level, while held open
     assert gate.admit(np.full(FRAME, 0.06, np.float32), 110.0) and not gate.sure  # she is silent: nothing to be sure of
@@ -197,3 +204,20 @@ def test_behind_the_canceller_a_frame_near_her_own_level_is_sure_not_to_be_her_e
     assert not gate.sure
     alone = EchoGate(played)  # the gate alone: her echo is in every frame, and Silero judges the whole of it
     assert alone.admit(np.full(FRAME, 0.5, np.float32), 103.0) and not alone.sure
+
+
+def test_behind_the_canceller_what_came_through_when_the_microphone_heard_only_her_is_held_back():
+    _, gate = behind_the_canceller()
+    asked: list[float] = []
+
+    def mine(share: float):
+        return lambda: asked.append(share) or share
+
+    flare = np.full(FRAME, 0.06, np.float32)  # over half her level: "sure", if it were not hers
+    assert not gate.admit(flare, 102.0, mine(0.99)) and not gate.sure  # the microphone heard only her: her echo
+    assert gate.coupling == pytest.approx(0.03)  # and not learned as its level
+    assert gate.admit(flare, 102.1, mine(0.1)) and gate.sure  # nothing like her: the user
+    assert gate.admit(flare, 102.2, mine(0.99))  # held open through their syllables: not asked
+    assert asked == [0.99, 0.1]
+    assert not gate.admit(np.full(FRAME, 0.001, np.float32), 103.0, mine(0.0))  # under the bar: not asked
+    assert asked == [0.99, 0.1]

@@ -106,6 +106,11 @@ class DeviceWatch:
             return frame
         return self.canceller.clean(frame, getattr(self._microphone, "latency", 0.0))
 
+    @property
+    def mine(self) -> Callable[[], float] | None:
+        """With the canceller on: how much of what the microphone just heard is her voice (for the gate)."""
+        return self.canceller.mine if self.canceller is not None else None
+
     def _fresh_gate(self) -> None:
         wanted = self.kind == "speakers" and (self.aec == "on" or (self.aec == "auto" and echo_canceller.available()))
         self.canceller = self._fresh_canceller() if wanted else None

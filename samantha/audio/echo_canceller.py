@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from samantha.audio.echo_likeness import likeness
 from samantha.audio.resampler import Resampler
 from samantha.core.frames import FRAME, RATE, AudioChunk, Frame
 from samantha.errors import SamanthaError
@@ -55,6 +56,8 @@ SOUND = 1e-3  # RMS: she is making sound (her voice, not the zeros of an idle sp
 REST_AFTER = 10  # quiet frames (320 ms) after which the canceller rests, in a quiet room (``_rests``)
 HEARD_BLOCKS = 500  # ~5 s of her echo to tell how much is removed
 PRIMED = FRAME % BLOCK * 4  # 128: output kept back so a 32 ms frame can always be returned whole
+HEARD_RAW_BLOCKS = 10  # the microphone judged by ``mine`` (100 ms)...
+ECHO_BLOCKS = 30  # ...against her voice fed over that and the 300 ms before: her echo comes back within that
 
 
 def available() -> bool:
@@ -115,6 +118,8 @@ class EchoCanceller:
         self._blocks = 0  # microphone blocks processed since the last reset
         self._quiet = 0  # quiet microphone frames in a row, with her silent (``_rests``)
         self._heard.clear()
+        self._fed: deque[np.ndarray] = deque(maxlen=HEARD_RAW_BLOCKS + ECHO_BLOCKS)  # her last blocks fed (``mine``)
+        self._heard_raw: deque[np.ndarray] = deque(maxlen=HEARD_RAW_BLOCKS)  # and of the microphone, as it came
 
     # --- the speaker's side: from its audio callback, so only a copy into a deque ---
     def played(self, chunk: AudioChunk, heard_at: float) -> None:
@@ -146,6 +151,14 @@ class EchoCanceller:
     def resting(self) -> bool:
         """Is it resting (a quiet room, her silent)?"""
         return self._quiet >= REST_AFTER
+
+    def mine(self) -> float:
+        """How much of what the microphone just heard (its last 100 ms, before cancelling) is her
+        voice, 0 to 1 (``echo_likeness``): asked of a frame loud enough to be the user over her.
+        All of it means what the canceller let through is a misfit of her echo, not the user."""
+        if len(self._heard_raw) < HEARD_RAW_BLOCKS or len(self._fed) < self._fed.maxlen:  # type: ignore[operator]
+            return 0.0
+        return likeness(np.concatenate(self._heard_raw), np.concatenate(self._fed))
 
     @property
     def removed_db(self) -> float | None:
@@ -236,6 +249,7 @@ class EchoCanceller:
 
     def _feed(self, far: np.ndarray) -> None:
         self._recent.append(float(np.dot(far, far)) / BLOCK)
+        self._fed.append(far)
         np.frombuffer(self._far_frame.data, np.int16)[:] = _pcm(far)
         self._apm.process_reverse_stream(self._far_frame)
 
@@ -247,6 +261,7 @@ class EchoCanceller:
         self._blocks += 1
         self._apm.process_stream(self._near_frame)
         out = np.frombuffer(self._near_frame.data, np.int16).astype(np.float32) / 32767
+        self._heard_raw.append(near.copy())
         her = sum(self._recent) / len(self._recent)
         if her > (10 * SOUND) ** 2:  # her echo may be in it
             before, after = float(np.mean(np.square(near))), float(np.mean(np.square(out)))

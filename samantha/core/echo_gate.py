@@ -13,7 +13,10 @@ the VAD as silence; the transcriber still gets the real audio.
 With the echo canceller on (``audio/echo_canceller.py``, ``[audio] aec``) the gate is the
 second stage: it sees what the canceller leaves of her voice and learns that residue the same
 way, never below ``least`` (the residue flares for a moment when the echo path shifts), so a
-user at a normal level, no louder than her echo, is heard over her. Without it, the gate
+user at a normal level, no louder than her echo, is heard over her. A frame loud enough to
+open it there is asked one more question: did the microphone hear anything but her voice
+(``mine``, from ``audio/echo_likeness.py``)? For her flares, no; with the user, yes.
+Without it, the gate
 alone has its costs (README): over her voice the user must speak up (or use the talk key,
 which always works); a quiet "mm-hmm" over her is not heard, and her echo is part of the
 audio transcribed after an interruption.
@@ -22,6 +25,7 @@ audio transcribed after an interruption.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -44,6 +48,9 @@ WARY_S = 0.6  # after the sound server stirs: its report of what changed comes ~
 FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halves in ~4.5 s of her speech
 SURE = 0.5  # behind the canceller, a frame this loud relative to what she plays is surely not her echo: its
 # flares at her phrase starts reached 0.29 at most over 180 replies at couplings 0.3-1. She pauses for it (vad.py)
+MINE = 0.9  # behind the canceller, a microphone this much hers holds nothing else: what came through is a misfit
+# of her echo, however loud (her flares on the test devices: 0.92 and up; a user over her echo, on real speech:
+# at most 0.68 at its level, 0.87 6 dB under it; only a user further under it than that is held back)
 ALARMS_APART_S = 5.0  # behind the canceller, a false alarm raises the floor only if another came this soon before
 
 
@@ -96,9 +103,12 @@ class EchoGate:
         louder than her own voice to be heard over her, as with a new device)."""
         self._wary_until = at + WARY_S
 
-    def admit(self, frame: np.ndarray, at: float) -> bool:
+    def admit(self, frame: np.ndarray, at: float, mine: Callable[[], float] | None = None) -> bool:
         """True if ``frame`` (arrived at monotonic time ``at``) may be the user speaking; ``sure``
-        then says whether, behind the canceller, it is far louder than her echo could be (``SURE``)."""
+        then says whether, behind the canceller, it is far louder than her echo could be (``SURE``).
+        ``mine``, from the canceller, says how much of what the microphone heard is her voice
+        (``audio/echo_likeness.py``): asked only of a frame loud enough to open the gate, as
+        that is rare and costs a millisecond or two; more than ``MINE`` is her echo."""
         self.sure = False
         her = self.played.loudest(at - FRAME_S - WINDOW_S, at)
         if her < SILENT:
@@ -109,7 +119,10 @@ class EchoGate:
         self.sure = self.least > 0 and her >= SPEAKING and mic > max(SURE * her, bar)
         if at < self._open_until:  # the user is talking over her
             return True
-        if mic > bar:  # clearly more than her echo: the user
+        if mic > bar:  # clearly more than her echo: the user, unless the microphone heard only her
+            if mine is not None and her >= SPEAKING and mine() > MINE:
+                self.sure = False
+                return False  # a flare of her echo, not learned as its level (it passes)
             self._open_until, self._opened = at + HOLD_S, (at, mic / her)
             return True
         learning = at - self._opened[0] > LEARN_AFTER_OPEN_S and at >= self._wary_until  # not the user's, not a new path

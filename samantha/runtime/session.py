@@ -208,7 +208,7 @@ class Session:
         audio = frame.audio
         echo, sure = self.devices.echo, False
         if echo is not None and not self.detector.speaking:
-            if not echo.admit(audio, frame.at):
+            if not echo.admit(audio, frame.at, self.devices.mine):
                 audio = np.zeros_like(audio)  # only her own voice, coming back from the speakers
             sure = echo.sure  # far louder than her echo: she pauses for it, and the VAD decides
         if change := self.detector.feed(audio, sure=sure):
