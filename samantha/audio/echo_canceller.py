@@ -156,7 +156,7 @@ class EchoCanceller:
         """How much of what the microphone just heard (its last 100 ms, before cancelling) is her
         voice, 0 to 1 (``echo_likeness``): asked of a frame loud enough to be the user over her.
         All of it means what the canceller let through is a misfit of her echo, not the user."""
-        if len(self._heard_raw) < HEARD_RAW_BLOCKS or len(self._fed) < self._fed.maxlen:  # type: ignore[operator]
+        if len(self._heard_raw) < HEARD_RAW_BLOCKS or len(self._fed) < HEARD_RAW_BLOCKS + ECHO_BLOCKS:
             return 0.0
         return likeness(np.concatenate(self._heard_raw), np.concatenate(self._fed))
 

@@ -16,10 +16,9 @@ way, never below ``least`` (the residue flares for a moment when the echo path s
 user at a normal level, no louder than her echo, is heard over her. A frame loud enough to
 open it there is asked one more question: did the microphone hear anything but her voice
 (``mine``, from ``audio/echo_likeness.py``)? For her flares, no; with the user, yes.
-Without it, the gate
-alone has its costs (README): over her voice the user must speak up (or use the talk key,
-which always works); a quiet "mm-hmm" over her is not heard, and her echo is part of the
-audio transcribed after an interruption.
+Without it, the gate alone has its costs (README): over her voice the user must speak up (or
+use the talk key, which always works); a quiet "mm-hmm" over her is not heard, and her echo
+is part of the audio transcribed after an interruption.
 """
 
 from __future__ import annotations
@@ -49,7 +48,7 @@ FLOOR_FADE = 0.995  # per frame of her echo learned: a false alarm's floor halve
 SURE = 0.5  # behind the canceller, a frame this loud relative to what she plays is surely not her echo: its
 # flares at her phrase starts reached 0.29 at most over 180 replies at couplings 0.3-1. She pauses for it (vad.py)
 MINE = 0.9  # behind the canceller, a microphone this much hers holds nothing else: what came through is a misfit
-# of her echo, however loud (her flares on the test devices: 0.92 and up; a user over her echo, on real speech:
+# of her echo, however loud (her flares on the test devices: 0.99 and up; a user over her echo, on real speech:
 # at most 0.68 at its level, 0.87 6 dB under it; only a user further under it than that is held back)
 ALARMS_APART_S = 5.0  # behind the canceller, a false alarm raises the floor only if another came this soon before
 
