@@ -109,8 +109,9 @@ class TurnSettings:
                                         maximum=1)
     prepare: bool = setting(True, "start her reply during a pause that may end your turn, held back until it does "
                             "(dropped, unheard and unstored, if you go on); uses the CPU while you pause")
-    go_on_s: float = setting(1.0, "speech over her reply that starts within this of the end of your words goes on your "
-                             "turn (a pause she took for its end): her reply is taken back and all of it answered; "
+    go_on_s: float = setting(1.0, "speech over her reply that starts within this of the end of your words (or before "
+                             "you could hear her) goes on your turn (a pause she took for its end): her reply is "
+                             "taken back and all of it answered; "
                              "later speech interrupts her as a new turn; 0 = always a new turn", 0, maximum=5)
     go_on_min_s: float = setting(0.15, "speech that goes on your turn interrupts her after this (or min_interrupt_s if "
                                  "shorter): a word added to your sentence ('...aligner, I hardly know [0.5 s] 'er') can "

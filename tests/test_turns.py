@@ -166,10 +166,25 @@ def test_min_interrupt_is_a_setting():
     assert c.of(CancelReply) == [(5.1, CancelReply(1))]
 
 
-def test_talking_while_she_is_thinking_cancels_the_reply_too():
+def test_talking_while_she_is_still_thinking_goes_on_the_turn_however_late():
+    """She has said nothing yet (a slow machine): nothing is interrupted, and the words before
+    are not left unanswered; all of it is one turn."""
     c = Clock().says(0.5, 2.0, "What's the time?").until(3.2).at(3.2, SpeechStarted).until(4)
     assert c.of(PausePlayback) == []  # nothing is playing yet
-    assert c.of(CancelReply) == [(3.5, CancelReply(1))] and c.machine.turn == 2
+    assert c.of(CancelReply) == [(3.35, CancelReply(1, withdraw=True))] and c.machine.turn == 2
+    c.at(4.5, SpeechEnded)
+    assert c.of(Transcribe)[-1] == (4.5, Transcribe(2, 1, 0.5))  # from the first word
+
+
+def test_talking_once_she_could_be_heard_is_a_new_turn_and_without_going_on_thinking_is_no_exception():
+    c = Clock().says(0.5, 2.0, "What's the time?").at(2.9, lambda t: ReplyStarted(t, 1)).at(3.2, SpeechStarted)
+    assert c.until(4).of(CancelReply) == [(3.5, CancelReply(1))]
+    c = Clock().says(0.5, 2.0, "What's the time?").at(3.1, lambda t: ReplyStarted(t, 1)).at(3.2, SpeechStarted)
+    assert c.until(4).of(CancelReply) == [(3.35, CancelReply(1, withdraw=True))]  # begun before she was heard
+    c = Clock(TurnSettings(end_silence_s=0.25, go_on_s=0)).says(0.5, 2.0, "What's the time?")
+    assert c.at(3.2, SpeechStarted).until(4).of(CancelReply) == [(3.5, CancelReply(1))]
+    c = Clock().says(0.5, 2.0, "What's the time?").at(3.2, SpeechStarted).at(3.25, lambda t: ReplyStarted(t, 1))
+    assert c.until(4).of(CancelReply) == [(3.35, CancelReply(1, withdraw=True))]  # she started paused, unheard
 
 
 # --- the user goes on: a pause taken for the end of the turn ---

@@ -17,7 +17,10 @@ it asks, and tests drive it with a virtual clock. Decisions it makes:
   goes on, the reply is cancelled and the speech becomes the user's new turn.
 - *Going on*: a turn ended by its silence may have been a pause ("Permission is hereby granted,"
   [0.43 s] "free of charge..." sounds finished to both Whisper and the voice). Speech over her
-  reply that starts within ``go_on_s`` of the end of the user's words, once it lasts
+  reply that starts within ``go_on_s`` of the end of the user's words, or before the user could
+  have heard her (``UNHEARD_S`` after her first sound; on a slow machine that can be long after:
+  nothing was interrupted, and as a new turn the words before would stay unanswered and these
+  be transcribed without them), once it lasts
   ``go_on_min_s`` (shorter than ``min_interrupt_s``: an added word can be one syllable, and a
   backchannel is not said to one's own words; in practice any sound the VAD confirms, since it
   hears an end ~0.1 s late, and a cough there costs a second answer, never words; not with
@@ -79,6 +82,9 @@ class State(Enum):
     SLEEPING = "asleep"
 
 
+UNHEARD_S = 0.2  # speech that starts within this of her first sound was begun before she was heard
+# (her sound reaches the user after the output's latency; a person takes ~0.2 s more to react to it)
+
 _VOICE = (SpeechStarted, SpeechEnded, SpeechPausing, SpeechLikely, SpeechUnlikely)
 
 def _waited(since: float, now: float, seconds: float) -> bool:
@@ -96,6 +102,7 @@ class TurnTaker:
         self._speech_since = 0.0  # onset of the current turn, or of a possible interruption
         self._began = 0.0  # onset of the current turn (its first speech)
         self._said_until: float | None = None  # the end of the answered turn's words, while it may go on
+        self._voiced: float | None = None  # when her reply to the answered turn made its first sound
         self._quiet_since = now  # when the current silence began (meaningful when not talking)
         self._pause = 0  # pauses so far in this turn
         self._heard: str | None = None  # transcript of the latest pause, once ready
@@ -264,6 +271,7 @@ class TurnTaker:
             return []  # late audio of a cancelled reply
         self._paused_reply = False  # a new reply starts unpaused
         self.state = State.SPEAKING
+        self._voiced = e.t if self._voiced is None else self._voiced
         if self._talking or self._holding:  # the user is talking already: she starts paused, not over them
             self._paused_reply = True
             return [PausePlayback()]
@@ -337,10 +345,12 @@ class TurnTaker:
 
     def _goes_on(self) -> bool:
         """Is the speech over her the answered turn going on (it started soon after the user's words
-        ended), rather than a new turn? Never for the talk key: pressing it is a new turn."""
-        until = self._said_until
-        return (self.s.go_on_s > 0 and until is not None and not self._holding
-                and self._speech_since - until <= self.s.go_on_s + 1e-6)
+        ended, or before her reply could be heard), rather than a new turn? Never for the talk key:
+        pressing it is a new turn."""
+        until, voiced = self._said_until, self._voiced
+        if self.s.go_on_s <= 0 or until is None or self._holding:
+            return False
+        return self._speech_since - until <= self.s.go_on_s + 1e-6 or voiced is None or self._speech_since < voiced + UNHEARD_S
 
     def _maybe_end_turn(self, t: float) -> list[Action]:
         if self._heard is None or self._talking or self._holding:
@@ -365,6 +375,7 @@ class TurnTaker:
             return []
         self.state = State.THINKING
         self._said_until = None if self._forced else self._quiet_since  # a silence ended it: it may go on
+        self._voiced = None
         self._speech_since = float("inf") if self._talking else self._speech_since  # a capped monologue
         return [Respond(self.turn, self._heard)]  # that goes on is not an interruption
 
@@ -372,6 +383,6 @@ class TurnTaker:
         name = self.s.wake_name.lower()
         if name and name in text.lower():
             self.state = State.THINKING
-            self._said_until = self._quiet_since
+            self._said_until, self._voiced = self._quiet_since, None
             return [Respond(self.turn, text.strip())]
         return []  # overheard, not addressed to her: stay asleep

@@ -21,3 +21,12 @@ def wer(reference: str, hypothesis: str) -> float:
     import jiwer
 
     return jiwer.wer(normalized(reference), normalized(hypothesis))
+
+
+def missed(reference: str, hypothesis: str) -> float:
+    """The share of the reference's words missing or changed in the hypothesis; words heard
+    besides it (say, the start of a reply she took back before saying this one) do not count."""
+    import jiwer
+
+    out = jiwer.process_words(normalized(reference), normalized(hypothesis))
+    return (out.substitutions + out.deletions) / max(1, out.hits + out.substitutions + out.deletions)
