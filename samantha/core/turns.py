@@ -102,7 +102,7 @@ class TurnTaker:
         self._speech_since = 0.0  # onset of the current turn, or of a possible interruption
         self._began = 0.0  # onset of the current turn (its first speech)
         self._said_until: float | None = None  # the end of the answered turn's words, while it may go on
-        self._voiced: float | None = None  # when her reply to the answered turn made its first sound
+        self._audible_from = float("inf")  # from when the user could hear her reply to the answered turn
         self._quiet_since = now  # when the current silence began (meaningful when not talking)
         self._pause = 0  # pauses so far in this turn
         self._heard: str | None = None  # transcript of the latest pause, once ready
@@ -271,7 +271,7 @@ class TurnTaker:
             return []  # late audio of a cancelled reply
         self._paused_reply = False  # a new reply starts unpaused
         self.state = State.SPEAKING
-        self._voiced = e.t if self._voiced is None else self._voiced
+        self._audible_from = min(self._audible_from, e.t + UNHEARD_S)
         if self._talking or self._holding:  # the user is talking already: she starts paused, not over them
             self._paused_reply = True
             return [PausePlayback()]
@@ -347,10 +347,10 @@ class TurnTaker:
         """Is the speech over her the answered turn going on (it started soon after the user's words
         ended, or before her reply could be heard), rather than a new turn? Never for the talk key:
         pressing it is a new turn."""
-        until, voiced = self._said_until, self._voiced
+        until = self._said_until
         if self.s.go_on_s <= 0 or until is None or self._holding:
             return False
-        return self._speech_since - until <= self.s.go_on_s + 1e-6 or voiced is None or self._speech_since < voiced + UNHEARD_S
+        return self._speech_since - until <= self.s.go_on_s + 1e-6 or self._speech_since < self._audible_from
 
     def _maybe_end_turn(self, t: float) -> list[Action]:
         if self._heard is None or self._talking or self._holding:
@@ -375,7 +375,7 @@ class TurnTaker:
             return []
         self.state = State.THINKING
         self._said_until = None if self._forced else self._quiet_since  # a silence ended it: it may go on
-        self._voiced = None
+        self._audible_from = float("inf")
         self._speech_since = float("inf") if self._talking else self._speech_since  # a capped monologue
         return [Respond(self.turn, self._heard)]  # that goes on is not an interruption
 
@@ -383,6 +383,6 @@ class TurnTaker:
         name = self.s.wake_name.lower()
         if name and name in text.lower():
             self.state = State.THINKING
-            self._said_until, self._voiced = self._quiet_since, None
+            self._said_until, self._audible_from = self._quiet_since, float("inf")
             return [Respond(self.turn, text.strip())]
         return []  # overheard, not addressed to her: stay asleep
