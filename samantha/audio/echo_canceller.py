@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from samantha.audio.echo_likeness import likeness
+from samantha.audio.far_end import FarEnd
 from samantha.audio.resampler import Resampler
 from samantha.core.frames import FRAME, RATE, AudioChunk, Frame
 from samantha.errors import SamanthaError
@@ -104,8 +105,7 @@ class EchoCanceller:
 
     def _fresh(self) -> None:
         self._resampler: Resampler | None = None
-        self._far = np.zeros(0, np.float32)  # her voice at 16 kHz, not yet fed
-        self._far_end = 0.0  # monotonic time just after its last sample is heard
+        self._far = FarEnd()  # her voice at 16 kHz, not yet fed
         self._in_next = 0.0  # when the next block from the speaker should be heard
         self._far_next = float("-inf")  # the far end's next 10 ms to feed, by when it is heard
         self._near_in = np.zeros(0, np.float32)
@@ -188,41 +188,19 @@ class EchoCanceller:
         or by the stamps at once when they jump (a new stream, a gap after an underrun)."""
         late = heard_at - self._in_next
         if self._resampler is None or self._resampler.rate != chunk.sample_rate or abs(late) > JUMP_S:
-            self._regap(heard_at, chunk.sample_rate)
+            self._far.restart(heard_at)
+            self._in_next = heard_at
+            self._resampler = Resampler(chunk.sample_rate)
             self._far_clock.clear()
         elif shift := self._far_clock.shift(late):
             self._in_next += shift
-            self._far_end += shift
+            self._far.end += shift
         audio = np.asarray(chunk.audio, np.float32)
-        assert self._resampler is not None  # made by _regap
-        out = self._resampler(audio)
-        self._far = np.concatenate([self._far, out])[-2 * RATE:]
-        self._far_end += len(out) / RATE
-        self._in_next += len(audio) / chunk.sample_rate
-
-    def _regap(self, heard_at: float, rate: int) -> None:
-        """The far end's timeline starts again at ``heard_at``: silence up to it, or what was
-        stamped past it cut."""
-        gap = round((heard_at - self._far_end) * RATE)
-        if gap > RATE or not len(self._far):
-            self._far = np.zeros(0, np.float32)
-        elif gap > 0:
-            self._far = np.concatenate([self._far, np.zeros(gap, np.float32)])
+        if not audio.any() and self._resampler.quiet:  # an idle speaker: its zeros counted, not made
+            self._far.add_silence(self._resampler.skip(len(audio)))
         else:
-            self._far = self._far[: max(0, len(self._far) + gap)]
-        self._in_next = self._far_end = heard_at
-        self._resampler = Resampler(rate)
-
-    def _far_block(self, t: float) -> np.ndarray:
-        """The 10 ms of her voice heard from ``t`` (zeros where she played nothing); what comes
-        before it is dropped."""
-        block = np.zeros(BLOCK, np.float32)
-        i = round((t - (self._far_end - len(self._far) / RATE)) * RATE)
-        lo, hi = max(i, 0), min(i + BLOCK, len(self._far))
-        if hi > lo:
-            block[lo - i:hi - i] = self._far[lo:hi]
-        self._far = self._far[min(max(i + BLOCK, 0), len(self._far)):]
-        return block
+            self._far.add(self._resampler(audio))
+        self._in_next += len(audio) / chunk.sample_rate
 
     def _rests(self, near: np.ndarray) -> bool:
         """May this frame skip the library? Only in a quiet room, once ``REST_AFTER`` quiet frames
@@ -230,7 +208,7 @@ class EchoCanceller:
         cancel, and the output is the input (as far behind it as ever). Any sound wakes it, the
         user's first or her own before it is heard, so her echo never finds it resting."""
         quiet = float(np.dot(near, near)) < SOUND**2 * len(near) and max(self._recent) < SOUND**2
-        if quiet and len(self._far) and float(np.max(np.abs(self._far))) >= SOUND:
+        if quiet and self._far.peak() >= SOUND:
             quiet = False  # her next words are on their way
         self._quiet = self._quiet + 1 if quiet else 0
         return self.resting
@@ -242,9 +220,10 @@ class EchoCanceller:
         if self._far_next < due - 0.2:  # at the start (or after a stall of this thread): from here on
             self._far_next = due - BLOCK_S
         while self._far_next <= due + 1e-6:
-            block = self._far_block(self._far_next)
             if feed:
-                self._feed(block)
+                self._feed(self._far.take(self._far_next, BLOCK))
+            else:
+                self._far.skip(self._far_next, BLOCK)
             self._far_next += BLOCK_S
 
     def _feed(self, far: np.ndarray) -> None:

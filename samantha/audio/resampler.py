@@ -4,9 +4,15 @@ soxr's streams hold back the newest input (21 ms at its default quality, from 44
 every millisecond of that is a millisecond later that the VAD hears the user start or stop
 and the canceller gets her voice. So both the microphone and the canceller's far end use this
 one: each sample out as soon as its input is in.
+
+It runs in the microphone's audio callback and on every block she plays, all day: so the
+filter is worked out only where an output sample needs it (from 48 kHz, every third input
+sample, with nothing to interpolate), not on every input sample.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -21,42 +27,62 @@ class Resampler:
 
     def __init__(self, rate: int):
         self.rate, self._step = rate, rate / RATE
+        self._stride = int(self._step) if self._step.is_integer() else 0  # from 48 kHz: every third filtered sample
         n = np.arange(self.TAPS) - (self.TAPS - 1) / 2
         cut = min(0.45 * RATE, 0.45 * rate) / rate  # cycles per input sample
         taps = 2 * cut * np.sinc(2 * cut * n) * np.hamming(self.TAPS)
-        self._taps = (taps / taps.sum()).astype(np.float32)
-        self._history = np.zeros(self.TAPS - 1, np.float32)
-        self._low = np.zeros(0, np.float32)  # low-passed input not yet passed by the output
-        self._pos = 0.0  # where the next output sample falls in ``_low``
+        self._taps = (taps / taps.sum()).astype(np.float32)[::-1].copy()  # reversed: a convolution, as dot products
+        self._raw = np.zeros(self.TAPS - 1, np.float32)  # input not yet passed by the output, with the filter's history
+        self._pos = 0.0  # where the next output sample falls, in filtered samples (the n-th needs _raw[n:n + TAPS])
 
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         if self.rate == RATE:
             return audio
-        if not audio.any() and not self._history.any() and not self._low.any():
-            return self._silence(len(audio))  # an idle speaker's zeros (most of the time)
-        both = np.concatenate([self._history, audio])
-        self._history = both[len(both) - (self.TAPS - 1):]
-        low = np.concatenate([self._low, np.convolve(both, self._taps, mode="valid").astype(np.float32)])
-        count = self._count(len(low))
-        at = self._pos + self._step * np.arange(count)
-        i = at.astype(np.int64)
-        frac = (at - i).astype(np.float32)
-        out = low[i] * (1 - frac) + low[i + 1] * frac
-        self._advance(count, low)
+        if not audio.any() and self.quiet:
+            return np.zeros(self.skip(len(audio)), np.float32)  # an idle speaker's zeros (most of the time)
+        raw = np.concatenate([self._raw, audio], dtype=np.float32)
+        filtered = len(raw) - self.TAPS + 1
+        count = self._count(filtered)
+        if self._stride:  # each output falls on a filtered sample: nothing to interpolate
+            out = np.dot(self._windows(raw, int(self._pos), count, self._stride), self._taps)
+        else:
+            at = self._pos + self._step * np.arange(count)
+            i = at.astype(np.int64)
+            frac = (at - i).astype(np.float32)
+            windows = self._windows(raw, 0, filtered, 1)
+            out = np.dot(windows[i], self._taps)
+            out += frac * (np.dot(windows[i + 1], self._taps) - out)
+        self._advance(count, raw)
         return out
 
-    def _silence(self, n: int) -> np.ndarray:
-        """Zeros in with only zeros held: zeros out, as many as ``__call__`` would give, with
-        none of its work (the canceller's far end runs on an idle speaker's silence)."""
-        count = self._count(len(self._low) + n)
-        self._advance(count, np.zeros(len(self._low) + n, np.float32))
-        return np.zeros(count, np.float32)
+    def _windows(self, raw: np.ndarray, first: int, count: int, stride: int) -> np.ndarray:
+        """``count`` filtered samples' inputs, every ``stride``-th from ``first``: one row of
+        ``raw`` each, a view, not a copy (numpy's own ``sliding_window_view`` costs more than
+        the filtering)."""
+        size = raw.itemsize
+        return np.ndarray((count, self.TAPS), raw.dtype, raw, first * size, (stride * size, size))
 
-    def _count(self, low: int) -> int:
-        """Output samples that fall within ``low`` low-passed input samples."""
-        return int(np.ceil((low - 1 - self._pos) / self._step)) if low - 1 > self._pos else 0
+    @property
+    def quiet(self) -> bool:
+        """Does it hold only zeros, so that zeros in give only zeros out (``skip``)?"""
+        return not self._raw.any()
 
-    def _advance(self, count: int, low: np.ndarray) -> None:
+    def skip(self, n: int) -> int:
+        """``n`` zeros in, while ``quiet``: how many zeros ``__call__`` would give out, with none
+        of its work (the canceller's far end runs on an idle speaker's silence)."""
+        filtered = len(self._raw) + n - self.TAPS + 1
+        count = self._count(filtered)
         self._pos += self._step * count
-        drop = min(int(self._pos), len(low))  # the next output may fall past what is in: keep counting from there
-        self._low, self._pos = low[drop:], self._pos - drop
+        drop = min(int(self._pos), filtered)
+        self._raw, self._pos = np.zeros(len(self._raw) + n - drop, np.float32), self._pos - drop
+        return count
+
+    def _count(self, filtered: int) -> int:
+        """Output samples that fall within ``filtered`` filtered samples (the last one needs the
+        next for its interpolation)."""
+        return math.ceil((filtered - 1 - self._pos) / self._step) if filtered - 1 > self._pos else 0
+
+    def _advance(self, count: int, raw: np.ndarray) -> None:
+        self._pos += self._step * count
+        drop = min(int(self._pos), len(raw) - self.TAPS + 1)  # the next output may fall past what is in: keep counting from there
+        self._raw, self._pos = raw[drop:], self._pos - drop
