@@ -196,10 +196,7 @@ class EchoCanceller:
             self._in_next += shift
             self._far.end += shift
         audio = np.asarray(chunk.audio, np.float32)
-        if not audio.any() and self._resampler.quiet:  # an idle speaker: its zeros counted, not made
-            self._far.add_silence(self._resampler.skip(len(audio)))
-        else:
-            self._far.add(self._resampler(audio))
+        self._far.add(self._resampler(audio))  # an idle speaker's zeros: short work in both, and only counted
         self._in_next += len(audio) / chunk.sample_rate
 
     def _rests(self, near: np.ndarray) -> bool:
