@@ -4,10 +4,9 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from pulse import as_device_wav, play_into
-
-pytestmark = pytest.mark.audio
 
 LISTEN = """
 import json, sys, time
@@ -47,6 +46,7 @@ def listen(env, seconds: float, play=None):
     return opened, json.loads(out.strip().splitlines()[-1])
 
 
+@pytest.mark.audio
 def test_speech_into_the_microphone_is_heard_with_its_timing(pulse, testdata, tmp_path):
     from samantha.audio.audio_files import load_audio
 
@@ -62,7 +62,51 @@ def test_speech_into_the_microphone_is_heard_with_its_timing(pulse, testdata, tm
     assert last_end - first_start == pytest.approx(10.18, abs=0.4)  # jfk: speech from 0.32 s to 10.5 s
 
 
+@pytest.mark.audio
 def test_a_silent_microphone_gives_frames_but_no_speech(pulse):
     _, heard = listen(pulse, 3)
     assert heard["frames"] > 3 / 0.032 * 0.8
     assert heard["peak"] < 1e-3 and heard["events"] == []
+
+
+def callbacks(audio: np.ndarray, rate: int, channels: int):
+    """16 kHz mono ``audio`` as a device at ``rate`` with ``channels`` hands it over: interleaved
+    float32 bytes, 32 ms a callback."""
+    import soxr
+
+    device = np.repeat(soxr.resample(audio, 16000, rate).astype(np.float32), channels)
+    block = rate * 512 // 16000 * channels
+    return [device[i:i + block].tobytes() for i in range(0, len(device) - block + 1, block)]
+
+
+@pytest.mark.parametrize(("rate", "channels"), [(48000, 2), (44100, 1), (16000, 1)])
+def test_a_device_that_keeps_its_own_format_is_converted_to_frames(testdata, rate, channels):
+    from samantha.audio.audio_files import load_audio
+    from samantha.audio.microphone import Microphone
+
+    speech = load_audio(testdata / "jfk.flac")[:16000 * 3]
+    mic = Microphone()
+    mic._convert_from(rate, channels)
+    for raw in callbacks(speech, rate, channels):
+        mic._on_audio(raw, 0, None, None)
+    frames = [mic.read(0) for _ in range(mic.frames.qsize())]
+    assert [f.t for f in frames] == [i * 512 / 16000 for i in range(len(frames))]  # no gap, nothing twice
+    assert len(frames) >= len(speech) // 512 - 1
+    heard = np.concatenate([f.audio for f in frames])
+    lag = int(np.argmax([np.dot(heard[k:k + 40000], speech[:40000]) for k in range(16)]))
+    assert lag <= 11  # the resampler's own delay: 31 input samples
+    error = heard[lag:lag + 40000] - speech[:40000]
+    snr = 10 * np.log10(np.mean(speech[:40000] ** 2) / max(float(np.mean(error**2)), 1e-12))
+    assert snr > 15  # dB: the same speech (18 from 48 kHz: the delay is 10.33 samples, not a whole number)
+
+
+def test_frames_nobody_reads_give_way_oldest_first():
+    from samantha.audio.microphone import Microphone
+
+    mic = Microphone(max_backlog_s=0.32)  # 10 frames
+    mic._convert_from(16000, 1)
+    for i in range(25):
+        mic._on_audio(np.full(512, i / 100, np.float32).tobytes(), 0, None, None)
+    kept = [mic.read(0) for _ in range(mic.frames.qsize())]
+    assert [round(float(f.audio[0]) * 100) for f in kept] == list(range(15, 25))
+    assert mic.read(0.01) is None

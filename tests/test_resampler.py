@@ -51,6 +51,8 @@ def test_what_a_microphone_cannot_carry_at_16_khz_is_filtered_not_folded_back():
 def test_the_frames_own_rate_passes_through():
     audio = np.random.default_rng(0).standard_normal(512).astype(np.float32)
     assert np.array_equal(Resampler(RATE)(audio), audio)
+    resampler = Resampler(RATE)
+    assert [resampler.skip(160) for _ in range(3)] == [160] * 3  # and its silence, skipped, as long as it came
 
 
 @pytest.mark.parametrize("rate", [48000, 44100])

@@ -134,15 +134,19 @@ class EchoCanceller:
         zero = self._capture_zero(frame, latency)
         if abs(frame.t - (self._near_t + len(self._near_in) / RATE)) > 1e-3:
             self._near_t = frame.t - len(self._near_in) / RATE  # frames were dropped: carry on from here
-        near = np.concatenate([self._near_in, frame.audio.astype(np.float32)])
-        resting = self._rests(frame.audio)
-        done = []
-        for i in range(0, len(near) - BLOCK + 1, BLOCK):
-            block = near[i:i + BLOCK]
-            self._catch_up(zero + self._near_t, feed=not resting)
-            done.append(block if resting else self._cancel(block))
-            self._near_t += BLOCK_S
-        self._near_in = near[len(done) * BLOCK:]
+        near = np.concatenate([self._near_in, frame.audio], dtype=np.float32)
+        blocks = len(near) // BLOCK
+        if self._rests(frame.audio):  # the blocks pass as they are, her silence up to the last one dropped
+            self._catch_up(zero + self._near_t + (blocks - 1) * BLOCK_S, feed=False)
+            self._near_t += blocks * BLOCK_S
+            done = [near[:blocks * BLOCK]]
+        else:
+            done = []
+            for i in range(0, blocks * BLOCK, BLOCK):
+                self._catch_up(zero + self._near_t, feed=True)
+                done.append(self._cancel(near[i:i + BLOCK]))
+                self._near_t += BLOCK_S
+        self._near_in = near[blocks * BLOCK:]
         out = np.concatenate([self._near_out, *done])
         self._near_out = out[FRAME:]
         return replace(frame, audio=out[:FRAME])
@@ -195,8 +199,11 @@ class EchoCanceller:
         elif shift := self._far_clock.shift(late):
             self._in_next += shift
             self._far.end += shift
-        audio = np.asarray(chunk.audio, np.float32)
-        self._far.add(self._resampler(audio))  # an idle speaker's zeros: short work in both, and only counted
+        audio = chunk.audio
+        if self._resampler.quiet and not audio.any():  # an idle speaker's zeros, most of the day: only counted
+            self._far.add_silence(self._resampler.skip(len(audio)))
+        else:
+            self._far.add(self._resampler(np.asarray(audio, np.float32)))
         self._in_next += len(audio) / chunk.sample_rate
 
     def _rests(self, near: np.ndarray) -> bool:

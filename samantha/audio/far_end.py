@@ -87,6 +87,6 @@ class FarEnd:
     def _drop(self, n: int) -> None:
         """The first ``n`` samples gone (none when ``n`` < 0, all when beyond the end)."""
         n = min(max(n, 0), len(self))
-        sound = min(n, len(self._sound))
-        self._sound = self._sound[sound:]
+        if sound := min(n, len(self._sound)):  # (not when only silence goes: at rest, 100 times a second)
+            self._sound = self._sound[sound:]
         self._silence -= n - sound

@@ -2,9 +2,14 @@
 
 Devices offer what they offer (48 kHz stereo on most headsets), so capture happens at the
 device's own rate and channel count and is mixed and resampled here (``resampler.py``, which
-holds nothing back; soxr's streams hold back the newest 21 ms). The stream asks for low
-latency: at PortAudio's default ("high") its callbacks came in pairs every 64 ms on
-PulseAudio, every other frame 32 ms late; at "low" one every 32 ms. The stream is opened
+holds nothing back; soxr's streams hold back the newest 21 ms). Asking the sound server for
+16 kHz mono instead, and letting it convert, was tried: the microphone's thread cost 0.4 % of
+a core less (1.05–1.15 → 0.6–0.7 %, the server no busier), but a click reached the loop 10 ms
+later (p50 60 → 70 ms, measured on PulseAudio), and every such millisecond is one more before
+she answers; so not.
+
+The stream asks for low latency: at PortAudio's default ("high") its callbacks came in pairs
+every 64 ms on PulseAudio, every other frame 32 ms late; at "low" one every 32 ms. It is opened
 once: every start costs over a second before audio flows. Frames carry their stream time, so
 every decision downstream is dated by the audio, not by when a thread happened to run, and
 the time they arrived, to compare with what she was playing (the echo gate). If the device
@@ -49,7 +54,8 @@ class Microphone(KeptStream):
         self.name = ""  # the device's own name, once opened
         self._count = 0  # frames delivered so far
         self._generation = -1  # of the stream: frames of a dead one can be told apart
-        self.frames: queue.Queue[Frame] = queue.Queue(maxsize=int(max_backlog_s * RATE / FRAME))
+        self.frames: queue.SimpleQueue[Frame] = queue.SimpleQueue()  # all in C: put from the audio callback, 31 times a second
+        self._backlog = int(max_backlog_s * RATE / FRAME)  # frames kept at most
         self.life = Liveness()
         self._stream = None
 
@@ -63,11 +69,8 @@ class Microphone(KeptStream):
         sd = devices.sounddevice()
         index = devices.find(device, "input")
         self.name = devices.name(index, "input")
-        self.channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
-        self.device_rate = whole_frames_rate(index, self.channels)
-        self._resampler = Resampler(self.device_rate)
-        self._pending = np.zeros(0, np.float32)
-        self._generation += 1
+        channels = max(1, min(2, int(sd.query_devices(index, kind="input")["max_input_channels"])))
+        self._convert_from(whole_frames_rate(index, channels), channels)
         stream = None
         try:
             stream = sd.RawInputStream(  # bytes: sounddevice's numpy wrapping costs more than ours (speaker.py)
@@ -82,6 +85,13 @@ class Microphone(KeptStream):
             raise SamanthaError(
                 f"Cannot open the microphone ({exc}). Check `samantha devices` and choose one with --input."
             ) from exc
+
+    def _convert_from(self, rate: int, channels: int) -> None:
+        """A new stream's format, and no frame of the one before carried over."""
+        self.device_rate, self.channels = rate, channels
+        self._resampler = Resampler(rate)
+        self._pending = np.zeros(0, np.float32)
+        self._generation += 1
 
     # --- coming and going (see kept_stream.py) ---
     def drop(self) -> None:
@@ -111,16 +121,18 @@ class Microphone(KeptStream):
         samples = np.frombuffer(raw, np.float32)  # interleaved, when in stereo
         mono = samples if self.channels == 1 else (samples[0::2] + samples[1::2]) * np.float32(0.5)  # (``mean(axis=1)``
         # costs several times more, in a callback that runs 31 times a second)
-        self._pending = np.concatenate([self._pending, self._resampler(mono)])
-        while len(self._pending) >= FRAME:
-            frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
-            item = Frame(frame.copy(), self._count * FRAME / RATE, arrived, self._generation)
+        pending = np.concatenate([self._pending, self._resampler(mono)])  # a new array: the device reuses its buffer
+        whole = len(pending) // FRAME
+        for i in range(whole):
+            self._put(Frame(pending[i * FRAME:(i + 1) * FRAME], self._count * FRAME / RATE, arrived, self._generation))
             self._count += 1
+        self._pending = pending[whole * FRAME:]
+
+    def _put(self, frame: Frame) -> None:
+        """Into the queue; when nobody is reading, the oldest frame gives way to the newest."""
+        self.frames.put(frame)
+        if self.frames.qsize() > self._backlog:
             try:
-                self.frames.put_nowait(item)
-            except queue.Full:  # nobody is reading: drop the oldest, keep the newest
-                try:
-                    self.frames.get_nowait()
-                except queue.Empty:
-                    pass
-                self.frames.put_nowait(item)
+                self.frames.get_nowait()
+            except queue.Empty:  # the reader took it meanwhile
+                pass

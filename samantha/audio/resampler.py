@@ -34,6 +34,7 @@ class Resampler:
         self._taps = (taps / taps.sum()).astype(np.float32)[::-1].copy()  # reversed: a convolution, as dot products
         self._raw = np.zeros(self.TAPS - 1, np.float32)  # input not yet passed by the output, with the filter's history
         self._pos = 0.0  # where the next output sample falls, in filtered samples (the n-th needs _raw[n:n + TAPS])
+        self._quiet: bool | None = True  # _raw holds only zeros (``quiet``; None: not yet looked at)
 
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         if self.rate == RATE:
@@ -64,17 +65,24 @@ class Resampler:
 
     @property
     def quiet(self) -> bool:
-        """Does it hold only zeros, so that zeros in give only zeros out (``skip``)?"""
-        return not self._raw.any()
+        """Does it hold only zeros, so that zeros in give only zeros out (``skip``)? Worked out
+        once after sound, then kept: asked on every block an idle speaker plays."""
+        if self._quiet is None:
+            self._quiet = not self._raw.any()
+        return self._quiet
 
     def skip(self, n: int) -> int:
         """``n`` zeros in, while ``quiet``: how many zeros ``__call__`` would give out, with none
         of its work (the canceller's far end runs on an idle speaker's silence)."""
+        if self.rate == RATE:
+            return n
         filtered = len(self._raw) + n - self.TAPS + 1
         count = self._count(filtered)
         self._pos += self._step * count
         drop = min(int(self._pos), filtered)
-        self._raw, self._pos = np.zeros(len(self._raw) + n - drop, np.float32), self._pos - drop
+        if (kept := len(self._raw) + n - drop) != len(self._raw):  # zeros all: only the length can change
+            self._raw = np.zeros(kept, np.float32)
+        self._pos -= drop
         return count
 
     def _count(self, filtered: int) -> int:
@@ -85,4 +93,4 @@ class Resampler:
     def _advance(self, count: int, raw: np.ndarray) -> None:
         self._pos += self._step * count
         drop = min(int(self._pos), len(raw) - self.TAPS + 1)  # the next output may fall past what is in: keep counting from there
-        self._raw, self._pos = raw[drop:], self._pos - drop
+        self._raw, self._pos, self._quiet = raw[drop:], self._pos - drop, None
