@@ -1,4 +1,5 @@
-"""The real microphone path: PortAudio on a PulseAudio null sink, speech played into it."""
+"""The real microphone path: PortAudio on a PulseAudio null sink, speech played into it; and,
+with no device, what its callback makes of a device's own format, and of frames nobody reads."""
 
 import json
 import subprocess
